@@ -1,0 +1,52 @@
+// What a run is pointed at, and how it is asked to behave. Built by the CLI (flags/config file)
+// or by a Lambda handler (env + Secrets Manager); the engine only reads it.
+
+/** The tokens file shape teams already keep: `{ "tokens": {...}, "params": {...} }`. */
+export interface Credentials {
+  /** token type (`staff`, `directory`, `app`, `client`, `admin`, `internal`, ...) → token value */
+  readonly tokens: Readonly<Record<string, string>>;
+  /** config params: business_id, business_uid, staff_id, client_id, ... */
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+export interface Target {
+  /** Primary base URL, e.g. `https://host/apigw`. */
+  readonly baseUrl: string;
+  /** Fallback base URL, e.g. `https://host/api2`. Defaults to baseUrl. */
+  readonly fallbackUrl?: string;
+  /** Partners base URL, e.g. `https://api.host`, for paths containing `/partners/`. */
+  readonly partnersUrl?: string;
+  readonly credentials: Credentials;
+}
+
+export interface DocFilters {
+  readonly domains?: readonly string[];
+  readonly tags?: readonly string[];
+  /** Globs matched against doc ids (picomatch). */
+  readonly docs?: readonly string[];
+  /** Extra statuses to run: `pending`, `failed`. */
+  readonly include?: readonly ('pending' | 'failed')[];
+}
+
+export interface RunOptions {
+  readonly runId: string;
+  readonly filters?: DocFilters;
+  readonly allowDelete: boolean;
+  /** Docs in flight at once (default 4). */
+  readonly concurrency: number;
+  /** Absolute time after which no doc is started (they are recorded as skip, reason "deadline"). */
+  readonly deadline?: Date;
+  /** Maximum sleep a step may ask for (ms); longer sleeps are a lint error and make the doc invalid. */
+  readonly maxSleepMs?: number;
+  readonly trigger?: string;
+}
+
+export const DEFAULTS = {
+  concurrency: 4,
+  rps: 5,
+  timeoutMs: 30_000,
+  maxSleepMs: 60_000,
+  /** Response bytes kept in memory per response; the rest is drained and discarded. */
+  maxBodyBytes: 1024 * 1024,
+  excerptBytes: 1024,
+} as const;
