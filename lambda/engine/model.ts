@@ -171,6 +171,9 @@ export interface RunReport {
   readonly businesses: readonly { businessId: string; condition: BusinessCondition; since: string }[];
 }
 
+/** What `runDocs` returns: the report without the per-doc results, which are streamed as events. */
+export type RunResult = Omit<RunReport, 'docs'>;
+
 export type AlertType = 'business.spam_flagged' | 'business.recovered';
 
 export interface Alert {

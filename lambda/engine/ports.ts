@@ -6,7 +6,7 @@ import type {
   DocResult,
   DocStatus,
   Outcome,
-  RunReport,
+  RunResult,
   Summary,
 } from './model.js';
 
@@ -176,4 +176,4 @@ export type RunEvent =
   | { readonly type: 'doc-finished'; readonly result: DocResult }
   | { readonly type: 'alert'; readonly alert: Alert }
   | { readonly type: 'warning'; readonly message: string }
-  | { readonly type: 'run-finished'; readonly report: RunReport };
+  | { readonly type: 'run-finished'; readonly result: RunResult };
