@@ -1,0 +1,38 @@
+// The state table's key design, shared by the DynamoDB store, the CDK stack and the test setup,
+// so the three can never disagree.
+//
+//   pk                     sk                      entity     what
+//   RUN#<runId>            RUN                     run        run record (+ gsi1: RUNS / <startedAt>#<runId>)
+//   RUN#<runId>            DOC#<seq>#<docId>       result     one doc's result in a run (TTL)
+//   DOC#<docId>            STATE                   doc        current state per doc (+ gsi1: DOCS / <domain>#<docId>)
+//   BUSINESS#<id>          STATE                   business   business condition (read by the alert Lambda)
+//   BUSINESSES             <businessId>            business-index  lets the API list businesses without a scan
+//   LOCK#<name>            LOCK                    lock       run lock with a lease
+
+export const STATE_TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /** Epoch seconds; history items and run records expire after the retention period. */
+  ttlAttribute: 'expiresAt',
+  gsi1: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+} as const;
+
+/** Powertools idempotency's default key attribute. */
+export const IDEMPOTENCY_TABLE = { partitionKey: 'id', ttlAttribute: 'expiration' } as const;
+
+export const DEFAULT_RETENTION_DAYS = 30;
+
+export const keys = {
+  run: (runId: string) => ({ pk: `RUN#${runId}`, sk: 'RUN' }),
+  result: (runId: string, seq: number, doc: string) => ({
+    pk: `RUN#${runId}`,
+    sk: `DOC#${String(seq).padStart(6, '0')}#${doc}`,
+  }),
+  doc: (doc: string) => ({ pk: `DOC#${doc}`, sk: 'STATE' }),
+  business: (businessId: string) => ({ pk: `BUSINESS#${businessId}`, sk: 'STATE' }),
+  businessIndex: (businessId: string) => ({ pk: 'BUSINESSES', sk: businessId }),
+  lock: (name: string) => ({ pk: `LOCK#${name}`, sk: 'LOCK' }),
+} as const;
+
+export const RUNS_INDEX_PK = 'RUNS';
+export const DOCS_INDEX_PK = 'DOCS';

@@ -1,0 +1,102 @@
+// Clients and per-file resources for the services started by test/support/global-setup.ts.
+// Every helper creates uniquely named tables/buckets, so test files never see each other's data.
+import { randomUUID } from 'node:crypto';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { inject } from 'vitest';
+import { IDEMPOTENCY_TABLE, STATE_TABLE } from '../../lambda/adapters/dynamodb/schema.js';
+
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export function dynamoEndpoint(): string {
+  return inject('dynamoEndpoint');
+}
+
+export function s3Endpoint(): string {
+  return inject('s3Endpoint');
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+export function createDynamoClient(): DynamoDBClient {
+  return new DynamoDBClient({ endpoint: dynamoEndpoint(), region: 'us-east-1', credentials });
+}
+
+export function createDocumentClient(client = createDynamoClient()): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+/** Creates a state table with the stack's key design; returns its name. */
+export async function createStateTable(client: DynamoDBClient, prefix = 'state'): Promise<string> {
+  const name = uniqueName(prefix);
+  const { partitionKey, sortKey, gsi1 } = STATE_TABLE;
+  await client.send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [partitionKey, sortKey, gsi1.partitionKey, gsi1.sortKey].map((n) => ({
+        AttributeName: n,
+        AttributeType: 'S',
+      })),
+      KeySchema: [
+        { AttributeName: partitionKey, KeyType: 'HASH' },
+        { AttributeName: sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: gsi1.name,
+          KeySchema: [
+            { AttributeName: gsi1.partitionKey, KeyType: 'HASH' },
+            { AttributeName: gsi1.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    }),
+  );
+  return name;
+}
+
+/** Creates a table shaped like Powertools idempotency's default (`id` partition key). */
+export async function createIdempotencyTable(client: DynamoDBClient, prefix = 'idem'): Promise<string> {
+  const name = uniqueName(prefix);
+  await client.send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: IDEMPOTENCY_TABLE.partitionKey, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: IDEMPOTENCY_TABLE.partitionKey, KeyType: 'HASH' }],
+    }),
+  );
+  return name;
+}
+
+export function createS3Client(): S3Client {
+  return new S3Client({
+    endpoint: s3Endpoint(),
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
+export async function createBucket(client: S3Client, prefix = 'bucket'): Promise<string> {
+  const name = uniqueName(prefix).toLowerCase();
+  await client.send(new CreateBucketCommand({ Bucket: name }));
+  return name;
+}
+
+export async function putObjects(
+  client: S3Client,
+  bucket: string,
+  objects: Record<string, string | Uint8Array>,
+) {
+  for (const [Key, Body] of Object.entries(objects)) {
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key, Body }));
+  }
+}
