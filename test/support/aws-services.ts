@@ -1,7 +1,7 @@
 // Clients and per-file resources for the services started by test/support/global-setup.ts.
 // Every helper creates uniquely named tables/buckets, so test files never see each other's data.
 import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
@@ -27,6 +27,15 @@ export function createDynamoClient(): DynamoDBClient {
 
 export function createDocumentClient(client = createDynamoClient()): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+async function waitActive(client: DynamoDBClient, name: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const out = await client.send(new DescribeTableCommand({ TableName: name }));
+    if (out.Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`table ${name} did not become ACTIVE`);
 }
 
 /** Creates a state table with the stack's key design; returns its name. */
@@ -57,6 +66,7 @@ export async function createStateTable(client: DynamoDBClient, prefix = 'state')
       ],
     }),
   );
+  await waitActive(client, name);
   return name;
 }
 
@@ -71,6 +81,7 @@ export async function createIdempotencyTable(client: DynamoDBClient, prefix = 'i
       KeySchema: [{ AttributeName: IDEMPOTENCY_TABLE.partitionKey, KeyType: 'HASH' }],
     }),
   );
+  await waitActive(client, name);
   return name;
 }
 

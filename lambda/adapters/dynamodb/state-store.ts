@@ -1,0 +1,306 @@
+// StateStore on one DynamoDB table (key design in schema.ts). Single-item conditional writes only,
+// so DynamoDB-compatible local servers can exercise every path. Per-doc history items and doc state
+// puts are batched (BatchWriteItem); reads flush pending writes first, so a reader never misses one.
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { BusinessState, DocResult, Summary } from '../../engine/model.js';
+import type { DocState, DocStateFilter, RunRecord, StateStore } from '../../engine/ports.js';
+import { createBatchWriter, DynamoStateError } from './batch-writer.js';
+import {
+  businessItem,
+  docItem,
+  docStateChanged,
+  fromBusinessItem,
+  fromDocItem,
+  fromResultItem,
+  fromRunItem,
+  type Item,
+  isExpired,
+  nextDocState,
+  resultItem,
+  runItem,
+} from './items.js';
+import { DEFAULT_RETENTION_DAYS, DOCS_INDEX_PK, keys, RUNS_INDEX_PK, STATE_TABLE } from './schema.js';
+
+export { DynamoStateError };
+
+export interface DynamoStateStoreOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  /** Days history items and run records are kept (TTL). @default 30 */
+  readonly retentionDays?: number;
+  /**
+   * Skip the doc-state put when nothing but the run stamp (`lastRunId`, `lastRunAt`) changed, so a
+   * scheduled run writes one state item per doc whose state changed. The stamp then names the run
+   * that last changed the state. @default false
+   */
+  readonly skipUnchangedDocStates?: boolean;
+  /** @default - the system clock */
+  readonly now?: () => Date;
+}
+
+/** Item writes by kind, and BatchWriteItem/PutItem/UpdateItem/DeleteItem requests sent. */
+export interface WriteStats {
+  run: number;
+  result: number;
+  doc: number;
+  business: number;
+  lock: number;
+  requests: number;
+}
+
+export interface DynamoStateStore extends StateStore {
+  /** Sends buffered writes. Called by `finishRun` and before every read. */
+  flush(): Promise<void>;
+  writeStats(): Readonly<WriteStats>;
+}
+
+const isConditionFailure = (e: unknown) => e instanceof Error && e.name === 'ConditionalCheckFailedException';
+
+export function createDynamoStateStore(options: DynamoStateStoreOptions): DynamoStateStore {
+  const { client, tableName } = options;
+  const retentionSeconds = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400;
+  const now = options.now ?? (() => new Date());
+  const stats: WriteStats = { run: 0, result: 0, doc: 0, business: 0, lock: 0, requests: 0 };
+  const writer = createBatchWriter({ client, tableName, onRequest: () => stats.requests++ });
+  const seq = new Map<string, number>();
+  /** Doc states known to this store instance (loaded at startRun, kept current by our writes). */
+  const docCache = new Map<string, DocState>();
+  let cacheLoaded = false;
+
+  const expiresAt = () => Math.floor(now().getTime() / 1000) + retentionSeconds;
+  const live = (item: Item | undefined) => (item && !isExpired(item, now().getTime()) ? item : undefined);
+
+  async function put(item: Item, kind: keyof WriteStats, extra: Partial<PutCommand['input']> = {}) {
+    stats.requests++;
+    await client.send(new PutCommand({ TableName: tableName, Item: item, ...extra }));
+    stats[kind]++;
+  }
+
+  async function get(key: Item): Promise<Item | undefined> {
+    const out = await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+    return live(out.Item);
+  }
+
+  async function queryAll(input: Omit<QueryCommandInput, 'TableName'>, limit = Number.POSITIVE_INFINITY) {
+    const items: Item[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const out = await client.send(new QueryCommand({ TableName: tableName, ...input, ExclusiveStartKey }));
+      for (const item of out.Items ?? []) if (live(item) && items.length < limit) items.push(item);
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey && items.length < limit);
+    return items;
+  }
+
+  async function loadDocStates(domain?: string): Promise<DocState[]> {
+    const items = await queryAll({
+      IndexName: STATE_TABLE.gsi1.name,
+      KeyConditionExpression: domain ? 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)' : 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': DOCS_INDEX_PK, ...(domain && { ':prefix': `${domain}#` }) },
+    });
+    return items.map(fromDocItem);
+  }
+
+  async function previousDocState(doc: string): Promise<DocState | undefined> {
+    if (docCache.has(doc) || cacheLoaded) return docCache.get(doc);
+    const item = await get(keys.doc(doc));
+    return item ? fromDocItem(item) : undefined;
+  }
+
+  return {
+    async startRun(run) {
+      await put(runItem(run, expiresAt()), 'run');
+      seq.set(run.runId, 0);
+      // One paginated query instead of a read per doc during the run.
+      docCache.clear();
+      for (const state of await loadDocStates()) docCache.set(state.doc, state);
+      cacheLoaded = true;
+    },
+
+    async recordDocResult(runId, result) {
+      const n = (seq.get(runId) ?? 0) + 1;
+      seq.set(runId, n);
+      const prev = await previousDocState(result.doc);
+      const next = nextDocState(prev, runId, result);
+      await writer.put(resultItem(runId, n, result, expiresAt()));
+      stats.result++;
+      if (!options.skipUnchangedDocStates || docStateChanged(prev, next)) {
+        await writer.put(docItem(next));
+        stats.doc++;
+        docCache.set(next.doc, next);
+      }
+      return next;
+    },
+
+    async finishRun(runId, finishedAt, summary: Summary, status = 'finished') {
+      await writer.flush();
+      stats.requests++;
+      await client
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.run(runId),
+            UpdateExpression: 'SET finishedAt = :f, summary = :s, #status = :st',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':f': finishedAt, ':s': summary, ':st': status },
+          }),
+        )
+        .catch((e: unknown) => {
+          if (isConditionFailure(e)) {
+            throw new DynamoStateError(`finishRun: run "${runId}" was never started (call startRun first)`, {
+              cause: e,
+            });
+          }
+          throw e;
+        });
+      stats.run++;
+      seq.delete(runId);
+    },
+
+    async getRun(runId) {
+      await writer.flush();
+      const item = await get(keys.run(runId));
+      return item ? fromRunItem(item) : undefined;
+    },
+
+    async getRunResults(runId): Promise<readonly DocResult[]> {
+      await writer.flush();
+      const items = await queryAll({
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :doc)',
+        ExpressionAttributeValues: { ':pk': keys.run(runId).pk, ':doc': 'DOC#' },
+        ConsistentRead: true,
+      });
+      return items.map(fromResultItem);
+    },
+
+    async listRuns(limit) {
+      await writer.flush();
+      if (limit <= 0) return [];
+      const items = await queryAll(
+        {
+          IndexName: STATE_TABLE.gsi1.name,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': RUNS_INDEX_PK },
+          ScanIndexForward: false,
+          Limit: Math.min(limit, 100),
+        },
+        limit,
+      );
+      return items.map(fromRunItem);
+    },
+
+    async getDocState(doc) {
+      await writer.flush();
+      const item = await get(keys.doc(doc));
+      return item ? fromDocItem(item) : undefined;
+    },
+
+    async listDocStates(filter: DocStateFilter = {}) {
+      await writer.flush();
+      const states = await loadDocStates(filter.domain);
+      return states
+        .filter(
+          (s) =>
+            (filter.domain === undefined || s.domain === filter.domain) &&
+            (filter.outcome === undefined || s.outcome === filter.outcome),
+        )
+        .sort((a, b) => (a.doc < b.doc ? -1 : a.doc > b.doc ? 1 : 0));
+    },
+
+    async getBusiness(businessId) {
+      const item = await get(keys.business(businessId));
+      return item ? fromBusinessItem(item) : undefined;
+    },
+
+    async putBusiness(next: BusinessState, expectedVersion) {
+      try {
+        await put(
+          businessItem(next),
+          'business',
+          expectedVersion === 0
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                ConditionExpression: '#version = :expected',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':expected': expectedVersion },
+              },
+        );
+      } catch (e) {
+        if (isConditionFailure(e)) return false;
+        throw e;
+      }
+      if (expectedVersion === 0) {
+        await put(
+          { ...keys.businessIndex(next.businessId), entity: 'business-index', businessId: next.businessId },
+          'business',
+        );
+      }
+      return true;
+    },
+
+    async listBusinesses() {
+      const index = await queryAll({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.businessIndex('').pk },
+      });
+      const found = await Promise.all(index.map((i) => get(keys.business(String(i.businessId)))));
+      return found.filter((i): i is Item => i !== undefined).map(fromBusinessItem);
+    },
+
+    async acquireLock(name, owner, leaseMs, at) {
+      const leaseUntil = at.getTime() + leaseMs;
+      try {
+        await put(
+          {
+            ...keys.lock(name),
+            entity: 'lock',
+            owner,
+            leaseUntil,
+            expiresAt: Math.ceil(leaseUntil / 1000) + 86_400,
+          },
+          'lock',
+          {
+            ConditionExpression: 'attribute_not_exists(pk) OR #owner = :owner OR leaseUntil < :now',
+            ExpressionAttributeNames: { '#owner': 'owner' },
+            ExpressionAttributeValues: { ':owner': owner, ':now': at.getTime() },
+          },
+        );
+        return true;
+      } catch (e) {
+        if (isConditionFailure(e)) return false;
+        throw e;
+      }
+    },
+
+    async releaseLock(name, owner) {
+      try {
+        stats.requests++;
+        await client.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: keys.lock(name),
+            ConditionExpression: '#owner = :owner',
+            ExpressionAttributeNames: { '#owner': 'owner' },
+            ExpressionAttributeValues: { ':owner': owner },
+          }),
+        );
+        stats.lock++;
+      } catch (e) {
+        // Someone else holds it now (our lease expired): theirs to release.
+        if (!isConditionFailure(e)) throw e;
+      }
+    },
+
+    flush: () => writer.flush(),
+    writeStats: () => ({ ...stats }),
+  };
+}

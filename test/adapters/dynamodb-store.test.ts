@@ -1,0 +1,170 @@
+// DynamoDB-specific behaviour of the state store, against dynalite: batching and the write count,
+// TTL filtering on read, leases, conditional business writes, pagination. (The shared StateStore
+// contract runs in dynamodb-state.test.ts.)
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createDynamoStateStore } from '../../lambda/adapters/dynamodb/state-store.js';
+import type { BusinessState, DocResult, Outcome } from '../../lambda/engine/model.js';
+import { emptySummary } from '../../lambda/engine/model.js';
+import { createDocumentClient, createDynamoClient, createStateTable } from '../support/aws-services.js';
+
+const raw = createDynamoClient();
+const client = createDocumentClient(raw);
+let tableName: string;
+beforeAll(async () => {
+  tableName = await createStateTable(raw);
+});
+
+const result = (doc: string, outcome: Outcome, startedAt = '2026-01-01T00:00:00.000Z'): DocResult => ({
+  doc,
+  domain: doc.split('/')[0] ?? 'x',
+  outcome,
+  durationMs: 5,
+  startedAt,
+  steps: [],
+});
+
+async function runOnce(
+  store: ReturnType<typeof createDynamoStateStore>,
+  runId: string,
+  docs: [string, Outcome][],
+) {
+  const startedAt = `2026-01-01T00:${runId.slice(-2)}:00.000Z`;
+  await store.startRun({ runId, startedAt, status: 'running' });
+  for (const [doc, outcome] of docs) await store.recordDocResult(runId, result(doc, outcome, startedAt));
+  await store.finishRun(runId, startedAt, { ...emptySummary(), total: docs.length });
+}
+
+describe('DynamoDB state store', () => {
+  it('batches history and doc state, and skips unchanged doc states when asked', async () => {
+    const store = createDynamoStateStore({
+      client,
+      tableName: await createStateTable(raw),
+      skipUnchangedDocStates: true,
+    });
+    const docs: [string, Outcome][] = Array.from({ length: 30 }, (_, i) => [`billing/doc-${i}.md`, 'pass']);
+    await runOnce(store, 'batch-01', docs);
+    const first = store.writeStats();
+    // 30 history + 30 new doc states in 3 BatchWriteItem requests (25 + 25 + 10), 1 run put + 1 update.
+    expect(first).toMatchObject({ result: 30, doc: 30, run: 2 });
+    expect(first.requests).toBe(3 + 2);
+
+    const changed = docs.map(([d], i): [string, Outcome] => [d, i < 3 ? 'fail' : 'pass']);
+    await runOnce(store, 'batch-02', changed);
+    const second = store.writeStats();
+    expect(second.result - first.result).toBe(30);
+    expect(second.doc - first.doc).toBe(3);
+    expect((await store.getRunResults('batch-02')).map((r) => r.doc)).toEqual(docs.map(([d]) => d));
+    expect(await store.getDocState('billing/doc-0.md')).toMatchObject({
+      outcome: 'fail',
+      consecutiveFailures: 1,
+    });
+    expect(await store.getDocState('billing/doc-5.md')).toMatchObject({
+      outcome: 'pass',
+      lastRunId: 'batch-01',
+    });
+  });
+
+  it('writes every doc state by default, keeping the run stamp current', async () => {
+    const store = createDynamoStateStore({ client, tableName });
+    await runOnce(store, 'stamp-01', [['a/x.md', 'pass']]);
+    await runOnce(store, 'stamp-02', [['a/x.md', 'pass']]);
+    expect(await store.getDocState('a/x.md')).toMatchObject({
+      lastRunId: 'stamp-02',
+      since: '2026-01-01T00:01:00.000Z',
+    });
+  });
+
+  it('gives history items a TTL from the retention period and hides expired items on read', async () => {
+    let now = new Date('2026-03-01T00:00:00Z');
+    const table = await createStateTable(raw);
+    const store = createDynamoStateStore({ client, tableName: table, retentionDays: 2, now: () => now });
+    await runOnce(store, 'ttl-01', [['a/y.md', 'pass']]);
+    const items = await client.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'RUN#ttl-01' },
+      }),
+    );
+    const history = items.Items?.find((i) => String(i.sk).startsWith('DOC#'));
+    expect(history?.expiresAt).toBe(now.getTime() / 1000 + 2 * 86_400);
+    expect(await store.getRunResults('ttl-01')).toHaveLength(1);
+    now = new Date('2026-03-03T00:00:01Z');
+    expect(await store.getRunResults('ttl-01')).toHaveLength(0);
+    expect(await store.getRun('ttl-01')).toBeUndefined();
+    expect(await store.listRuns(10)).toEqual([]);
+    // The doc's current state is not history: it never expires.
+    expect(await store.getDocState('a/y.md')).toMatchObject({ outcome: 'pass' });
+  });
+
+  it('lists runs most recent first across index pages', async () => {
+    const store = createDynamoStateStore({ client, tableName: await createStateTable(raw) });
+    for (let i = 10; i < 15; i++) await runOnce(store, `list-${i}`, []);
+    expect((await store.listRuns(3)).map((r) => r.runId)).toEqual(['list-14', 'list-13', 'list-12']);
+    expect(await store.listRuns(100)).toHaveLength(5);
+  });
+
+  it('keeps business items in the fixed shape the alert Lambda reads, with conditional versions', async () => {
+    const store = createDynamoStateStore({ client, tableName });
+    const flagged: BusinessState = {
+      businessId: 'b-1',
+      condition: 'spam_flagged',
+      since: '2026-01-01T00:00:00.000Z',
+      affectedDocs: ['communication/post.md'],
+      version: 1,
+      runId: 'r1',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    };
+    expect(await store.putBusiness(flagged, 0)).toBe(true);
+    expect(await store.putBusiness({ ...flagged, version: 1 }, 0)).toBe(false);
+    expect(await store.putBusiness({ ...flagged, condition: 'ok', version: 2 }, 1)).toBe(true);
+    expect(await store.putBusiness({ ...flagged, version: 2 }, 1)).toBe(false);
+    const item = await client.send(
+      new GetCommand({ TableName: tableName, Key: { pk: 'BUSINESS#b-1', sk: 'STATE' } }),
+    );
+    expect(item.Item).toEqual({
+      pk: 'BUSINESS#b-1',
+      sk: 'STATE',
+      entity: 'business',
+      ...flagged,
+      condition: 'ok',
+      version: 2,
+    });
+    expect(await store.listBusinesses()).toEqual([{ ...flagged, condition: 'ok', version: 2 }]);
+  });
+
+  it('refuses a held lease, and grants it once the lease expired', async () => {
+    const store = createDynamoStateStore({ client, tableName });
+    const t0 = new Date('2026-01-01T00:00:00Z');
+    expect(await store.acquireLock('run', 'a', 60_000, t0)).toBe(true);
+    expect(await store.acquireLock('run', 'b', 60_000, new Date(t0.getTime() + 59_000))).toBe(false);
+    expect(await store.acquireLock('run', 'b', 60_000, new Date(t0.getTime() + 61_000))).toBe(true);
+    await store.releaseLock('run', 'a'); // not a's any more: a no-op
+    expect(await store.acquireLock('run', 'c', 60_000, new Date(t0.getTime() + 62_000))).toBe(false);
+    await store.releaseLock('run', 'b');
+    expect(await store.acquireLock('run', 'c', 60_000, new Date(t0.getTime() + 62_000))).toBe(true);
+  });
+
+  it('refuses to finish a run that never started, naming it', async () => {
+    const store = createDynamoStateStore({ client, tableName });
+    await expect(store.finishRun('ghost', 'x', emptySummary())).rejects.toThrow(
+      /run "ghost" was never started/,
+    );
+  });
+
+  it('ignores items of other entities when listing doc states', async () => {
+    const table = await createStateTable(raw);
+    const store = createDynamoStateStore({ client, tableName: table });
+    await runOnce(store, 'mix-01', [
+      ['b/two.md', 'fail'],
+      ['a/one.md', 'pass'],
+    ]);
+    await client.send(
+      new PutCommand({ TableName: table, Item: { pk: 'OTHER', sk: 'X', gsi1pk: 'ELSE', gsi1sk: 'a#' } }),
+    );
+    expect((await store.listDocStates()).map((s) => s.doc)).toEqual(['a/one.md', 'b/two.md']);
+    expect((await store.listDocStates({ domain: 'b' })).map((s) => s.doc)).toEqual(['b/two.md']);
+    expect((await store.listDocStates({ outcome: 'pass' })).map((s) => s.doc)).toEqual(['a/one.md']);
+  });
+});
