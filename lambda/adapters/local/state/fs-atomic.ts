@@ -1,0 +1,100 @@
+// File primitives for the local state store: atomic replace, durable append, tolerant reads.
+// A crash (even SIGKILL) leaves either the previous or the new content of a file, never a torn one;
+// a line torn by a crash mid-append is ignored on read and never glued to the next line.
+import { randomBytes } from 'node:crypto';
+import { open, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** Suffix of in-flight temp files; readers skip them, and a crash may leave one behind. */
+export const TMP_SUFFIX = '.tmp';
+
+export function isTempName(name: string): boolean {
+  return name.endsWith(TMP_SUFFIX);
+}
+
+/** fsync of the directory makes a rename durable; not every platform allows it, which is harmless. */
+async function syncDir(dir: string): Promise<void> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Directory fsync is unsupported on some file systems (and on Windows): best effort.
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** Writes `text` to `file` atomically: temp file in the same folder, fsync, rename over. */
+export async function writeFileAtomic(file: string, text: string): Promise<void> {
+  const dir = dirname(file);
+  const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}${TMP_SUFFIX}`);
+  const handle = await open(tmp, 'w');
+  try {
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  await syncDir(dir);
+}
+
+/**
+ * Appends one line durably. If the file ends with a torn line (a writer was killed mid-append),
+ * a newline is written first so the torn bytes stay a line of their own. Callers serialise appends
+ * to one file (see the mutex) so the tail check and the write are one step.
+ */
+export async function appendLine(file: string, line: string): Promise<void> {
+  const handle = await open(file, 'a+');
+  try {
+    const { size } = await handle.stat();
+    let prefix = '';
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      await handle.read(last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) prefix = '\n';
+    }
+    await handle.appendFile(`${prefix}${line}\n`, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Reads a file as text, or undefined when it does not exist. */
+export async function readTextIfExists(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+/** Parses each complete JSON line; a torn or garbled line (a crash mid-append) is skipped. */
+export function parseJsonLines(text: string): unknown[] {
+  const out: unknown[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      out.push(JSON.parse(line));
+    } catch {
+      // torn by a crash: the record was never acknowledged to the caller
+    }
+  }
+  return out;
+}
+
+export function isNotFound(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'ENOENT';
+}
+
+export function isAlreadyExists(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'EEXIST';
+}

@@ -1,0 +1,93 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLocalStateStore } from '../../lambda/adapters/local/state-store.js';
+import type { StateStore } from '../../lambda/engine/ports.js';
+import { business, describeStateStoreContract, docResult } from '../contract/state-store.contract.js';
+
+const tempDir = () => mkdtemp(join(tmpdir(), 'verifier-state-'));
+
+describeStateStoreContract('local files', async () => {
+  const dir = await tempDir();
+  return { store: createLocalStateStore({ dir }), cleanup: () => rm(dir, { recursive: true, force: true }) };
+});
+
+describe('local state store on disk', () => {
+  let dir: string;
+  let store: StateStore;
+  beforeEach(async () => {
+    dir = await tempDir();
+    store = createLocalStateStore({ dir });
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('keeps one file per doc, run and business, in the documented layout', async () => {
+    await store.startRun({ runId: 'r1', startedAt: '2026-01-01T00:00:00.000Z', status: 'running' });
+    await store.recordDocResult('r1', docResult('communication/post.md', 'pass', '2026-01-01T00:00:00.000Z'));
+    await store.putBusiness(business('biz', 1), 0);
+    expect(await readdir(join(dir, 'docs'))).toEqual(['communication%2Fpost%2Emd.json']);
+    expect((await readdir(join(dir, 'runs', 'r1'))).sort()).toEqual(['results.jsonl', 'run.json']);
+    expect(await readdir(join(dir, 'businesses'))).toEqual(['biz.json']);
+    const state = JSON.parse(await readFile(join(dir, 'docs', 'communication%2Fpost%2Emd.json'), 'utf8'));
+    expect(state).toMatchObject({ doc: 'communication/post.md', outcome: 'pass' });
+    expect(await readdir(join(dir, 'mutex'))).toEqual([]);
+  });
+
+  it('keeps hostile ids inside the store folder', async () => {
+    await store.startRun({ runId: '../../escape', startedAt: '2026-01-01T00:00:00.000Z', status: 'running' });
+    await store.recordDocResult('../../escape', docResult('../x.md', 'pass', '2026-01-01T00:00:00.000Z'));
+    expect(await readdir(join(dir, 'runs'))).toEqual(['%2E%2E%2F%2E%2E%2Fescape']);
+    expect((await store.getRunResults('../../escape')).map((r) => r.doc)).toEqual(['../x.md']);
+    expect((await store.getDocState('../x.md'))?.doc).toBe('../x.md');
+  });
+
+  it('ignores a temp file left by a crash between write and rename', async () => {
+    await store.recordDocResult('r1', docResult('a/d.md', 'fail', '2026-01-01T00:00:00.000Z'));
+    // what a process killed after writing its temp file (before the rename) leaves behind
+    await writeFile(join(dir, 'docs', '.a%2Fd%2Emd.json.999.abc.tmp'), '{"doc":"a/d.md","outc');
+    await writeFile(join(dir, 'businesses', '.biz.json.999.abc.tmp'), '{');
+    expect((await store.listDocStates()).map((s) => [s.doc, s.outcome])).toEqual([['a/d.md', 'fail']]);
+    expect(await store.listBusinesses()).toEqual([]);
+    const next = await store.recordDocResult('r2', docResult('a/d.md', 'fail', '2026-01-02T00:00:00.000Z'));
+    expect(next.consecutiveFailures).toBe(2);
+  });
+
+  it('skips a torn last line of results.jsonl and appends after it cleanly', async () => {
+    await store.startRun({ runId: 'r1', startedAt: '2026-01-01T00:00:00.000Z', status: 'running' });
+    await store.recordDocResult('r1', docResult('a/one.md', 'pass', '2026-01-01T00:00:00.000Z'));
+    const file = join(dir, 'runs', 'r1', 'results.jsonl');
+    // a writer killed mid-append: half a JSON line, no newline
+    await writeFile(file, `${await readFile(file, 'utf8')}{"doc":"a/torn.md","domain":"a","outc`);
+    expect((await store.getRunResults('r1')).map((r) => r.doc)).toEqual(['a/one.md']);
+    await store.recordDocResult('r1', docResult('a/two.md', 'pass', '2026-01-01T00:00:01.000Z'));
+    expect((await store.getRunResults('r1')).map((r) => r.doc)).toEqual(['a/one.md', 'a/two.md']);
+  });
+
+  it('breaks a mutex abandoned by a crashed holder once it is stale', async () => {
+    const quick = createLocalStateStore({ dir, mutex: { staleMs: 50, timeoutMs: 5_000 } });
+    await quick.putBusiness(business('biz', 1), 0);
+    const { mkdir, utimes } = await import('node:fs/promises');
+    const abandoned = join(dir, 'mutex', 'business-biz');
+    await mkdir(abandoned);
+    const old = new Date(Date.now() - 60_000);
+    await utimes(abandoned, old, old);
+    expect(await quick.putBusiness(business('biz', 2), 1)).toBe(true);
+  });
+
+  it('gives up with a message naming the lock when a live holder never lets go', async () => {
+    const impatient = createLocalStateStore({ dir, mutex: { staleMs: 60_000, timeoutMs: 100 } });
+    await impatient.putBusiness(business('biz', 1), 0);
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(join(dir, 'mutex', 'business-biz'));
+    await expect(impatient.putBusiness(business('biz', 2), 1)).rejects.toThrow(
+      /business-biz still held after 100 ms/,
+    );
+  });
+
+  it('reports a state file that is not what the store wrote, naming it', async () => {
+    await store.recordDocResult('r1', docResult('a/d.md', 'pass', '2026-01-01T00:00:00.000Z'));
+    await writeFile(join(dir, 'docs', 'a%2Fd%2Emd.json'), '{"doc": 42}');
+    await expect(store.getDocState('a/d.md')).rejects.toThrow(/a%2Fd%2Emd\.json: unexpected content/);
+  });
+});
