@@ -1,0 +1,77 @@
+// Where a step's request goes and how it authenticates (FORMAT.md §7).
+import type { Doc, Step } from '../model.js';
+import type { Target } from '../target.js';
+
+export type Route = 'primary' | 'fallback' | 'partners';
+
+/** `GET /a/{id}/b?x=1` and `GET /a/{{id}}/b` compare equal: placeholders and query are ignored. */
+export function endpointKey(method: string, path: string): string {
+  const p = path
+    .split('?')[0]
+    ?.replace(/\{\{[^}]*\}\}/g, '{}')
+    .replace(/\{[^}]*\}/g, '{}')
+    .replace(/\/+$/, '');
+  return `${method.toUpperCase()} ${p || '/'}`;
+}
+
+/** Parses a frontmatter `endpoint` ("POST /platform/v1/messages") into its comparison key. */
+export function endpointKeyOf(endpoint: string): string | undefined {
+  const m = /^\s*([A-Za-z]+)\s+(\S+)/.exec(endpoint);
+  return m?.[1] && m[2] ? endpointKey(m[1], m[2]) : undefined;
+}
+
+export function chooseRoute(doc: Doc, step: Step, fallbackEndpoints: ReadonlySet<string>): Route {
+  if (step.path.includes('/partners/')) return 'partners';
+  if (doc.useFallbackApi || step.useFallback) return 'fallback';
+  if (fallbackEndpoints.has(endpointKey(step.method, step.path))) return 'fallback';
+  return 'primary';
+}
+
+export function baseUrlFor(target: Target, route: Route): string {
+  if (route === 'partners') return target.partnersUrl ?? target.baseUrl;
+  if (route === 'fallback') return target.fallbackUrl ?? target.baseUrl;
+  return target.baseUrl;
+}
+
+/** The Authorization header value for a token type on a route. */
+export function authorization(route: Route, tokenType: string, token: string): string {
+  if (route === 'partners') return `Token token="${token}"`;
+  if (tokenType === 'admin' || tokenType === 'internal') return `Admin ${token}`;
+  return `Bearer ${token}`;
+}
+
+/**
+ * Joins a resolved path to a base URL. Returns an error message when the path is not a plain
+ * absolute path, or when the result would leave the base URL's origin (tokens go only there).
+ */
+export function joinUrl(base: string, path: string): { url: URL } | { error: string } {
+  if (
+    !path.startsWith('/') ||
+    path.startsWith('//') ||
+    /^[a-z][a-z0-9+.-]*:/i.test(path) ||
+    path.includes('\\')
+  ) {
+    return {
+      error: `unsafe path "${path}": expected a path starting with a single "/" (never a URL or //host)`,
+    };
+  }
+  let baseUrl: URL;
+  try {
+    baseUrl = new URL(base);
+  } catch {
+    return { error: `base URL "${base}" is not a valid URL` };
+  }
+  const prefix = baseUrl.pathname.replace(/\/+$/, '');
+  let url: URL;
+  try {
+    url = new URL(`${baseUrl.origin}${prefix}${path}`);
+  } catch {
+    return { error: `unsafe path "${path}": it does not form a valid URL` };
+  }
+  if (url.origin !== baseUrl.origin) {
+    return {
+      error: `unsafe path "${path}": it resolves to ${url.host}, not the configured host ${baseUrl.host}`,
+    };
+  }
+  return { url };
+}

@@ -1,0 +1,165 @@
+// Runs one doc that parsed and linted clean: prerequisites in order, then every Test Request step,
+// with onFail policy, extraction into the doc's scope, sleeps and business-condition evidence.
+import type { Observation } from '../conditions/business.js';
+import { type ConditionRule, ruleEndpoints } from '../conditions/rules.js';
+import type { Doc, Outcome, Step, StepResult } from '../model.js';
+import type { Clock, HttpClient, TestFiles } from '../ports.js';
+import type { Redactor } from '../redact.js';
+import type { Target } from '../target.js';
+import { buildRequest } from './build-request.js';
+import { createResolve, namesUsed } from './resolve.js';
+import { sendStep } from './run-step.js';
+import { createGenerators, createScope, runtimeValues } from './variables.js';
+
+export interface DocRunContext {
+  readonly target: Target;
+  readonly http: HttpClient;
+  readonly clock: Clock;
+  readonly redactor: Redactor;
+  readonly rules: readonly ConditionRule[];
+  readonly fallbackEndpoints: ReadonlySet<string>;
+  readonly testFiles?: TestFiles;
+  readonly signal?: AbortSignal;
+}
+
+export interface DocRun {
+  readonly outcome: Exclude<Outcome, 'skip'>;
+  readonly reason?: string;
+  readonly steps: readonly StepResult[];
+  /** Condition evidence and clears; empty unless `alerting`. */
+  readonly observations: readonly Observation[];
+}
+
+type Verdict = { readonly outcome: DocRun['outcome']; readonly reason: string };
+
+const notRun = (step: Step, error: string): StepResult => ({
+  id: step.id,
+  phase: step.phase,
+  line: step.line,
+  method: step.method,
+  expected: step.expect,
+  outcome: 'skip',
+  durationMs: 0,
+  error,
+});
+
+/** `alerting` is false for pending/failed docs: they never produce condition observations. */
+export async function runDoc(ctx: DocRunContext, doc: Doc, alerting: boolean): Promise<DocRun> {
+  const now = ctx.clock.now();
+  const scope = createScope(
+    ctx.target.credentials.params,
+    runtimeValues(now),
+    createGenerators(() => ctx.clock.now()),
+  );
+  const resolve = createResolve(scope);
+  const onRuleEndpoint = ruleEndpoints(ctx.rules);
+  const where = (step: Step) => `${doc.id}:${step.line}: step "${step.id}"`;
+  const steps = [...doc.prerequisites, ...doc.test];
+  const results: StepResult[] = [];
+  const observations: Observation[] = [];
+  const unextracted = new Set<string>();
+  let verdict: Verdict | undefined;
+  let stopped: string | undefined;
+
+  for (const step of steps) {
+    if (stopped) {
+      results.push(notRun(step, `not run: ${stopped}`));
+      continue;
+    }
+    const missing = namesUsed([step.path, step.params, step.body, step.headers, step.formFields]).find((n) =>
+      unextracted.has(n),
+    );
+    if (missing) {
+      for (const name of Object.keys(step.extract)) unextracted.add(name);
+      results.push(notRun(step, `not run: needs {{${missing}}}, which an earlier step did not extract`));
+      continue;
+    }
+    const built = await buildRequest(
+      {
+        target: ctx.target,
+        doc,
+        fallbackEndpoints: ctx.fallbackEndpoints,
+        resolve,
+        lookup: scope.lookup,
+        testFiles: ctx.testFiles,
+      },
+      step,
+    );
+    if (built.kind !== 'request') {
+      const [outcome, message]: [DocRun['outcome'], string] =
+        built.kind === 'missing-token'
+          ? ['error', `no ${built.tokenType} token configured`]
+          : built.kind === 'invalid'
+            ? ['invalid', built.message]
+            : ['error', built.message];
+      const text = ctx.redactor.text(message);
+      results.push(notRun(step, text));
+      verdict ??= { outcome, reason: built.kind === 'missing-token' ? text : `${where(step)}: ${text}` };
+      stopped = `step ${step.id} could not be sent`;
+      continue;
+    }
+    const sent = await sendStep(
+      {
+        http: ctx.http,
+        clock: ctx.clock,
+        redactor: ctx.redactor,
+        rules: ctx.rules,
+        docId: doc.id,
+        signal: ctx.signal,
+      },
+      step,
+      built.request,
+      built.path,
+    );
+    let result = sent.result;
+    if (sent.evidence) {
+      results.push(result);
+      verdict = { outcome: 'blocked', reason: `${where(step)}: ${result.error}` };
+      if (alerting) {
+        observations.push({
+          kind: 'condition',
+          condition: 'spam_flagged',
+          evidence: sent.evidence,
+          doc: doc.id,
+          ...(doc.knownIssues ? { remedy: ctx.redactor.text(doc.knownIssues) } : {}),
+        });
+      }
+      stopped = `business condition confirmed at step ${step.id}`;
+      continue;
+    }
+    if (result.outcome === 'pass') {
+      results.push(result);
+      for (const [name, value] of Object.entries(sent.extracted)) scope.set(name, value);
+      if (
+        alerting &&
+        sent.ok2xx &&
+        onRuleEndpoint({ method: step.method, path: built.path, pathTemplate: step.path })
+      ) {
+        observations.push({ kind: 'clear', doc: doc.id, stepId: step.id, at: ctx.clock.now().toISOString() });
+      }
+      if (step.sleepMs > 0) await ctx.clock.sleep(step.sleepMs, ctx.signal);
+      continue;
+    }
+    for (const name of Object.keys(step.extract)) unextracted.add(name);
+    const failed: Verdict = {
+      outcome: result.outcome === 'error' ? 'error' : 'fail',
+      reason: `${where(step)}: ${result.error ?? 'failed'}`,
+    };
+    if (step.phase === 'prerequisite' && step.onFail !== 'abort') {
+      // The author allows this prerequisite to fail: record it and go on.
+      if (step.onFail === 'skip') {
+        const why = step.skipReason
+          ? ` (onFail skip: ${ctx.redactor.text(step.skipReason)})`
+          : ' (onFail skip)';
+        result = { ...result, outcome: 'skip', error: `${result.error ?? 'failed'}${why}` };
+      }
+      results.push(result);
+      continue;
+    }
+    results.push(result);
+    verdict ??= failed;
+    if (step.phase === 'prerequisite') stopped = `prerequisite ${step.id} failed`;
+  }
+  const outcome = verdict?.outcome ?? 'pass';
+  return { outcome, ...(verdict ? { reason: verdict.reason } : {}), steps: results, observations };
+}

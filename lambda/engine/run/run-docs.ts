@@ -1,0 +1,197 @@
+// The runner: lists and parses docs, selects them (FORMAT.md §6), runs them with bounded concurrency,
+// streams each doc's result (event + store) as soon as it completes, then settles business conditions.
+import pLimit from 'p-limit';
+import { applyObservations, type Observation } from '../conditions/business.js';
+import { type ConditionRule, DEFAULT_RULES } from '../conditions/rules.js';
+import { lintDoc } from '../lint/lint.js';
+import type { DocResult, DocStatus, Finding, RunResult } from '../model.js';
+import { emptySummary } from '../model.js';
+import { parseDoc } from '../parse/parse-doc.js';
+import type { AlertSink, Clock, DocSource, HttpClient, RunEvent, StateStore, TestFiles } from '../ports.js';
+import { createRedactor } from '../redact.js';
+import type { RunOptions, Target } from '../target.js';
+import { endpointKeyOf } from './routing.js';
+import { runDoc } from './run-doc.js';
+import { createFilter, domainOfId, selectByDelete, selectByStatus } from './select.js';
+
+export interface RunDeps {
+  readonly docs: DocSource;
+  readonly http: HttpClient;
+  readonly store: StateStore;
+  readonly clock: Clock;
+  readonly testFiles?: TestFiles;
+  readonly alerts?: AlertSink;
+  readonly rules?: readonly ConditionRule[];
+  readonly onEvent?: (e: RunEvent) => void;
+  /** E.g. the Lambda remaining-time check: once true, docs not yet started are skip "deadline". */
+  readonly shouldStop?: () => boolean;
+}
+
+/** What pass one keeps per doc in the run: enough to report a skip without re-parsing. */
+interface DocInfo {
+  readonly id: string;
+  readonly domain: string;
+  readonly endpoint?: string;
+  readonly tags?: readonly string[];
+  readonly status?: DocStatus;
+}
+
+const renderFinding = (f: Finding): string => `${f.doc}:${f.line}: ${f.message}`;
+
+export async function runDocs(target: Target, options: RunOptions, deps: RunDeps): Promise<RunResult> {
+  const { clock, store } = deps;
+  const emit = deps.onEvent ?? (() => {});
+  const redactor = createRedactor(Object.values(target.credentials.tokens));
+  const rules = deps.rules ?? DEFAULT_RULES;
+  const runId = options.runId;
+  const startedAt = clock.now().toISOString();
+
+  // Pass one: which docs are in the run, and which endpoints other docs route to the fallback API.
+  const filter = createFilter(options.filters);
+  const inRun: DocInfo[] = [];
+  const fallbackEndpoints = new Set<string>();
+  const fallbackKeys = new Set<string>();
+  for (const id of await deps.docs.list()) {
+    const doc = parseDoc(id, await deps.docs.read(id)).doc;
+    if (doc?.useFallbackApi && doc.endpoint) {
+      fallbackEndpoints.add(doc.endpoint);
+      const key = endpointKeyOf(doc.endpoint);
+      if (key) fallbackKeys.add(key);
+    }
+    const domain = doc?.domain ?? domainOfId(id);
+    if (!filter(id, domain, doc?.tags ?? [])) continue;
+    inRun.push({
+      id,
+      domain,
+      ...(doc ? { endpoint: doc.endpoint, tags: doc.tags, status: doc.status } : {}),
+    });
+  }
+
+  await store.startRun({
+    runId,
+    startedAt,
+    status: 'running',
+    ...(options.trigger ? { trigger: options.trigger } : {}),
+    ...(options.filters ? { filters: { ...options.filters } } : {}),
+  });
+  emit({ type: 'run-started', runId, total: inRun.length, at: startedAt });
+
+  const paramNames = new Set(Object.keys(target.credentials.params));
+  const summary = emptySummary();
+  const observations: Observation[] = [];
+  const docCtx = { target, http: deps.http, clock, redactor, rules, fallbackKeys, testFiles: deps.testFiles };
+  const stopNow = (): boolean =>
+    (options.deadline !== undefined && clock.now().getTime() >= options.deadline.getTime()) ||
+    (deps.shouldStop?.() ?? false);
+
+  const runOne = async (info: DocInfo): Promise<DocResult> => {
+    const started = clock.now();
+    const base = {
+      doc: info.id,
+      domain: info.domain,
+      ...(info.endpoint ? { endpoint: info.endpoint } : {}),
+      ...(info.tags ? { tags: info.tags } : {}),
+      ...(info.status ? { status: info.status } : {}),
+      startedAt: started.toISOString(),
+    };
+    const done = (r: Omit<DocResult, keyof typeof base | 'durationMs'>): DocResult => ({
+      ...base,
+      ...r,
+      ...(r.reason !== undefined ? { reason: redactor.text(r.reason) } : {}),
+      durationMs: clock.now().getTime() - started.getTime(),
+    });
+    if (stopNow()) return done({ outcome: 'skip', reason: 'deadline', steps: [] });
+    emit({ type: 'doc-started', doc: info.id });
+    try {
+      const parsed = parseDoc(info.id, await deps.docs.read(info.id));
+      const doc = parsed.doc;
+      const parseErrors = parsed.findings.filter((f) => f.severity === 'error');
+      if (!doc) {
+        const first = parseErrors[0];
+        return done({
+          outcome: 'invalid',
+          reason: first ? renderFinding(first) : `${info.id}: could not be parsed`,
+          steps: [],
+          findings: parseErrors,
+        });
+      }
+      const byStatus = selectByStatus(doc.status, options.filters?.include, doc.skipReason);
+      if (!byStatus.run) return done({ outcome: 'skip', reason: byStatus.reason, steps: [] });
+      const lintErrors = lintDoc(parsed, { paramNames, fallbackEndpoints }).filter(
+        (f) => f.severity === 'error',
+      );
+      const errors = dedupe([...parseErrors, ...lintErrors]);
+      const firstError = errors[0];
+      if (firstError)
+        return done({ outcome: 'invalid', reason: renderFinding(firstError), steps: [], findings: errors });
+      const byDelete = selectByDelete(doc, options.allowDelete);
+      if (!byDelete.run) return done({ outcome: 'skip', reason: byDelete.reason, steps: [] });
+      const run = await runDoc({ ...docCtx, fallbackEndpoints: fallbackKeys }, doc, doc.status === 'active');
+      observations.push(...run.observations);
+      return done({ outcome: run.outcome, ...(run.reason ? { reason: run.reason } : {}), steps: run.steps });
+    } catch (err) {
+      // A bug while running one doc must not cost the others their results.
+      return done({ outcome: 'error', reason: `internal error: ${(err as Error).message}`, steps: [] });
+    }
+  };
+
+  let fault: unknown;
+  const limit = pLimit(Math.max(1, options.concurrency));
+  await Promise.all(
+    inRun.map((info) =>
+      limit(async () => {
+        if (fault) return;
+        try {
+          const result = await runOne(info);
+          await store.recordDocResult(runId, result);
+          summary[result.outcome]++;
+          summary.total++;
+          emit({ type: 'doc-finished', result });
+        } catch (err) {
+          fault ??= err;
+        }
+      }),
+    ),
+  );
+  const businessId = businessIdOf(target);
+  try {
+    if (fault) throw fault;
+    const alerts = await applyObservations({ store, businessId, runId, now: clock.now(), observations });
+    const finishedAt = clock.now().toISOString();
+    await store.finishRun(runId, finishedAt, summary, 'finished');
+    for (const alert of alerts) {
+      emit({ type: 'alert', alert });
+      try {
+        await deps.alerts?.publish(alert);
+      } catch (err) {
+        emit({ type: 'warning', message: redactor.text(`alert delivery failed: ${(err as Error).message}`) });
+      }
+    }
+    const businesses = (await store.listBusinesses()).map((b) => ({
+      businessId: b.businessId,
+      condition: b.condition,
+      since: b.since,
+    }));
+    const result: RunResult = { runId, startedAt, finishedAt, summary, businesses };
+    emit({ type: 'run-finished', result });
+    return result;
+  } catch (err) {
+    await store.finishRun(runId, clock.now().toISOString(), summary, 'failed').catch(() => {});
+    throw err;
+  }
+}
+
+function businessIdOf(target: Target): string {
+  const id = target.credentials.params.business_id;
+  return typeof id === 'string' && id !== '' ? id : typeof id === 'number' ? String(id) : 'default';
+}
+
+function dedupe(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.line}\u0000${f.code}\u0000${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
