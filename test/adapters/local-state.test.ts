@@ -1,5 +1,6 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLocalStateStore } from '../../lambda/adapters/local/state-store.js';
@@ -67,7 +68,6 @@ describe('local state store on disk', () => {
   it('breaks a mutex abandoned by a crashed holder once it is stale', async () => {
     const quick = createLocalStateStore({ dir, mutex: { staleMs: 50, timeoutMs: 5_000 } });
     await quick.putBusiness(business('biz', 1), 0);
-    const { mkdir, utimes } = await import('node:fs/promises');
     const abandoned = join(dir, 'mutex', 'business-biz');
     await mkdir(abandoned);
     const old = new Date(Date.now() - 60_000);
@@ -75,10 +75,33 @@ describe('local state store on disk', () => {
     expect(await quick.putBusiness(business('biz', 2), 1)).toBe(true);
   });
 
+  it('breaks at once a mutex whose holder process on this host is gone', async () => {
+    const patient = createLocalStateStore({ dir, mutex: { staleMs: 60_000, timeoutMs: 2_000 } });
+    await patient.putBusiness(business('biz', 1), 0);
+    const gone = spawnSync(process.execPath, [
+      '-e',
+      'process.stdout.write(String(process.pid))',
+    ]).stdout.toString();
+    const abandoned = join(dir, 'mutex', 'business-biz');
+    await mkdir(abandoned);
+    await writeFile(join(abandoned, 'holder'), `${hostname()}:${gone}`);
+    expect(await patient.putBusiness(business('biz', 2), 1)).toBe(true);
+  });
+
+  it('waits for a mutex whose holder is alive', async () => {
+    const impatient = createLocalStateStore({ dir, mutex: { staleMs: 60_000, timeoutMs: 100 } });
+    await impatient.putBusiness(business('biz', 1), 0);
+    const held = join(dir, 'mutex', 'business-biz');
+    await mkdir(held);
+    await writeFile(join(held, 'holder'), `${hostname()}:${process.pid}`);
+    await expect(impatient.putBusiness(business('biz', 2), 1)).rejects.toThrow(/still held/);
+    await rm(held, { recursive: true });
+    expect(await impatient.putBusiness(business('biz', 2), 1)).toBe(true);
+  });
+
   it('gives up with a message naming the lock when a live holder never lets go', async () => {
     const impatient = createLocalStateStore({ dir, mutex: { staleMs: 60_000, timeoutMs: 100 } });
     await impatient.putBusiness(business('biz', 1), 0);
-    const { mkdir } = await import('node:fs/promises');
     await mkdir(join(dir, 'mutex', 'business-biz'));
     await expect(impatient.putBusiness(business('biz', 2), 1)).rejects.toThrow(
       /business-biz still held after 100 ms/,
