@@ -1,0 +1,237 @@
+// Frontmatter: split it from the markdown, read it with the YAML core schema, validate each key (FORMAT.md §2).
+import { z } from 'zod';
+import type { DocStatus, Finding } from '../model.js';
+import { errorAt, quote, warningAt } from './findings.js';
+import { collectLines, parseYaml, pointerKey } from './yaml-source.js';
+
+export interface FrontmatterSplit {
+  /** The YAML between the fences; undefined when the file has no frontmatter. */
+  readonly yaml?: string;
+  /** Number of lines the frontmatter occupies, fences included (0 when none). */
+  readonly lineCount: number;
+  readonly error?: Finding;
+}
+
+const OPEN = /^---[ \t]*$/;
+const CLOSE = /^(---|\.\.\.)[ \t]*$/;
+
+export function splitFrontmatter(doc: string, lines: readonly string[]): FrontmatterSplit {
+  if (!OPEN.test(lines[0] ?? '')) return { lineCount: 0 };
+  for (let i = 1; i < lines.length; i++) {
+    if (CLOSE.test(lines[i] ?? '')) return { yaml: lines.slice(1, i).join('\n'), lineCount: i + 1 };
+  }
+  return {
+    lineCount: 0,
+    error: errorAt(
+      doc,
+      1,
+      'frontmatter-unclosed',
+      'frontmatter opened with "---" on line 1 is never closed; expected a closing "---" line after the last key; add it',
+    ),
+  };
+}
+
+export const STATUS_MAP: Readonly<Record<string, DocStatus>> = {
+  verified: 'active',
+  success: 'active',
+  pass: 'active',
+  pending: 'pending',
+  skip: 'skipped',
+  skipped: 'skipped',
+  failed: 'failed',
+  deprecated: 'retired',
+};
+
+/** Maps a frontmatter status (case-insensitive) to its run policy, or undefined when unknown. */
+export function mapStatus(raw: string): DocStatus | undefined {
+  const key = raw.trim().toLowerCase();
+  return Object.hasOwn(STATUS_MAP, key) ? STATUS_MAP[key] : undefined;
+}
+
+const scalarText = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
+const statusList = z
+  .union([z.number().int(), z.array(z.number().int())])
+  .transform((v) => (Array.isArray(v) ? v : [v]));
+
+interface KeyRule<T> {
+  readonly schema: z.ZodType<T>;
+  readonly expected: string;
+  /** Errors only where a wrong value changes how the doc runs. */
+  readonly severity: 'error' | 'warning';
+}
+
+const rule = <T>(
+  schema: z.ZodType<T>,
+  expected: string,
+  severity: 'error' | 'warning' = 'warning',
+): KeyRule<T> => ({
+  schema,
+  expected,
+  severity,
+});
+const text = rule(z.string().nullable(), 'a string');
+const isoDate = rule(z.union([z.string(), z.number()]).nullable(), 'an ISO date string or empty');
+const RULES = {
+  endpoint: rule(z.string(), 'a string "METHOD /path"'),
+  domain: rule(scalarText, 'a string'),
+  tags: rule(z.array(scalarText).nullable(), 'a list of strings'),
+  swagger: text,
+  status: rule(scalarText, 'a string', 'error'),
+  savedAt: isoDate,
+  verifiedAt: isoDate,
+  timesReused: rule(z.number().nullable(), 'a number'),
+  tokens: rule(z.array(scalarText).nullable(), 'a list of token types'),
+  useFallbackApi: rule(z.boolean().nullable(), 'true or false', 'error'),
+  expectedOutcome: rule(statusList.nullable(), 'an HTTP status, a list of statuses, or empty'),
+  expectedOutcomeReason: text,
+  requiresTestData: rule(z.boolean().nullable(), 'true or false'),
+  testDataDescription: text,
+  skipReason: text,
+  notes: text,
+};
+
+export const FRONTMATTER_KEYS: ReadonlySet<string> = new Set(Object.keys(RULES));
+
+export interface FrontmatterFields {
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly endpoint?: string;
+  readonly domain?: string;
+  readonly tags: readonly string[];
+  readonly status?: DocStatus;
+  readonly rawStatus: string;
+  readonly useFallbackApi: boolean;
+  readonly skipReason?: string;
+  readonly expectedOutcome?: readonly number[];
+}
+
+/** Reads and validates the frontmatter YAML (which starts on file line 2). */
+export function readFrontmatter(
+  doc: string,
+  yaml: string | undefined,
+): { fields: FrontmatterFields; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const empty: FrontmatterFields = { data: {}, tags: [], rawStatus: '', useFallbackApi: false };
+  if (yaml === undefined) {
+    findings.push(
+      errorAt(
+        doc,
+        1,
+        'missing-frontmatter',
+        'no frontmatter found; expected the file to start with a "---" line, YAML keys (at least `status`), and a closing "---"; add the frontmatter block',
+      ),
+    );
+    return { fields: empty, findings };
+  }
+  const parsed = parseYaml(yaml, 2);
+  for (const issue of parsed.issues)
+    findings.push(
+      errorAt(
+        doc,
+        issue.line,
+        issue.code,
+        `frontmatter: ${issue.message}; fix the YAML between the "---" lines`,
+      ),
+    );
+  if (parsed.issues.length > 0) return { fields: empty, findings };
+  const value = parsed.value ?? {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    findings.push(
+      errorAt(
+        doc,
+        2,
+        'frontmatter-invalid',
+        `frontmatter is ${quote(value)}; expected YAML keys such as "status: verified"; rewrite it as key: value lines`,
+      ),
+    );
+    return { fields: empty, findings };
+  }
+  const data: Record<string, unknown> = { ...value };
+  const lines = collectLines(parsed.root, parsed.lineOf);
+  const lineOf = (key: string): number => lines.get(pointerKey([key])) ?? 2;
+  const read = <T>(key: keyof typeof RULES, rule: KeyRule<T>): NonNullable<T> | undefined => {
+    if (!Object.hasOwn(data, key)) return undefined;
+    const result = rule.schema.safeParse(data[key]);
+    if (result.success) return result.data ?? undefined;
+    const make = rule.severity === 'error' ? errorAt : warningAt;
+    findings.push(
+      make(
+        doc,
+        lineOf(key),
+        'frontmatter-type',
+        `frontmatter ${key}: found ${quote(data[key])}; expected ${rule.expected}; fix the value`,
+      ),
+    );
+    return undefined;
+  };
+  for (const key of Object.keys(data)) {
+    if (!FRONTMATTER_KEYS.has(key)) {
+      findings.push(
+        warningAt(
+          doc,
+          lineOf(key),
+          'unknown-key',
+          `frontmatter: unknown key "${key}"; expected one of ${[...FRONTMATTER_KEYS].join(', ')}; remove it or fix its spelling (it is kept but ignored)`,
+        ),
+      );
+    }
+  }
+  const rawStatus = read('status', RULES.status);
+  let status: DocStatus | undefined;
+  if (rawStatus === undefined) {
+    if (!Object.hasOwn(data, 'status')) {
+      findings.push(
+        errorAt(
+          doc,
+          2,
+          'missing-status',
+          'frontmatter has no status; expected one of verified, success, pass, pending, skip, skipped, failed, deprecated; add e.g. "status: pending"',
+        ),
+      );
+    }
+  } else {
+    status = mapStatus(rawStatus);
+    if (!status) {
+      findings.push(
+        errorAt(
+          doc,
+          lineOf('status'),
+          'unknown-status',
+          `frontmatter status ${quote(rawStatus)} is not a known status; expected one of verified, success, pass, pending, skip, skipped, failed, deprecated; use one of them`,
+        ),
+      );
+    }
+  }
+  const endpoint = read('endpoint', RULES.endpoint);
+  if (endpoint !== undefined && !/^(GET|POST|PUT|PATCH|DELETE) \/\S*$/.test(endpoint.trim())) {
+    findings.push(
+      warningAt(
+        doc,
+        lineOf('endpoint'),
+        'bad-endpoint',
+        `frontmatter endpoint ${quote(endpoint)} is not "METHOD /path"; expected e.g. "GET /platform/v1/clients"; fix it so reports and fallback routing can use it`,
+      ),
+    );
+  }
+  const fields: FrontmatterFields = {
+    data,
+    endpoint: endpoint?.trim(),
+    domain: read('domain', RULES.domain),
+    tags: read('tags', RULES.tags) ?? [],
+    status,
+    rawStatus: rawStatus ?? '',
+    useFallbackApi: read('useFallbackApi', RULES.useFallbackApi) ?? false,
+    skipReason: read('skipReason', RULES.skipReason),
+    expectedOutcome: read('expectedOutcome', RULES.expectedOutcome),
+  };
+  // Metadata keys are only checked (warnings); their values stay in `data`.
+  read('swagger', RULES.swagger);
+  read('savedAt', RULES.savedAt);
+  read('verifiedAt', RULES.verifiedAt);
+  read('timesReused', RULES.timesReused);
+  read('tokens', RULES.tokens);
+  read('expectedOutcomeReason', RULES.expectedOutcomeReason);
+  read('requiresTestData', RULES.requiresTestData);
+  read('testDataDescription', RULES.testDataDescription);
+  read('notes', RULES.notes);
+  return { fields, findings };
+}
