@@ -66,16 +66,13 @@ export function businessItem(b: BusinessState): Item {
 
 export const fromBusinessItem = (item: Item): BusinessState => strip<BusinessState>(item);
 
-const FAILING = new Set(['fail', 'error']);
+const FAILING = new Set(['fail', 'error', 'blocked']);
 
 /** The doc's state after `result`: `since` moves only when the outcome changes. */
 export function nextDocState(prev: DocState | undefined, runId: string, result: DocResult): DocState {
   const sameOutcome = prev?.outcome === result.outcome;
-  const failures = FAILING.has(result.outcome)
-    ? (prev?.consecutiveFailures ?? 0) + 1
-    : result.outcome === 'pass'
-      ? 0
-      : (prev?.consecutiveFailures ?? 0);
+  // fail, error and blocked in a row; any other outcome breaks the streak.
+  const failures = FAILING.has(result.outcome) ? (prev?.consecutiveFailures ?? 0) + 1 : 0;
   return {
     doc: result.doc,
     ...(result.endpoint !== undefined && { endpoint: result.endpoint }),

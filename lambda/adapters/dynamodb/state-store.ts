@@ -74,6 +74,7 @@ export function createDynamoStateStore(options: DynamoStateStoreOptions): Dynamo
   /** Doc states known to this store instance (loaded at startRun, kept current by our writes). */
   const docCache = new Map<string, DocState>();
   let cacheLoaded = false;
+  const docQueue = new Map<string, Promise<unknown>>();
 
   const expiresAt = () => Math.floor(now().getTime() / 1000) + retentionSeconds;
   const live = (item: Item | undefined) => (item && !isExpired(item, now().getTime()) ? item : undefined);
@@ -115,6 +116,19 @@ export function createDynamoStateStore(options: DynamoStateStoreOptions): Dynamo
     return item ? fromDocItem(item) : undefined;
   }
 
+  async function applyResult(runId: string, n: number, result: DocResult): Promise<DocState> {
+    const prev = await previousDocState(result.doc);
+    const next = nextDocState(prev, runId, result);
+    docCache.set(next.doc, next);
+    await writer.put(resultItem(runId, n, result, expiresAt()));
+    stats.result++;
+    if (!options.skipUnchangedDocStates || docStateChanged(prev, next)) {
+      await writer.put(docItem(next));
+      stats.doc++;
+    }
+    return next;
+  }
+
   return {
     async startRun(run) {
       await put(runItem(run, expiresAt()), 'run');
@@ -125,19 +139,18 @@ export function createDynamoStateStore(options: DynamoStateStoreOptions): Dynamo
       cacheLoaded = true;
     },
 
-    async recordDocResult(runId, result) {
+    recordDocResult(runId, result) {
       const n = (seq.get(runId) ?? 0) + 1;
       seq.set(runId, n);
-      const prev = await previousDocState(result.doc);
-      const next = nextDocState(prev, runId, result);
-      await writer.put(resultItem(runId, n, result, expiresAt()));
-      stats.result++;
-      if (!options.skipUnchangedDocStates || docStateChanged(prev, next)) {
-        await writer.put(docItem(next));
-        stats.doc++;
-        docCache.set(next.doc, next);
-      }
-      return next;
+      // Results for one doc are applied one after another, so none is lost to a read-modify-write race.
+      const previous = docQueue.get(result.doc) ?? Promise.resolve();
+      const done = previous.catch(() => {}).then(() => applyResult(runId, n, result));
+      const tail = done.catch(() => {});
+      docQueue.set(result.doc, tail);
+      void tail.then(() => {
+        if (docQueue.get(result.doc) === tail) docQueue.delete(result.doc);
+      });
+      return done;
     },
 
     async finishRun(runId, finishedAt, summary: Summary, status = 'finished') {
