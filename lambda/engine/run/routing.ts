@@ -1,25 +1,12 @@
 // Where a step's request goes and how it authenticates (FORMAT.md §7).
+
+import { endpointKey } from '../lint/fallback.js';
 import type { Doc, Step } from '../model.js';
 import type { Target } from '../target.js';
 
 export type Route = 'primary' | 'fallback' | 'partners';
 
-/** `GET /a/{id}/b?x=1` and `GET /a/{{id}}/b` compare equal: placeholders and query are ignored. */
-export function endpointKey(method: string, path: string): string {
-  const p = path
-    .split('?')[0]
-    ?.replace(/\{\{[^}]*\}\}/g, '{}')
-    .replace(/\{[^}]*\}/g, '{}')
-    .replace(/\/+$/, '');
-  return `${method.toUpperCase()} ${p || '/'}`;
-}
-
-/** Parses a frontmatter `endpoint` ("POST /platform/v1/messages") into its comparison key. */
-export function endpointKeyOf(endpoint: string): string | undefined {
-  const m = /^\s*([A-Za-z]+)\s+(\S+)/.exec(endpoint);
-  return m?.[1] && m[2] ? endpointKey(m[1], m[2]) : undefined;
-}
-
+/** `fallbackEndpoints`: keys from lint's `fallbackEndpoints`, so lint warns exactly where this routes implicitly. */
 export function chooseRoute(doc: Doc, step: Step, fallbackEndpoints: ReadonlySet<string>): Route {
   if (step.path.includes('/partners/')) return 'partners';
   if (doc.useFallbackApi || step.useFallback) return 'fallback';

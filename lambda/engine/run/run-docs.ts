@@ -3,6 +3,7 @@
 import pLimit from 'p-limit';
 import { applyObservations, type Observation } from '../conditions/business.js';
 import { type ConditionRule, DEFAULT_RULES } from '../conditions/rules.js';
+import { fallbackEndpoints as fallbackEndpointsOf } from '../lint/fallback.js';
 import { lintDoc } from '../lint/lint.js';
 import type { DocResult, DocStatus, Finding, RunResult } from '../model.js';
 import { emptySummary } from '../model.js';
@@ -10,7 +11,6 @@ import { parseDoc } from '../parse/parse-doc.js';
 import type { AlertSink, Clock, DocSource, HttpClient, RunEvent, StateStore, TestFiles } from '../ports.js';
 import { createRedactor } from '../redact.js';
 import type { RunOptions, Target } from '../target.js';
-import { endpointKeyOf } from './routing.js';
 import { runDoc } from './run-doc.js';
 import { createFilter, domainOfId, selectByDelete, selectByStatus } from './select.js';
 
@@ -50,14 +50,9 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
   const filter = createFilter(options.filters);
   const inRun: DocInfo[] = [];
   const fallbackEndpoints = new Set<string>();
-  const fallbackKeys = new Set<string>();
   for (const id of await deps.docs.list()) {
     const doc = parseDoc(id, await deps.docs.read(id)).doc;
-    if (doc?.useFallbackApi && doc.endpoint) {
-      fallbackEndpoints.add(doc.endpoint);
-      const key = endpointKeyOf(doc.endpoint);
-      if (key) fallbackKeys.add(key);
-    }
+    for (const key of fallbackEndpointsOf([doc])) fallbackEndpoints.add(key);
     const domain = doc?.domain ?? domainOfId(id);
     if (!filter(id, domain, doc?.tags ?? [])) continue;
     inRun.push({
@@ -79,7 +74,15 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
   const paramNames = new Set(Object.keys(target.credentials.params));
   const summary = emptySummary();
   const observations: Observation[] = [];
-  const docCtx = { target, http: deps.http, clock, redactor, rules, fallbackKeys, testFiles: deps.testFiles };
+  const docCtx = {
+    target,
+    http: deps.http,
+    clock,
+    redactor,
+    rules,
+    fallbackEndpoints,
+    testFiles: deps.testFiles,
+  };
   const stopNow = (): boolean =>
     (options.deadline !== undefined && clock.now().getTime() >= options.deadline.getTime()) ||
     (deps.shouldStop?.() ?? false);
@@ -126,7 +129,7 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
         return done({ outcome: 'invalid', reason: renderFinding(firstError), steps: [], findings: errors });
       const byDelete = selectByDelete(doc, options.allowDelete);
       if (!byDelete.run) return done({ outcome: 'skip', reason: byDelete.reason, steps: [] });
-      const run = await runDoc({ ...docCtx, fallbackEndpoints: fallbackKeys }, doc, doc.status === 'active');
+      const run = await runDoc(docCtx, doc, doc.status === 'active');
       observations.push(...run.observations);
       return done({ outcome: run.outcome, ...(run.reason ? { reason: run.reason } : {}), steps: run.steps });
     } catch (err) {

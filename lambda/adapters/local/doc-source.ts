@@ -1,0 +1,36 @@
+// DocSource on the local file system: every `*.md` under a docs root, as ids relative to it.
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import type { DocSource } from '../../engine/ports.js';
+
+export class DocSourceError extends Error {
+  override readonly name = 'DocSourceError';
+}
+
+/** Lists and reads docs under `root`; ids use `/` separators and never escape the root. */
+export function createLocalDocSource(root: string): DocSource {
+  const base = resolve(root);
+  const pathOf = (id: string): string => {
+    const p = resolve(base, ...id.split('/'));
+    if (p !== base && !p.startsWith(base + sep)) {
+      throw new DocSourceError(`doc id "${id}" resolves outside the docs root ${base}`);
+    }
+    return p;
+  };
+  return {
+    async list() {
+      let entries: string[];
+      try {
+        entries = await readdir(base, { recursive: true });
+      } catch (err) {
+        throw new DocSourceError(`cannot read docs folder ${base}: ${(err as Error).message}`, { cause: err });
+      }
+      return entries
+        .filter((e) => e.toLowerCase().endsWith('.md'))
+        .map((e) => relative(base, join(base, e)).split(sep).join('/'))
+        .filter((id) => !id.split('/').some((seg) => seg === 'node_modules' || seg.startsWith('.')))
+        .sort();
+    },
+    read: (id) => readFile(pathOf(id), 'utf8'),
+  };
+}
