@@ -1,0 +1,89 @@
+// Static checks of parsed docs (FORMAT.md §2-§7). The runner calls lintDoc before running a doc: any error
+// finding makes the doc invalid with no request sent, so errors are exactly what makes a doc unrunnable.
+import type { Doc, Finding, ParsedDoc } from '../model.js';
+import { DOCUMENTED_PARAMS } from '../names.js';
+import { warningAt } from '../parse/findings.js';
+import { fallbackEndpoints, reliesOnImplicitFallback } from './fallback.js';
+import { lintRequests } from './requests.js';
+import { lintVariables } from './variables.js';
+
+export interface LintContext {
+  /** Config param names of the target (the tokens file's `params` keys). */
+  readonly paramNames: ReadonlySet<string>;
+  /** `METHOD /path` of the docs in the same run with `useFallbackApi: true` (see `fallbackEndpoints`). */
+  readonly fallbackEndpoints: ReadonlySet<string>;
+}
+
+/** The parse findings of one doc plus every static check, ordered by line. */
+export function lintDoc(parsed: ParsedDoc, ctx: LintContext): Finding[] {
+  const findings: Finding[] = [...parsed.findings];
+  const doc = parsed.doc;
+  if (doc) {
+    findings.push(...lintVariables(doc, ctx.paramNames), ...lintRequests(doc), ...lintConsistency(doc, ctx));
+  }
+  return findings.sort((a, b) => a.line - b.line);
+}
+
+/** Lints docs that run together: the cross-doc fallback check sees all of them. */
+export function lintDocs(
+  parsed: readonly ParsedDoc[],
+  opts: { paramNames?: Iterable<string> } = {},
+): Finding[] {
+  const ctx: LintContext = {
+    paramNames: new Set(opts.paramNames ?? DOCUMENTED_PARAMS),
+    fallbackEndpoints: fallbackEndpoints(parsed.map((p) => p.doc)),
+  };
+  return parsed.flatMap((p) => lintDoc(p, ctx));
+}
+
+function lintConsistency(doc: Doc, ctx: LintContext): Finding[] {
+  const findings: Finding[] = [];
+  const seen = new Map<string, number>();
+  for (const step of [...doc.prerequisites, ...doc.test]) {
+    const first = seen.get(step.id);
+    if (first !== undefined) {
+      findings.push(
+        warningAt(
+          doc.id,
+          step.line,
+          'duplicate-step-id',
+          `step "${step.id}": the id is already used by the step on line ${first}; expected ids unique within the doc so reports can name the step; rename one of them`,
+        ),
+      );
+    } else {
+      seen.set(step.id, step.line);
+    }
+    if (reliesOnImplicitFallback(doc, step, ctx.fallbackEndpoints)) {
+      findings.push(
+        warningAt(
+          doc.id,
+          step.line,
+          'implicit-fallback',
+          `step "${step.id}": ${step.method} ${step.path} goes to the fallback URL only because another doc with that endpoint has useFallbackApi: true; expected the routing to be explicit; add "useFallback: true" to this step`,
+        ),
+      );
+    }
+  }
+  const outcome = doc.expectedOutcome ?? [];
+  const last = doc.test.at(-1);
+  if (outcome.length > 0 && last) {
+    const accepted = new Set(
+      doc.test.flatMap((s) => (s.expect.length > 0 ? s.expect : [200, 201, 202, 204])),
+    );
+    const missing = outcome.filter((s) => !accepted.has(s));
+    if (missing.length > 0) {
+      const expects = doc.test
+        .map((s) => (s.expect.length > 0 ? `[${s.expect.join(', ')}]` : 'any 2xx'))
+        .join(', ');
+      findings.push(
+        warningAt(
+          doc.id,
+          last.line,
+          'expected-outcome-mismatch',
+          `expectedOutcome ${missing.join(', ')} is not accepted by any Test Request step (expect.status ${expects}); expected the documented outcome to match what the steps check; add ${missing.join(', ')} to expect.status or correct expectedOutcome`,
+        ),
+      );
+    }
+  }
+  return findings;
+}
