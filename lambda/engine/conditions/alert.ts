@@ -26,26 +26,18 @@ export function idempotencyKey(businessId: string, version: number): string {
 
 /** Builds the alert for the transition `previous → next`. */
 export function buildAlert(type: AlertType, next: BusinessState, previous?: BusinessState): Alert {
-  const base = {
+  const flagged = type === 'business.spam_flagged';
+  // Keys in the documented order, so the JSON is the same wherever the alert is built.
+  return {
     type,
     businessId: next.businessId,
     since: next.since,
+    ...(flagged && next.evidence ? { evidence: next.evidence } : {}),
+    // On recovery the docs that were blocked are the useful list; the new state has none.
+    affectedDocs: [...(flagged ? next.affectedDocs : (previous?.affectedDocs ?? next.affectedDocs))],
+    remedy: flagged ? (next.remedy ?? DEFAULT_REMEDY) : RECOVERED_REMEDY,
     runId: next.runId ?? '',
     idempotencyKey: idempotencyKey(next.businessId, next.version),
-  };
-  if (type === 'business.spam_flagged') {
-    return {
-      ...base,
-      ...(next.evidence ? { evidence: next.evidence } : {}),
-      affectedDocs: [...next.affectedDocs],
-      remedy: next.remedy ?? DEFAULT_REMEDY,
-    };
-  }
-  // On recovery the docs that were blocked are the useful list; the new state has none.
-  return {
-    ...base,
-    affectedDocs: [...(previous?.affectedDocs ?? next.affectedDocs)],
-    remedy: RECOVERED_REMEDY,
   };
 }
 

@@ -1,0 +1,133 @@
+// The alert Lambda: fed by the state table's stream (NEW_AND_OLD_IMAGES, filtered by
+// alert-filters.ts), it publishes one alert per business-condition transition. Partial batch
+// failures are reported, so only failed records are retried; idempotency keyed on business and
+// version means a redelivered record publishes nothing new.
+
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { createSnsAlertSink } from '../adapters/sns/sns-sink.js';
+import { loadAlertConfig } from '../config/alert.js';
+import { alertForTransition } from '../engine/conditions/alert.js';
+import type { Alert, BusinessState } from '../engine/model.js';
+import type { AlertSink } from '../engine/ports.js';
+
+export class AlertRecordError extends Error {
+  override readonly name = 'AlertRecordError';
+}
+
+const evidenceSchema = z.object({
+  doc: z.string(),
+  stepId: z.string(),
+  endpoint: z.string(),
+  status: z.number(),
+  body: z.string(),
+  at: z.string(),
+  rule: z.string(),
+});
+
+/** The business item as the DynamoDB store writes it (lambda/adapters/dynamodb/items.ts). */
+const businessItemSchema = z.object({
+  entity: z.literal('business'),
+  businessId: z.string().min(1),
+  condition: z.enum(['ok', 'spam_flagged']),
+  since: z.string(),
+  evidence: evidenceSchema.optional(),
+  affectedDocs: z.array(z.string()).default([]),
+  version: z.number().int(),
+  remedy: z.string().optional(),
+  runId: z.string().optional(),
+  updatedAt: z.string(),
+});
+
+type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
+
+function toState(image: Image | undefined, which: string): BusinessState | undefined {
+  if (!image) return undefined;
+  // aws-lambda's AttributeValue and the SDK's describe the same wire shape.
+  const item = unmarshall(image as Record<string, AttributeValue>);
+  if (item.entity !== 'business') return undefined;
+  const parsed = businessItemSchema.safeParse(item);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((i) => `${i.path.join('.') || '(item)'}: ${i.message}`)
+      .join('; ');
+    throw new AlertRecordError(`${which} of business item ${String(item.pk)} is malformed: ${problems}`);
+  }
+  const { entity: _entity, ...state } = parsed.data;
+  return state;
+}
+
+/** The alert one stream record calls for, or undefined (not a business item, or no transition). */
+export function alertFromRecord(record: DynamoDBRecord): Alert | undefined {
+  if (record.eventName !== 'INSERT' && record.eventName !== 'MODIFY') return undefined;
+  const next = toState(record.dynamodb?.NewImage, 'NewImage');
+  if (!next) return undefined;
+  const previous = record.eventName === 'MODIFY' ? toState(record.dynamodb?.OldImage, 'OldImage') : undefined;
+  return alertForTransition(previous, next);
+}
+
+/** DynamoDB streams keep records for 24 hours: a redelivery can come that late. */
+const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+
+export interface AlertHandlerOptions {
+  readonly sink: AlertSink;
+  /** Idempotency records, keyed on the alert's `${businessId}#${version}`. @default - no idempotency */
+  readonly persistence?: BasePersistenceLayer;
+  /** @default - a Powertools Logger with service name `verifier-alert` */
+  readonly logger?: Logger;
+}
+
+export type AlertHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
+
+export function createAlertHandler(options: AlertHandlerOptions): AlertHandler {
+  const logger = options.logger ?? new Logger({ serviceName: 'verifier-alert' });
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: 'idempotencyKey',
+    expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
+  });
+  const deliver = async (alert: Alert): Promise<{ delivered: string }> => {
+    await options.sink.publish(alert);
+    logger.info('alert published', { type: alert.type, idempotencyKey: alert.idempotencyKey });
+    return { delivered: alert.idempotencyKey };
+  };
+  const publishOnce = options.persistence
+    ? makeIdempotent(deliver, { persistenceStore: options.persistence, config })
+    : deliver;
+
+  const recordHandler = async (record: DynamoDBRecord): Promise<void> => {
+    const alert = alertFromRecord(record);
+    if (!alert) return;
+    await publishOnce(alert);
+  };
+
+  return async (event, context) => {
+    config.registerLambdaContext(context);
+    // In order: a flag and its recovery in one batch reach subscribers in that order.
+    const processor = new BatchProcessor(EventType.DynamoDBStreams);
+    return processPartialResponse(event, recordHandler, processor, { context, processInParallel: false });
+  };
+}
+
+let defaultHandler: AlertHandler | undefined;
+
+/** Built on first use, once per container: config, SNS client and persistence layer. */
+function buildDefaultHandler(): AlertHandler {
+  const config = loadAlertConfig();
+  return createAlertHandler({
+    sink: createSnsAlertSink({ client: new SNSClient({}), topicArn: config.topicArn }),
+    persistence: new DynamoDBPersistenceLayer({ tableName: config.idempotencyTableName }),
+  });
+}
+
+export const handler: AlertHandler = (event, context) => {
+  defaultHandler ??= buildDefaultHandler();
+  return defaultHandler(event, context);
+};
