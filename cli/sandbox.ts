@@ -1,9 +1,116 @@
-// Placeholder: replaced by the module that implements `verifier sandbox`.
-import type { Command } from 'commander';
+// `verifier sandbox`: the sandbox API as a standalone server, with a tokens file for `verifier run`.
+import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type Command, InvalidArgumentError } from 'commander';
+import { createSandbox, type Sandbox, type SandboxOptions } from '../sandbox/server.js';
 import type { CommandResult } from './main.js';
 
-export function registerSandbox(program: Command, result: CommandResult): void {
-  program.command('sandbox').description('(not implemented yet)').action(() => {
-    result.code = 2;
+export interface SandboxCommandOptions {
+  readonly port?: number;
+  readonly seed?: number;
+  readonly tokensOut?: string;
+  readonly spamThreshold?: number;
+  readonly spamWindowMs?: number;
+}
+
+export interface SandboxIo {
+  readonly stdout: (s: string) => void;
+  /** Resolves when the server should stop (SIGINT/SIGTERM for the CLI). */
+  readonly stopped: Promise<void>;
+}
+
+/** Writes the tokens file (owner-only: it holds live sandbox tokens) and returns its path. */
+export async function writeTokensFile(sandbox: Sandbox, path?: string): Promise<string> {
+  const file = path ? resolve(path) : join(await mkdtemp(join(tmpdir(), 'verifier-sandbox-')), 'tokens.json');
+  await writeFile(file, `${JSON.stringify(sandbox.tokens, null, 2)}\n`, { mode: 0o600 });
+  await chmod(file, 0o600);
+  return file;
+}
+
+/** Starts the sandbox, prints how to use it (never a token), and serves until `io.stopped`. */
+export async function serveSandbox(opts: SandboxCommandOptions, io: SandboxIo): Promise<number> {
+  const options: SandboxOptions = {
+    ...(opts.port !== undefined ? { port: opts.port } : {}),
+    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    ...(opts.spamThreshold !== undefined ? { spamThreshold: opts.spamThreshold } : {}),
+    ...(opts.spamWindowMs !== undefined ? { spamWindowMs: opts.spamWindowMs } : {}),
+  };
+  const sandbox = await createSandbox(options);
+  try {
+    const tokensFile = await writeTokensFile(sandbox, opts.tokensOut);
+    io.stdout(
+      [
+        `sandbox listening on ${sandbox.url}`,
+        `  base URL      ${sandbox.baseUrl}`,
+        `  fallback URL  ${sandbox.fallbackUrl}`,
+        `  partners URL  ${sandbox.partnersUrl}`,
+        `  admin routes  ${sandbox.url}/admin/v1/businesses/{id}/(flag|unflag|block|unblock|verify), POST ${sandbox.url}/admin/v1/businesses`,
+        `  business      ${sandbox.businessId}`,
+        `tokens file     ${tokensFile}`,
+        '',
+        'try:',
+        `  verifier run seeds --base-url ${sandbox.baseUrl} --fallback-url ${sandbox.fallbackUrl} \\`,
+        `    --partners-url ${sandbox.partnersUrl} --tokens ${tokensFile} --test-files seeds/test-files --allow-delete`,
+        '',
+        'Ctrl-C stops the sandbox.',
+        '',
+      ].join('\n'),
+    );
+    await io.stopped;
+    io.stdout('sandbox stopped\n');
+    return 0;
+  } finally {
+    await sandbox.close();
+  }
+}
+
+export const parseInteger =
+  (name: string, min: number, max: number) =>
+  (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}, got "${v}"`);
+    }
+    return n;
+  };
+
+/** Resolves on the first SIGINT or SIGTERM, and removes its listeners. */
+export function untilSignal(): Promise<void> {
+  return new Promise((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
+}
+
+export function registerSandbox(program: Command, result: CommandResult): void {
+  program
+    .command('sandbox')
+    .description(
+      'Serve the sandbox API (a local emulator of the platform) and write a tokens file for `verifier run`.',
+    )
+    .option('--port <n>', 'port on 127.0.0.1 (default: a free port)', parseInteger('--port', 0, 65535))
+    .option('--seed <n>', 'seed for deterministic ids (default 1)', parseInteger('--seed', 0, 2 ** 31))
+    .option('--tokens-out <file>', 'where to write the tokens file (default: a new temp file)')
+    .option(
+      '--spam-threshold <n>',
+      'messages per window before an unverified business is flagged (default 500)',
+      parseInteger('--spam-threshold', 0, 1e9),
+    )
+    .option(
+      '--spam-window-ms <n>',
+      'spam window in ms (default 60000)',
+      parseInteger('--spam-window-ms', 1, 1e9),
+    )
+    .action(async (opts: SandboxCommandOptions) => {
+      result.code = await serveSandbox(opts, {
+        stdout: (s) => process.stdout.write(s),
+        stopped: untilSignal(),
+      });
+    });
 }
