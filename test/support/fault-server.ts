@@ -55,6 +55,7 @@ export const MB = 1024 * 1024;
  * - `/429-then-ok?n=K&retry-after=S` 429 for the first K hits of that path, then 200
  * - `/redirect-other-host` 302 to `<otherUrl>/landing`; `/redirect-same-host` 302 to `/landing`
  * - `/landing` 200 (on both servers), the recorded headers tell whether Authorization arrived
+ * - `/platform/v1/messages` 422 `{"status":"Error","data":{}}`: the spam-flagged business (FORMAT.md §9)
  * - `/echo` 200 echoing method, url, headers and body as JSON
  * - anything else 404 JSON
  */
@@ -123,6 +124,9 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
 
     if (path === '/ok' || path === '/landing') {
       return json(res, 200, { status: 'OK', data: { id: 1, items: [{ id: 1 }] } });
+    }
+    if (path === '/platform/v1/messages') {
+      return json(res, 422, { status: 'Error', data: {} });
     }
     if (path === '/echo') {
       return json(res, 200, {
