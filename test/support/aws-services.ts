@@ -111,3 +111,42 @@ export async function putObjects(
     await client.send(new PutObjectCommand({ Bucket: bucket, Key, Body }));
   }
 }
+
+/** Uploads every file under `dir` to `prefix` (keys use `/`), e.g. seeds/ under `docs/`. */
+export async function uploadDir(
+  client: S3Client,
+  bucket: string,
+  dir: string,
+  prefix: string,
+): Promise<string[]> {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const { join, relative, sep } = await import('node:path');
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const keys: string[] = [];
+  for (const e of entries) {
+    if (!e.isFile()) continue;
+    const full = join(e.parentPath, e.name);
+    const key = `${prefix}${relative(dir, full).split(sep).join('/')}`;
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: await readFile(full) }));
+    keys.push(key);
+  }
+  return keys;
+}
+
+/** A Lambda context with a controllable remaining time. */
+export function fakeContext(remainingMs: () => number = () => 900_000) {
+  return {
+    getRemainingTimeInMillis: remainingMs,
+    awsRequestId: 'test-request',
+    functionName: 'verifier-test',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:verifier-test',
+    memoryLimitInMB: '1024',
+    logGroupName: '/aws/lambda/verifier-test',
+    logStreamName: 'test',
+    callbackWaitsForEmptyEventLoop: false,
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}

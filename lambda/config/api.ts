@@ -1,0 +1,31 @@
+// The API Lambda's configuration (set by lib/ constructs; see VerifierApi).
+import { z } from 'zod';
+import { type Env, intFrom, nonEmpty, readEnv } from './env.js';
+
+export const ApiEnvSchema = z.object({
+  STATE_TABLE_NAME: nonEmpty,
+  IDEMPOTENCY_TABLE_NAME: nonEmpty,
+  VERIFIER_FUNCTION_NAME: nonEmpty,
+  RETENTION_DAYS: intFrom(1, 30),
+  /** How long an Idempotency-Key is remembered. */
+  IDEMPOTENCY_TTL_SECONDS: intFrom(1, 3600),
+});
+
+export interface ApiConfig {
+  readonly tableName: string;
+  readonly idempotencyTableName: string;
+  readonly verifierFunctionName: string;
+  readonly retentionDays: number;
+  readonly idempotencyTtlSeconds: number;
+}
+
+export function loadApiConfig(env: Env = process.env): ApiConfig {
+  const e = readEnv(ApiEnvSchema, env);
+  return {
+    tableName: e.STATE_TABLE_NAME,
+    idempotencyTableName: e.IDEMPOTENCY_TABLE_NAME,
+    verifierFunctionName: e.VERIFIER_FUNCTION_NAME,
+    retentionDays: e.RETENTION_DAYS,
+    idempotencyTtlSeconds: e.IDEMPOTENCY_TTL_SECONDS,
+  };
+}

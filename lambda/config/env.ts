@@ -1,0 +1,28 @@
+// Reads and validates environment variables with zod, once, at cold start. The lambda/config/*
+// modules are the only readers of process.env; handlers receive typed config.
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Validates `env` against `schema`; the error names every bad variable and what was expected. */
+export function readEnv<S extends z.ZodType>(schema: S, env: Env = process.env): z.infer<S> {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`).join('; ');
+  throw new ConfigError(
+    `invalid Lambda environment: ${problems} (the stack sets these; redeploy or fix the function's env)`,
+  );
+}
+
+export const nonEmpty = z.string().min(1);
+export const intFrom = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
+export const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
+export const httpUrl = z.url({ protocol: /^https?$/ });

@@ -1,0 +1,65 @@
+// The verifier Lambda's configuration (set by lib/ constructs; see VerifierFunction).
+import { z } from 'zod';
+import { DEFAULTS } from '../engine/target.js';
+import { type Env, flag, httpUrl, intFrom, nonEmpty, readEnv } from './env.js';
+
+export const VerifyEnvSchema = z.object({
+  STATE_TABLE_NAME: nonEmpty,
+  DOCS_BUCKET: nonEmpty,
+  DOCS_PREFIX: z.string().default('docs/'),
+  TEST_FILES_PREFIX: z.string().default('test-files/'),
+  TARGET_SECRET_ID: nonEmpty,
+  TARGET_BASE_URL: httpUrl,
+  TARGET_FALLBACK_URL: httpUrl.optional(),
+  TARGET_PARTNERS_URL: httpUrl.optional(),
+  CONCURRENCY: intFrom(1, DEFAULTS.concurrency),
+  RPS: intFrom(0, DEFAULTS.rps),
+  REQUEST_TIMEOUT_MS: intFrom(1, DEFAULTS.timeoutMs),
+  ALLOW_DELETE: flag(false),
+  RETENTION_DAYS: intFrom(1, 30),
+  LOCK_NAME: nonEmpty.default('verifier-run'),
+  /** Stop starting docs when less than this remains before the Lambda timeout. */
+  STOP_MARGIN_MS: intFrom(0, 60_000),
+  SECRET_MAX_AGE_SECONDS: intFrom(0, 300),
+});
+
+export interface VerifyConfig {
+  readonly tableName: string;
+  readonly docsBucket: string;
+  readonly docsPrefix: string;
+  readonly testFilesPrefix: string;
+  readonly secretId: string;
+  readonly baseUrl: string;
+  readonly fallbackUrl?: string;
+  readonly partnersUrl?: string;
+  readonly concurrency: number;
+  readonly rps: number;
+  readonly requestTimeoutMs: number;
+  readonly allowDelete: boolean;
+  readonly retentionDays: number;
+  readonly lockName: string;
+  readonly stopMarginMs: number;
+  readonly secretMaxAgeSeconds: number;
+}
+
+export function loadVerifyConfig(env: Env = process.env): VerifyConfig {
+  const e = readEnv(VerifyEnvSchema, env);
+  return {
+    tableName: e.STATE_TABLE_NAME,
+    docsBucket: e.DOCS_BUCKET,
+    docsPrefix: e.DOCS_PREFIX,
+    testFilesPrefix: e.TEST_FILES_PREFIX,
+    secretId: e.TARGET_SECRET_ID,
+    baseUrl: e.TARGET_BASE_URL,
+    ...(e.TARGET_FALLBACK_URL && { fallbackUrl: e.TARGET_FALLBACK_URL }),
+    ...(e.TARGET_PARTNERS_URL && { partnersUrl: e.TARGET_PARTNERS_URL }),
+    concurrency: e.CONCURRENCY,
+    rps: e.RPS,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    allowDelete: e.ALLOW_DELETE,
+    retentionDays: e.RETENTION_DAYS,
+    lockName: e.LOCK_NAME,
+    stopMarginMs: e.STOP_MARGIN_MS,
+    secretMaxAgeSeconds: e.SECRET_MAX_AGE_SECONDS,
+  };
+}

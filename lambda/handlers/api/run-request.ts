@@ -1,0 +1,51 @@
+// The run request shared by the API (`POST /runs` body) and the verifier (async invocation event).
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { DocFilters } from '../../engine/target.js';
+
+export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
+
+const oneOrMany = z
+  .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+  .transform((v) => (Array.isArray(v) ? v : [v]));
+const includeValue = z.enum(['pending', 'failed']);
+
+/** `POST /runs` body: every field optional, each a string or a list of strings. */
+export const RunFiltersBodySchema = z.strictObject({
+  domain: oneOrMany.optional(),
+  tag: oneOrMany.optional(),
+  doc: oneOrMany.optional(),
+  include: z
+    .union([includeValue, z.array(includeValue).min(1)])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .optional(),
+});
+
+export function toDocFilters(body: z.infer<typeof RunFiltersBodySchema>): DocFilters {
+  return {
+    ...(body.domain && { domains: body.domain }),
+    ...(body.tag && { tags: body.tag }),
+    ...(body.doc && { docs: body.doc }),
+    ...(body.include && { include: body.include }),
+  };
+}
+
+export const DocFiltersSchema = z.strictObject({
+  domains: z.array(z.string()).optional(),
+  tags: z.array(z.string()).optional(),
+  docs: z.array(z.string()).optional(),
+  include: z.array(includeValue).optional(),
+});
+
+/** What the verifier Lambda is invoked with: `{}` from the schedule, `{ runId, filters }` from the API. */
+export const VerifyEventSchema = z.looseObject({
+  runId: z.string().regex(RUN_ID_PATTERN).optional(),
+  trigger: z.string().max(40).optional(),
+  filters: DocFiltersSchema.optional(),
+});
+export type VerifyEvent = z.infer<typeof VerifyEventSchema>;
+
+/** Sortable by time, unique enough for concurrent starts: `20260101T000000123Z-1a2b3c4d`. */
+export function newRunId(now: Date = new Date()): string {
+  return `${now.toISOString().replace(/[-:.]/g, '')}-${randomUUID().slice(0, 8)}`;
+}
