@@ -1,4 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createLocalStateStore } from '../../lambda/adapters/local/state-store.js';
 import { DEFAULT_REMEDY, RECOVERED_REMEDY } from '../../lambda/engine/conditions/alert.js';
 import {
   applyObservations,
@@ -141,6 +145,40 @@ describe('applyObservations', () => {
     });
     expect(alert?.remedy).toBe('Create a fresh business using the setup script.');
     expect((await store.getBusiness(BIZ))?.remedy).toBe('Create a fresh business using the setup script.');
+  });
+});
+
+describe('applyObservations on the local file store', () => {
+  it('concurrent flags give one alert, and flag → recover → flag gives three in all', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'verifier-conditions-'));
+    try {
+      const store = createLocalStateStore({ dir });
+      const at = (n: number) => new Date(Date.UTC(2026, 0, n));
+      const apply = (runId: string, n: number, observations: Observation[]) =>
+        applyObservations({ store, businessId: BIZ, runId, now: at(n), observations });
+      const concurrent = await Promise.all(
+        ['r1a', 'r1b', 'r1c'].map((r) =>
+          apply(r, 1, [flagged('communication/post_platform_v1_messages.md')]),
+        ),
+      );
+      const later = [
+        ...(await apply('r2', 2, [flagged('communication/post_platform_v1_messages.md')])),
+        ...(await apply('r3', 3, [clear('communication/post_platform_v1_messages.md')])),
+        ...(await apply('r4', 4, [flagged('communication/post_platform_v1_messages.md')])),
+      ];
+      expect([...concurrent.flat(), ...later].map((a) => `${a.type} ${a.idempotencyKey}`)).toEqual([
+        'business.spam_flagged biz-42#1',
+        'business.recovered biz-42#2',
+        'business.spam_flagged biz-42#3',
+      ]);
+      expect(await store.getBusiness(BIZ)).toMatchObject({
+        condition: 'spam_flagged',
+        version: 3,
+        runId: 'r4',
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
