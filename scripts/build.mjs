@@ -7,6 +7,9 @@ import { build } from 'esbuild';
 const entries = [
   { in: 'bin/verifier.ts', out: 'dist/verifier.mjs' },
   ...(existsSync('bench/bench.ts') ? [{ in: 'bench/bench.ts', out: 'dist/bench.mjs' }] : []),
+  // The benchmark's child processes: the floor script and the in-process workload runner.
+  ...(existsSync('bench/floor-main.ts') ? [{ in: 'bench/floor-main.ts', out: 'dist/bench-floor.mjs' }] : []),
+  ...(existsSync('bench/runner.ts') ? [{ in: 'bench/runner.ts', out: 'dist/bench-runner.mjs' }] : []),
 ];
 
 function newest(dir) {
@@ -33,8 +36,11 @@ for (const e of entries) {
     target: 'node20',
     sourcemap: 'linked',
     // CommonJS dependencies bundled into ESM need a real `require`.
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    external: ['aws-cdk-lib', 'constructs', 'cdk-nag', '@aws-sdk/*'],
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+    // dynalite and esbuild (dev only, used by the bench) load at run time from node_modules.
+    external: ['aws-cdk-lib', 'constructs', 'cdk-nag', '@aws-sdk/*', 'dynalite', 'esbuild'],
     logLevel: 'warning',
   });
 }

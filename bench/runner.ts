@@ -1,0 +1,164 @@
+// Entry of the in-process workload child (dist/bench-runner.mjs), for what the CLI cannot show:
+//   growth: runDocs N times in one process against one local state store; RSS and heap after gc.
+//   dynamo: runDocs against the DynamoDB state store on dynalite started here; the store's writes.
+// Prints one JSON object on stdout. Run with --expose-gc for the growth mode.
+import { readdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { join, relative, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { STATE_TABLE } from '../lambda/adapters/dynamodb/schema.js';
+import { createDynamoStateStore } from '../lambda/adapters/dynamodb/state-store.js';
+import { createUndiciHttpClient } from '../lambda/adapters/http/undici-client.js';
+import { createLocalStateStore } from '../lambda/adapters/local/state-store.js';
+import { type DocSource, type StateStore, systemClock } from '../lambda/engine/ports.js';
+import { runDocs } from '../lambda/engine/run/run-docs.js';
+import type { Credentials, Target } from '../lambda/engine/target.js';
+
+const { values } = parseArgs({
+  options: {
+    mode: { type: 'string' },
+    docs: { type: 'string' },
+    'base-url': { type: 'string' },
+    'fallback-url': { type: 'string' },
+    'partners-url': { type: 'string' },
+    tokens: { type: 'string' },
+    state: { type: 'string' },
+    runs: { type: 'string', default: '5' },
+    concurrency: { type: 'string', default: '10' },
+  },
+});
+
+/** The docs root on the file system (the bench's own: the engine's adapters are not under test here). */
+function fsDocSource(root: string): DocSource {
+  return {
+    async list() {
+      const all = await readdir(root, { recursive: true });
+      return all
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => relative(root, join(root, f)).split(sep).join('/'))
+        .sort();
+    },
+    read: (id) => readFile(join(root, id), 'utf8'),
+  };
+}
+
+async function run(target: Target, store: StateStore, docsDir: string, runId: string) {
+  const http = createUndiciHttpClient({ rps: 0 });
+  try {
+    return await runDocs(
+      target,
+      { runId, allowDelete: false, concurrency: Number(values.concurrency) },
+      { docs: fsDocSource(docsDir), http, store, clock: systemClock },
+    );
+  } finally {
+    await http.close();
+  }
+}
+
+function memory() {
+  (globalThis as { gc?: () => void }).gc?.();
+  const m = process.memoryUsage();
+  return { rssMb: m.rss / 2 ** 20, heapUsedMb: m.heapUsed / 2 ** 20 };
+}
+
+async function startDynalite(): Promise<{ endpoint: string; close(): Promise<void> }> {
+  const require = createRequire(import.meta.url);
+  const dynalite = require('dynalite') as (o: Record<string, unknown>) => import('node:http').Server;
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function createTable(client: DynamoDBClient, name: string): Promise<void> {
+  const { partitionKey, sortKey, gsi1 } = STATE_TABLE;
+  await client.send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [partitionKey, sortKey, gsi1.partitionKey, gsi1.sortKey].map((n) => ({
+        AttributeName: n,
+        AttributeType: 'S' as const,
+      })),
+      KeySchema: [
+        { AttributeName: partitionKey, KeyType: 'HASH' },
+        { AttributeName: sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: gsi1.name,
+          KeySchema: [
+            { AttributeName: gsi1.partitionKey, KeyType: 'HASH' },
+            { AttributeName: gsi1.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    }),
+  );
+}
+
+async function main(): Promise<unknown> {
+  const credentials = JSON.parse(await readFile(values.tokens ?? '', 'utf8')) as Credentials;
+  const target: Target = {
+    baseUrl: values['base-url'] ?? '',
+    fallbackUrl: values['fallback-url'] ?? '',
+    partnersUrl: values['partners-url'] ?? '',
+    credentials,
+  };
+  const docsDir = values.docs ?? '';
+  const runs = Number(values.runs);
+  if (values.mode === 'growth') {
+    const store = createLocalStateStore({ dir: values.state ?? '' });
+    const samples = [{ run: 0, ...memory() }];
+    for (let i = 1; i <= runs; i++) {
+      await run(target, store, docsDir, `bench-growth-${i}`);
+      samples.push({ run: i, ...memory() });
+    }
+    return { samples };
+  }
+  if (values.mode === 'dynamo') {
+    const dynamo = await startDynalite();
+    try {
+      const raw = new DynamoDBClient({
+        endpoint: dynamo.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
+      const client = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+      await createTable(raw, 'bench-state');
+      const perRun = [];
+      for (let i = 1; i <= runs; i++) {
+        // A fresh store per run, as a cold Lambda container would build it.
+        const store = createDynamoStateStore({
+          client,
+          tableName: 'bench-state',
+          skipUnchangedDocStates: true,
+        });
+        const result = await run(target, store, docsDir, `bench-dynamo-${i}`);
+        perRun.push({ run: i, summary: result.summary, writes: { ...store.writeStats() } });
+      }
+      raw.destroy();
+      return { perRun };
+    } finally {
+      await dynamo.close();
+    }
+  }
+  throw new Error(`unknown --mode ${values.mode}`);
+}
+
+main().then(
+  (out) => process.stdout.write(`${JSON.stringify(out)}\n`),
+  (err: unknown) => {
+    process.stderr.write(
+      `bench-runner: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,45 @@
+// DynamoDB writes per scheduled run: the 350-doc run against the DynamoDB state store on dynalite
+// (in the runner child), twice: the first run finds no state (every doc state is new), the second is a
+// steady-state run (only changed doc states are written).
+import { join } from 'node:path';
+import type { BenchConfig, DocsSet, Workspace } from '../context.js';
+import { measureNode } from '../measure.js';
+import type { Row } from '../report.js';
+import type { OverheadResult } from './overhead.js';
+
+interface Writes {
+  run: number;
+  result: number;
+  doc: number;
+  business: number;
+  lock: number;
+  requests: number;
+}
+
+export async function benchDynamo(cfg: BenchConfig, ws: Workspace, set: DocsSet): Promise<OverheadResult> {
+  cfg.log(`dynamo: ${set.plans.length} docs against the DynamoDB state store on dynalite, 2 runs`);
+  const m = await measureNode([
+    join(cfg.root, 'dist/bench-runner.mjs'),
+    ...['--mode', 'dynamo', '--docs', set.docs.dir, '--runs', '2', '--tokens', ws.tokensFile],
+    ...['--base-url', set.server.baseUrl, '--fallback-url', set.server.fallbackUrl],
+    ...['--partners-url', set.server.partnersUrl],
+  ]);
+  if (m.code !== 0) throw new Error(`bench-runner dynamo exited ${m.code}: ${m.stderr.slice(-2000)}`);
+  const { perRun } = JSON.parse(m.stdout) as {
+    perRun: { run: number; summary: { total: number }; writes: Writes }[];
+  };
+  const rows: Row[] = perRun.map((r) => {
+    const w = r.writes;
+    const items = w.run + w.result + w.doc + w.business + w.lock;
+    const docs = r.summary.total;
+    return {
+      workload: `${docs} docs, DynamoDB store, ${r.run === 1 ? 'first run (no state yet)' : 'next run (steady state)'}`,
+      measure: 'item writes (history + doc state + run + business) / requests',
+      verifier: `${w.result} + ${w.doc} + ${w.run} + ${w.business} = ${items} items / ${w.requests} requests`,
+      target: `≤ ${docs} history + changed states + run, batched`,
+      // At most one history item and one state item per doc, plus the run record; batched.
+      met: w.result <= docs && w.doc <= docs && w.run <= 2 && w.requests < items,
+    };
+  });
+  return { rows, raw: { perRun } };
+}
