@@ -60,6 +60,18 @@ export async function startSnsStub(): Promise<SnsStub> {
       if (!params.TopicArn || !params.Message) {
         return error(400, 'Sender', 'InvalidParameter', 'stub: TopicArn and Message are required');
       }
+      // SNS's own rule: a subject is printable ASCII, one line, under 100 characters.
+      if (params.Subject !== undefined && !/^[\x20-\x7e]{1,99}$/.test(params.Subject)) {
+        return error(400, 'Sender', 'InvalidParameter', 'Invalid parameter: Subject');
+      }
+      if (params.MessageStructure === 'json' && !hasDefault(params.Message)) {
+        return error(
+          400,
+          'Sender',
+          'InvalidParameter',
+          'Message Structure - No default entry in JSON message body',
+        );
+      }
       const MessageId = randomUUID();
       published.push({
         TopicArn: params.TopicArn,
@@ -110,4 +122,17 @@ function attributes(params: Record<string, string>): SnsPublish['MessageAttribut
     };
   }
   return out;
+}
+
+function hasDefault(message: string): boolean {
+  try {
+    const parsed = JSON.parse(message) as unknown;
+    return (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      typeof (parsed as { default?: unknown }).default === 'string'
+    );
+  } catch {
+    return false;
+  }
 }

@@ -52,12 +52,14 @@ export function alertForTransition(
 
 const EXCERPT_MAX = 500;
 
-/** One line, at most 100 characters: an email subject. */
+/**
+ * An email subject as SNS accepts it: one line of printable ASCII, under 100 characters.
+ */
 export function alertSubject(alert: Alert): string {
   const what =
     alert.type === 'business.spam_flagged' ? 'is spam-flagged' : 'recovered (no longer spam-flagged)';
-  const subject = `[verifier] Business ${alert.businessId} ${what}`.replace(/[\r\n\t]+/g, ' ');
-  return subject.length <= 100 ? subject : `${subject.slice(0, 99)}…`;
+  const subject = `[verifier] Business ${alert.businessId} ${what}`.replace(/[^\x20-\x7e]/g, '?');
+  return subject.length < 100 ? subject : `${subject.slice(0, 96)}...`;
 }
 
 /** Plain text for email subscribers. */
