@@ -1,14 +1,14 @@
 // Strict check of the JSONPath forms real docs use (FORMAT.md §5): `$`, `.key`, `['key']`, `[N]`, `[*]`,
-// and filters `[?(@.k == 'v')]` (also RFC 9535's `[?@.k == 'v']`) with == != > < >= <= && || !.
+// and filters `[?(@.k == 'v')]` with == != > < >= <= && || !, in the form jsonpath-plus evaluates.
 // This only validates syntax; evaluation is left to jsonpath-plus (its safe evaluator) in the runner.
 
 /** Why `path` is not a supported JSONPath, or undefined when it is. */
 export function checkJsonPath(path: string): string | undefined {
   const p = new Cursor(path);
   try {
-    if (path.trim() !== path) throw p.fail('leading or trailing whitespace');
-    if (path.includes('{{')) throw p.fail('a {{template}} is not a JSONPath');
-    if (!p.eat('$')) throw p.fail('a JSONPath starts with "$"');
+    if (path.trim() !== path) throw new PathSyntax('it has leading or trailing spaces');
+    if (path.includes('{{')) throw new PathSyntax('it holds a {{template}}');
+    if (!p.eat('$')) throw new PathSyntax('it does not start with "$"');
     segments(p, false);
     if (!p.done()) throw p.fail(`unexpected "${p.rest().slice(0, 20)}"`);
     return undefined;
@@ -56,7 +56,7 @@ class Cursor {
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*/;
-const INDEX = /^-?\d+/;
+const INDEX = /^\d+/;
 const NUMBER = /^-?\d+(\.\d+)?/;
 const QUOTED = /^('([^'\\]|\\.)*'|"([^"\\]|\\.)*")/;
 
@@ -82,8 +82,11 @@ function selector(p: Cursor, relative: boolean): void {
     return;
   }
   if (!relative && p.eat('?')) {
-    p.skipSpace();
+    // jsonpath-plus (the evaluator) needs the parenthesised filter form.
+    if (!p.eat('(')) throw p.fail('expected "(" after "?": write filters as [?(@.k == \'v\')]');
     logical(p);
+    p.skipSpace();
+    if (!p.eat(')')) throw p.fail('expected ")" closing the filter');
     p.skipSpace();
     return;
   }
