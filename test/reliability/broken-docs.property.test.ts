@@ -41,7 +41,7 @@ describe('broken docs never crash parse, lint or run', () => {
         // A doc that could not be understood always says why.
         if (!parsed.doc) expect(parsed.findings.some((f) => f.severity === 'error')).toBe(true);
       }),
-      { seed: SEED, numRuns: 200 },
+      { seed: SEED, numRuns: 150 },
     );
   });
 
@@ -53,7 +53,7 @@ describe('broken docs never crash parse, lint or run', () => {
         const findings = lintDocs(parsed, { paramNames: lintCtx.paramNames });
         for (const f of findings) expect(ids.has(f.doc), f.doc).toBe(true);
       }),
-      { seed: SEED, numRuns: 40 },
+      { seed: SEED, numRuns: 25 },
     );
   });
 
@@ -84,7 +84,7 @@ describe('broken docs never crash parse, lint or run', () => {
         expect(states.map((x) => x.doc).sort()).toEqual(ids);
         expect(await out.store.getRunResults(out.result.runId)).toHaveLength(ids.length);
       }),
-      { seed: SEED, numRuns: 20 },
+      { seed: SEED, numRuns: 12 },
     );
   });
 });
