@@ -121,6 +121,7 @@ export interface RunSetup {
   readonly shouldStop?: () => boolean;
   readonly store?: StateStore;
   readonly timeoutMs?: number;
+  readonly rps?: number;
 }
 
 export interface RunOutput {
@@ -146,10 +147,14 @@ export async function cleanTempDirs(): Promise<void> {
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 }
 
-export async function run(api: ApiServer, setup: RunSetup): Promise<RunOutput> {
+export async function run(api: { readonly url: string }, setup: RunSetup): Promise<RunOutput> {
   const clock = recordingClock();
   const store = setup.store ?? createLocalStateStore({ dir: await tempDir() });
-  const http = createUndiciHttpClient({ rps: 0, timeoutMs: setup.timeoutMs ?? 5000, sleep: clock.sleep });
+  const http = createUndiciHttpClient({
+    rps: setup.rps ?? 0,
+    timeoutMs: setup.timeoutMs ?? 5000,
+    sleep: clock.sleep,
+  });
   const events: RunEvent[] = [];
   const target: Target = {
     baseUrl: `${api.url}/apigw`,
