@@ -150,7 +150,9 @@ async function runLocally(
             io.stdout(redactor.text(`[${results.length}] ${MARK[r.outcome]} ${r.doc}${why}\n`));
           } else if (e.type === 'alert') {
             const where = run.alertWebhook ? ` (POSTed to ${describeWebhook(run.alertWebhook)})` : '';
-            io.stdout(redactor.text(`\nALERT ${e.alert.type}${where}\n${renderAlertText(e.alert).trimEnd()}\n\n`));
+            io.stdout(
+              redactor.text(`\nALERT ${e.alert.type}${where}\n${renderAlertText(e.alert).trimEnd()}\n\n`),
+            );
           } else if (e.type === 'warning') io.stderr(redactor.text(`warning: ${e.message}\n`));
         },
       },
