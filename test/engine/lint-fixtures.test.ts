@@ -44,7 +44,7 @@ describe('cross-doc fallback check', () => {
   it('warns on a step that only goes to the fallback URL because another doc says so', () => {
     const findings = lintDocs([read('post_taxes.md'), read('put_tax.md')]);
     expect(findings.map((f) => `${f.doc}:${f.line}: ${f.severity}: [${f.code}] ${f.message}`)).toEqual([
-      'put_tax.md:12: warning: [implicit-fallback] step "create_tax": POST /business/payments/v1/taxes goes to the fallback URL only because another doc with that endpoint has useFallbackApi: true; expected the routing to be explicit; add "useFallback: true" to this step',
+      'put_tax.md:14: warning: [implicit-fallback] step "create_tax": POST /business/payments/v1/taxes goes to the fallback URL only because another doc with that endpoint has useFallbackApi: true; expected the routing to be explicit; add "useFallback: true" to this step',
     ]);
   });
 
