@@ -1,7 +1,7 @@
 // A tiny router: `METHOD /path/{param}` patterns, per-route token rules, and the gateway rule for
 // routes whose docs require the fallback API.
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ParsedBody, Reply } from './http.js';
+import { errorShape, type ParsedBody, type Reply } from './http.js';
 import type { SpamPolicy } from './spam.js';
 import type { Principal, Store, TokenType } from './store.js';
 
@@ -72,11 +72,19 @@ export function createRouter(routes: readonly Route[]): Router {
         }
         const params: Record<string, string> = {};
         c.names.forEach((n, i) => {
-          params[n] = decodeURIComponent(m[i + 1] ?? '');
+          params[n] = decodeSegment(m[i + 1] ?? '');
         });
         return { route: c.route, params };
       }
       return pathExists ? 'method' : undefined;
     },
   };
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw errorShape(400, 'Bad Request: malformed percent-encoding in the path');
+  }
 }

@@ -104,6 +104,11 @@ describe('errors are JSON in the API shapes, never a stack trace', () => {
     });
     expect(r.text).not.toMatch(/at .*\.ts:\d+/);
   });
+  it('a malformed path segment gives 400 JSON, not a 500', async () => {
+    const r = await call(s, '/platform/v1/clients/%E0%A4%A', { token: 'staff' });
+    expect(r.status).toBe(400);
+    expect(r.body.status).toBe('Error');
+  });
   it('a JSON body that is not an object gives 400', async () => {
     const r = await call(s, '/platform/v1/clients', { method: 'POST', token: 'staff', json: [1, 2] });
     expect(r.status).toBe(400);
