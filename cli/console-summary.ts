@@ -22,9 +22,9 @@ export function makePaint(color: boolean): Paint {
 }
 
 /**
- * Apply before painting (it would defuse the colour codes too).
  * Makes text from the API or a doc safe for a terminal: control characters (ANSI escapes a hostile
  * body could carry) are shown as `\xNN` instead of being interpreted. Newlines and tabs survive.
+ * Apply it before painting, or it defuses the colour codes too.
  */
 export function printable(text: string): string {
   return text.replace(
