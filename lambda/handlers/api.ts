@@ -1,0 +1,144 @@
+// The REST API Lambda (API Gateway, IAM auth): start runs, read runs, doc states and businesses.
+// `POST /runs` honours an `Idempotency-Key` header (Powertools idempotency on DynamoDB): the same key
+// and body return the same runId and start one run.
+import {
+  IdempotencyConfig,
+  IdempotencyValidationError,
+  makeIdempotent,
+} from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { createDynamoStateStore } from '../adapters/dynamodb/state-store.js';
+import { loadApiConfig } from '../config/api.js';
+import type { DocFilters } from '../engine/target.js';
+import { ApiError, header, json, parseOr400, readJsonBody } from './api/http.js';
+import { getRun, ListDocsQuerySchema, ListRunsQuerySchema, type RouteDeps, startRun } from './api/routes.js';
+import { RunFiltersBodySchema, toDocFilters } from './api/run-request.js';
+
+export interface ApiHandlerDeps extends RouteDeps {
+  readonly idempotency: BasePersistenceLayer;
+  /** How long an Idempotency-Key is remembered. @default 3600 */
+  readonly idempotencyTtlSeconds?: number;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+export type ApiHandler = (event: APIGatewayProxyEvent, context?: Context) => Promise<APIGatewayProxyResult>;
+
+const ROUTES = ['POST /runs', 'GET /runs', 'GET /runs/{runId}', 'GET /docs', 'GET /businesses'];
+
+export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: 'key',
+    payloadValidationJmesPath: 'filters',
+    expiresAfterSeconds: deps.idempotencyTtlSeconds ?? 3600,
+  });
+  const startOnce = makeIdempotent(
+    (req: { key: string; filters: DocFilters }) => startRun(deps, req.filters),
+    {
+      persistenceStore: deps.idempotency,
+      config,
+    },
+  );
+
+  async function route(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+    const method = event.httpMethod.toUpperCase();
+    const path = event.path.replace(/\/+$/, '') || '/';
+    const query = event.queryStringParameters ?? {};
+    const runMatch = /^\/runs\/([^/]+)$/.exec(path);
+
+    if (path === '/runs' && method === 'POST') {
+      const filters = toDocFilters(parseOr400(RunFiltersBodySchema, readJsonBody(event), 'run filters'));
+      const key = header(event, 'idempotency-key');
+      if (key !== undefined && !/^[\x21-\x7e]{1,128}$/.test(key)) {
+        throw new ApiError(
+          400,
+          'invalid Idempotency-Key header: expected 1 to 128 printable ASCII characters',
+        );
+      }
+      const started = key ? await startOnce({ key, filters }) : await startRun(deps, filters);
+      return json(202, started);
+    }
+    if (path === '/runs' && method === 'GET') {
+      const { limit } = parseOr400(ListRunsQuerySchema, query, 'query');
+      return json(200, { runs: await deps.store.listRuns(limit) });
+    }
+    if (runMatch?.[1] && method === 'GET') return json(200, await getRun(deps, runMatch[1]));
+    if (path === '/docs' && method === 'GET') {
+      const filter = parseOr400(ListDocsQuerySchema, query, 'query');
+      return json(200, {
+        docs: await deps.store.listDocStates(filter as Parameters<typeof deps.store.listDocStates>[0]),
+      });
+    }
+    if (path === '/businesses' && method === 'GET')
+      return json(200, { businesses: await deps.store.listBusinesses() });
+
+    const known = path === '/runs' || runMatch || path === '/docs' || path === '/businesses';
+    if (known)
+      throw new ApiError(405, `method ${method} is not allowed on ${path}; routes: ${ROUTES.join(', ')}`);
+    throw new ApiError(404, `no route for ${method} ${path}; routes: ${ROUTES.join(', ')}`);
+  }
+
+  return async (event, context) => {
+    if (context) config.registerLambdaContext(context);
+    let response: APIGatewayProxyResult;
+    try {
+      response = await route(event);
+    } catch (err) {
+      if (err instanceof ApiError) response = json(err.statusCode, { message: err.message });
+      else if (err instanceof IdempotencyValidationError) {
+        response = json(422, {
+          message: 'this Idempotency-Key was already used with different filters; use a new key',
+        });
+      } else {
+        deps.logger.error('request failed', {
+          error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+        });
+        response = json(500, { message: 'internal error; the request was logged' });
+      }
+    }
+    deps.logger.info('request', { method: event.httpMethod, path: event.path, status: response.statusCode });
+    deps.metrics.addMetric('ApiRequests', MetricUnit.Count, 1);
+    if (response.statusCode >= 500) deps.metrics.addMetric('ApiErrors', MetricUnit.Count, 1);
+    deps.metrics.publishStoredMetrics();
+    return response;
+  };
+}
+
+// ------------------------------------------------------------------ composition root (per container)
+
+function fromEnvironment(): ApiHandler {
+  const config = loadApiConfig();
+  const dynamo = new DynamoDBClient({});
+  return createApiHandler({
+    store: createDynamoStateStore({
+      client: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
+      tableName: config.tableName,
+      retentionDays: config.retentionDays,
+    }),
+    lambda: new LambdaClient({}),
+    verifierFunctionName: config.verifierFunctionName,
+    now: () => new Date(),
+    idempotency: new DynamoDBPersistenceLayer({
+      tableName: config.idempotencyTableName,
+      awsSdkV3Client: dynamo,
+    }),
+    idempotencyTtlSeconds: config.idempotencyTtlSeconds,
+    logger: new Logger({ serviceName: 'verifier-api' }),
+    metrics: new Metrics({ namespace: 'Verifier', serviceName: 'verifier-api' }),
+  });
+}
+
+let instance: ApiHandler | undefined;
+
+/** Lambda entry: config and SDK clients are built once, on the first invocation of the container. */
+export const handler = (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
+  instance ??= fromEnvironment();
+  return instance(event, context);
+};

@@ -1,0 +1,85 @@
+// The API's routes. Reads come from the state store; POST /runs announces the run in the store and
+// invokes the verifier Lambda asynchronously.
+import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { z } from 'zod';
+import { emptySummary, OUTCOMES, type RunReport } from '../../engine/model.js';
+import type { StateStore } from '../../engine/ports.js';
+import type { DocFilters } from '../../engine/target.js';
+import { ApiError } from './http.js';
+import { newRunId, RUN_ID_PATTERN } from './run-request.js';
+
+export interface RouteDeps {
+  readonly store: StateStore;
+  readonly lambda: Pick<LambdaClient, 'send'>;
+  readonly verifierFunctionName: string;
+  readonly now: () => Date;
+}
+
+export const ListRunsQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const ListDocsQuerySchema = z.strictObject({
+  domain: z.string().min(1).max(200).optional(),
+  outcome: z.enum(OUTCOMES as [string, ...string[]]).optional(),
+});
+
+/** Announces the run (status running, trigger api) and hands it to the verifier Lambda. */
+export async function startRun(deps: RouteDeps, filters: DocFilters): Promise<{ runId: string }> {
+  const now = deps.now();
+  const runId = newRunId(now);
+  await deps.store.startRun({
+    runId,
+    startedAt: now.toISOString(),
+    status: 'running',
+    trigger: 'api',
+    filters: { ...filters },
+  });
+  try {
+    await deps.lambda.send(
+      new InvokeCommand({
+        FunctionName: deps.verifierFunctionName,
+        InvocationType: 'Event',
+        Payload: new TextEncoder().encode(JSON.stringify({ runId, filters, trigger: 'api' })),
+      }),
+    );
+  } catch (err) {
+    await deps.store.finishRun(runId, deps.now().toISOString(), emptySummary(), 'failed');
+    throw new ApiError(
+      502,
+      `could not start run ${runId}: the verifier function did not accept it (${(err as Error).name})`,
+    );
+  }
+  return { runId };
+}
+
+export async function getRun(deps: RouteDeps, rawId: string) {
+  let runId: string;
+  try {
+    runId = decodeURIComponent(rawId);
+  } catch {
+    runId = rawId;
+  }
+  if (!RUN_ID_PATTERN.test(runId)) {
+    throw new ApiError(
+      400,
+      `"${runId.slice(0, 120)}" is not a run id: expected letters, digits and . _ : - (at most 100)`,
+    );
+  }
+  const run = await deps.store.getRun(runId);
+  if (!run) throw new ApiError(404, `run ${runId} not found (runs are kept for the retention period)`);
+  if (run.status === 'running') return run;
+  const report: RunReport = {
+    runId,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt ?? run.startedAt,
+    summary: run.summary ?? emptySummary(),
+    docs: await deps.store.getRunResults(runId),
+    businesses: (await deps.store.listBusinesses()).map((b) => ({
+      businessId: b.businessId,
+      condition: b.condition,
+      since: b.since,
+    })),
+  };
+  return { ...run, report };
+}

@@ -1,0 +1,286 @@
+// The API Lambda handler invoked with API Gateway (REST) events for every route, including bad input.
+// State in dynalite, idempotency records in dynalite (Powertools), the verifier invocation received
+// by a local stub of the Lambda Invoke API.
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createDynamoStateStore, type DynamoStateStore } from '../../lambda/adapters/dynamodb/state-store.js';
+import { emptySummary } from '../../lambda/engine/model.js';
+import { type ApiHandler, createApiHandler } from '../../lambda/handlers/api.js';
+import { business, docResult } from '../contract/state-store.contract.js';
+import {
+  createDocumentClient,
+  createDynamoClient,
+  createIdempotencyTable,
+  createStateTable,
+} from '../support/aws-services.js';
+
+interface Invocation {
+  path: string;
+  headers: IncomingHttpHeaders;
+  payload: Record<string, unknown>;
+}
+const invocations: Invocation[] = [];
+let lambdaStatus = 202;
+const lambdaStub = createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    invocations.push({
+      path: req.url ?? '',
+      headers: req.headers,
+      payload: JSON.parse(Buffer.concat(chunks).toString() || '{}'),
+    });
+    if (lambdaStatus === 202) return res.writeHead(202).end();
+    res.writeHead(lambdaStatus, {
+      'content-type': 'application/json',
+      'x-amzn-errortype': 'ResourceNotFoundException',
+    });
+    res.end(JSON.stringify({ message: 'Function not found' }));
+  });
+});
+
+const raw = createDynamoClient();
+const dynamo = createDocumentClient(raw);
+let store: DynamoStateStore;
+let api: ApiHandler;
+
+beforeAll(async () => {
+  await new Promise<void>((r) => lambdaStub.listen(0, '127.0.0.1', () => r()));
+  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+});
+afterAll(async () => {
+  vi.restoreAllMocks();
+  await new Promise<void>((r) => lambdaStub.close(() => r()));
+});
+
+beforeEach(async () => {
+  invocations.length = 0;
+  lambdaStatus = 202;
+  store = createDynamoStateStore({ client: dynamo, tableName: await createStateTable(raw) });
+  api = makeApi(store);
+});
+
+/** One API handler per test, with its own idempotency table (created on first use). */
+function makeApi(s: DynamoStateStore): ApiHandler {
+  const lambda = new LambdaClient({
+    endpoint: `http://127.0.0.1:${(lambdaStub.address() as AddressInfo).port}`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  const build = async () =>
+    createApiHandler({
+      store: s,
+      lambda,
+      verifierFunctionName: 'verifier-fn',
+      now: () => new Date(),
+      idempotency: new DynamoDBPersistenceLayer({
+        tableName: await createIdempotencyTable(raw),
+        awsSdkV3Client: raw,
+      }),
+      logger: new Logger({ serviceName: 'verifier-api' }),
+      metrics: new Metrics({ namespace: 'Test', serviceName: 'verifier-api' }),
+    });
+  let built: Promise<ApiHandler> | undefined;
+  return async (e) => {
+    built ??= build();
+    return (await built)(e);
+  };
+}
+
+function event(
+  method: string,
+  path: string,
+  extra: Partial<APIGatewayProxyEvent> = {},
+): APIGatewayProxyEvent {
+  return {
+    httpMethod: method,
+    path,
+    resource: path,
+    headers: {},
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    body: null,
+    isBase64Encoded: false,
+    requestContext: {} as APIGatewayProxyEvent['requestContext'],
+    ...extra,
+  };
+}
+
+async function call(method: string, path: string, extra: Partial<APIGatewayProxyEvent> = {}) {
+  const res = await api(event(method, path, extra));
+  return {
+    status: res.statusCode,
+    body: JSON.parse(res.body) as Record<string, unknown>,
+    headers: res.headers,
+  };
+}
+
+describe('POST /runs', () => {
+  it('announces the run and invokes the verifier asynchronously with the filters', async () => {
+    const res = await call('POST', '/runs', {
+      body: JSON.stringify({ domain: 'clients', include: ['pending'] }),
+    });
+    expect(res.status).toBe(202);
+    expect(res.headers?.['content-type']).toMatch(/application\/json/);
+    const runId = String(res.body.runId);
+    expect(invocations).toHaveLength(1);
+    expect(invocations[0]?.path).toBe('/2015-03-31/functions/verifier-fn/invocations');
+    expect(invocations[0]?.headers['x-amz-invocation-type']).toBe('Event');
+    expect(invocations[0]?.payload).toEqual({
+      runId,
+      trigger: 'api',
+      filters: { domains: ['clients'], include: ['pending'] },
+    });
+    const run = await call('GET', `/runs/${runId}`);
+    expect(run.body).toMatchObject({ runId, status: 'running', trigger: 'api' });
+    expect(run.body.report).toBeUndefined();
+  });
+
+  it('accepts no body at all: a run of every active doc', async () => {
+    const res = await call('POST', '/runs');
+    expect(res.status).toBe(202);
+    expect(invocations[0]?.payload.filters).toEqual({});
+  });
+
+  it('honours Idempotency-Key: same key and body give the same run, once; other filters are refused', async () => {
+    const headers = { 'Idempotency-Key': 'deploy-42' };
+    const body = JSON.stringify({ tag: ['smoke'] });
+    const first = await call('POST', '/runs', { headers, body });
+    const again = await call('POST', '/runs', { headers: { 'idempotency-key': 'deploy-42' }, body });
+    expect(first.status).toBe(202);
+    expect(again).toMatchObject({ status: 202, body: { runId: first.body.runId } });
+    expect(invocations).toHaveLength(1);
+    const other = await call('POST', '/runs', { headers, body: JSON.stringify({ tag: 'other' }) });
+    expect(other).toEqual(expect.objectContaining({ status: 422 }));
+    expect(other.body.message).toMatch(/already used with different filters/);
+    const fresh = await call('POST', '/runs', { headers: { 'Idempotency-Key': 'deploy-43' }, body });
+    expect(fresh.body.runId).not.toBe(first.body.runId);
+    expect(invocations).toHaveLength(2);
+  });
+
+  it.each([
+    ['not JSON', '{domain:', /invalid request body: expected a JSON object/],
+    ['an unknown filter', JSON.stringify({ domians: 'x' }), /invalid run filters: .*domians/],
+    ['a bad include', JSON.stringify({ include: 'retired' }), /invalid run filters: include/],
+    ['an empty domain', JSON.stringify({ domain: '' }), /invalid run filters: domain/],
+  ])('answers 400 with a message for %s, and starts nothing', async (_, body, message) => {
+    const res = await call('POST', '/runs', { body });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(message);
+    expect(invocations).toHaveLength(0);
+    expect(await store.listRuns(5)).toEqual([]);
+  });
+
+  it('answers 502 and marks the run failed when the verifier function refuses the invocation', async () => {
+    lambdaStatus = 404;
+    const res = await call('POST', '/runs');
+    expect(res.status).toBe(502);
+    expect(res.body.message).toMatch(/could not start run .*ResourceNotFoundException/);
+    const [run] = await store.listRuns(1);
+    expect(run?.status).toBe('failed');
+  });
+});
+
+describe('GET /runs and /runs/{runId}', () => {
+  it('returns a finished run with the CLI report shape', async () => {
+    await store.startRun({
+      runId: 'r-1',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      status: 'running',
+      trigger: 'schedule',
+    });
+    const r1 = docResult('clients/a.md', 'pass', '2026-01-01T00:00:01.000Z');
+    const r2 = docResult('billing/b.md', 'fail', '2026-01-01T00:00:02.000Z');
+    await store.recordDocResult('r-1', r1);
+    await store.recordDocResult('r-1', r2);
+    const summary = { ...emptySummary(), total: 2, pass: 1, fail: 1 };
+    await store.finishRun('r-1', '2026-01-01T00:01:00.000Z', summary);
+    await store.putBusiness(business('b-1', 1), 0);
+    const res = await call('GET', '/runs/r-1');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ runId: 'r-1', status: 'finished' });
+    expect(res.body.report).toEqual({
+      runId: 'r-1',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      finishedAt: '2026-01-01T00:01:00.000Z',
+      summary,
+      docs: [r1, r2],
+      businesses: [{ businessId: 'b-1', condition: 'spam_flagged', since: '2026-01-01T00:00:00.000Z' }],
+    });
+  });
+
+  it('answers 400 for a bad run id and 404 for an unknown one', async () => {
+    const bad = await call('GET', '/runs/..%2Fetc');
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/"..\/etc" is not a run id/);
+    const unknown = await call('GET', '/runs/nope-1');
+    expect(unknown).toEqual(
+      expect.objectContaining({
+        status: 404,
+        body: { message: expect.stringMatching(/run nope-1 not found/) },
+      }),
+    );
+  });
+
+  it('lists recent runs up to ?limit, and rejects bad limits and unknown parameters', async () => {
+    for (const m of [1, 3, 2])
+      await store.startRun({ runId: `r-${m}`, startedAt: `2026-01-01T00:0${m}:00.000Z`, status: 'running' });
+    const res = await call('GET', '/runs', { queryStringParameters: { limit: '2' } });
+    expect((res.body.runs as { runId: string }[]).map((r) => r.runId)).toEqual(['r-3', 'r-2']);
+    expect(((await call('GET', '/runs')).body.runs as unknown[]).length).toBe(3);
+    for (const q of [{ limit: '0' }, { limit: 'ten' }, { limit: '101' }, { since: 'x' }]) {
+      const r = await call('GET', '/runs', { queryStringParameters: q });
+      expect([r.status, String(r.body.message).startsWith('invalid query')]).toEqual([400, true]);
+    }
+  });
+});
+
+describe('GET /docs and /businesses', () => {
+  it('returns current doc states, filtered by domain and outcome; rejects a bad outcome', async () => {
+    await store.recordDocResult('r-1', docResult('clients/a.md', 'pass', '2026-01-01T00:00:00.000Z'));
+    await store.recordDocResult('r-1', docResult('clients/b.md', 'fail', '2026-01-01T00:00:00.000Z'));
+    await store.recordDocResult('r-1', docResult('billing/c.md', 'fail', '2026-01-01T00:00:00.000Z'));
+    const docs = async (q: Record<string, string> | null) =>
+      ((await call('GET', '/docs', { queryStringParameters: q })).body.docs as { doc: string }[]).map(
+        (d) => d.doc,
+      );
+    expect(await docs(null)).toEqual(['billing/c.md', 'clients/a.md', 'clients/b.md']);
+    expect(await docs({ domain: 'clients', outcome: 'fail' })).toEqual(['clients/b.md']);
+    const bad = await call('GET', '/docs', { queryStringParameters: { outcome: 'broken' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/invalid query: outcome/);
+  });
+
+  it('returns business conditions', async () => {
+    await store.putBusiness(business('b-9', 1, { condition: 'ok' }), 0);
+    const res = await call('GET', '/businesses');
+    expect(res.body).toEqual({ businesses: [business('b-9', 1, { condition: 'ok' })] });
+  });
+});
+
+describe('errors', () => {
+  it('answers unknown routes with 404 and wrong methods with 405, as JSON', async () => {
+    const missing = await call('GET', '/nowhere');
+    expect(missing.status).toBe(404);
+    expect(missing.body.message).toMatch(/no route for GET \/nowhere; routes: POST \/runs/);
+    const wrong = await call('DELETE', '/runs');
+    expect(wrong.status).toBe(405);
+  });
+
+  it('answers a store fault with 500 and a message, never a stack trace', async () => {
+    api = makeApi(createDynamoStateStore({ client: dynamo, tableName: 'missing-table' }));
+    const res = await call('GET', '/businesses');
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ message: 'internal error; the request was logged' });
+  });
+});
