@@ -1,9 +1,135 @@
-// Placeholder: replaced by the module that implements `verifier lint`.
-import type { Command } from 'commander';
+// `verifier lint [PATH...]`: static checks of docs, no network. One line per finding, compiler style.
+import { readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { type Command, Option } from 'commander';
+import { z } from 'zod';
+import { createLocalDocSource } from '../lambda/adapters/local/doc-source.js';
+import { fallbackEndpoints } from '../lambda/engine/lint/fallback.js';
+import { type LintContext, lintDoc } from '../lambda/engine/lint/lint.js';
+import type { Finding, ParsedDoc } from '../lambda/engine/model.js';
+import { DOCUMENTED_PARAMS } from '../lambda/engine/names.js';
+import { parseDoc } from '../lambda/engine/parse/parse-doc.js';
 import type { CommandResult } from './main.js';
 
+export interface LintCommandOptions {
+  readonly tokens?: string;
+  readonly format?: 'text' | 'json';
+}
+
+export interface LintIo {
+  readonly stdout: (s: string) => void;
+  readonly stderr: (s: string) => void;
+}
+
+/** A doc to lint: its id (relative to the folder given) and its path as the user wrote it. */
+interface Source {
+  readonly id: string;
+  readonly display: string;
+  readonly text: string;
+}
+
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+const TokensFile = z.object({ params: z.record(z.string(), z.unknown()).optional() });
+
 export function registerLint(program: Command, result: CommandResult): void {
-  program.command('lint').description('(not implemented yet)').action(() => {
-    result.code = 2;
+  program
+    .command('lint')
+    .description('Check workflow docs without sending a request (files or folders; default seeds/).')
+    .argument('[paths...]', 'doc files or folders (folders are searched for *.md)')
+    .option('--tokens <file>', 'tokens file whose params names count as defined variables')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (paths: string[], opts: LintCommandOptions) => {
+      result.code = await lintCommand(paths, opts, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+      });
+    });
+}
+
+/** Runs lint and returns the exit code: 0 clean or warnings only, 1 any error, 2 usage error. */
+export async function lintCommand(
+  paths: readonly string[],
+  opts: LintCommandOptions,
+  io: LintIo,
+): Promise<number> {
+  let sources: Source[];
+  let paramNames: Set<string>;
+  try {
+    paramNames = new Set<string>([...DOCUMENTED_PARAMS, ...(await readParamNames(opts.tokens))]);
+    sources = await collect(paths.length > 0 ? paths : ['seeds/']);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`verifier lint: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const parsed: ParsedDoc[] = sources.map((s) => parseDoc(s.id, s.text));
+  const ctx: LintContext = { paramNames, fallbackEndpoints: fallbackEndpoints(parsed.map((p) => p.doc)) };
+  const rows: (Finding & { path: string })[] = [];
+  parsed.forEach((p, i) => {
+    const path = sources[i]?.display ?? p.id;
+    for (const f of lintDoc(p, ctx)) rows.push({ path, ...f });
   });
+  if (opts.format === 'json') {
+    io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
+  } else {
+    for (const r of rows) io.stdout(`${r.path}:${r.line}: ${r.severity}: ${r.message}\n`);
+  }
+  const errors = rows.filter((r) => r.severity === 'error').length;
+  const warnings = rows.length - errors;
+  io.stderr(
+    `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(sources.length, 'doc')}\n`,
+  );
+  return errors > 0 ? 1 : 0;
+}
+
+async function collect(paths: readonly string[]): Promise<Source[]> {
+  const out: Source[] = [];
+  for (const arg of paths) {
+    const info = await stat(arg).catch(() => undefined);
+    if (!info) throw new UsageError(`no such file or folder: ${arg}`);
+    if (info.isDirectory()) {
+      const source = createLocalDocSource(arg);
+      for (const id of await source.list()) {
+        out.push({ id, display: join(arg, ...id.split('/')), text: await source.read(id) });
+      }
+    } else {
+      out.push({ id: arg.split('\\').join('/'), display: arg, text: await readFile(arg, 'utf8') });
+    }
+  }
+  return out;
+}
+
+/** Param names from a tokens file. The file holds live tokens: errors never echo its content. */
+async function readParamNames(file: string | undefined): Promise<string[]> {
+  if (file === undefined) return [];
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new UsageError(`--tokens: cannot read ${file}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new UsageError(
+      `--tokens: ${basename(file)} is not valid JSON; expected { "tokens": {...}, "params": {...} }`,
+    );
+  }
+  const parsed = TokensFile.safeParse(json);
+  if (!parsed.success) {
+    throw new UsageError(
+      `--tokens: ${basename(file)} has no usable "params" map; expected { "tokens": {...}, "params": { "business_id": "..." } }`,
+    );
+  }
+  return Object.keys(parsed.data.params ?? {});
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
