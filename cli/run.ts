@@ -1,9 +1,141 @@
-// Placeholder: replaced by the module that implements `verifier run`.
+// `verifier run`: validates flags (+ --config), wires the adapters (undici, local docs, local state,
+// test files, webhook), subscribes the console and the report writers to run events, and turns the
+// summary into an exit code: 0 nothing fail/error/blocked/invalid, 1 otherwise, 2 usage error.
+import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
+import { createUndiciHttpClient } from '../lambda/adapters/http/undici-client.js';
+import { createLocalDocSource } from '../lambda/adapters/local/doc-source.js';
+import { createLocalStateStore } from '../lambda/adapters/local/state-store.js';
+import { createLocalTestFiles } from '../lambda/adapters/local/test-files.js';
+import { createWebhookAlertSink } from '../lambda/adapters/webhook/webhook-sink.js';
+import type { Summary } from '../lambda/engine/model.js';
+import { type RunEvent, systemClock } from '../lambda/engine/ports.js';
+import { createRedactor } from '../lambda/engine/redact.js';
+import { createJsonReportWriter } from '../lambda/engine/report/json-report.js';
+import { createJunitReportWriter } from '../lambda/engine/report/junit-report.js';
+import type { ReportWriter } from '../lambda/engine/report/stream-file.js';
+import { runDocs } from '../lambda/engine/run/run-docs.js';
+import type { DocFilters, Target } from '../lambda/engine/target.js';
+import { createConsoleRenderer } from './console.js';
 import type { CommandResult } from './main.js';
+import { type RunCliOptions, resolveRunConfig, UsageError } from './run-config.js';
+
+export type { RunCliOptions } from './run-config.js';
+
+export interface RunIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly isTTY: boolean;
+}
+
+/** Exit 1 when any doc ended fail, error, blocked or invalid. */
+export const exitCodeFor = (s: Summary): number => (s.fail + s.error + s.blocked + s.invalid > 0 ? 1 : 0);
+
+export async function executeRun(opts: RunCliOptions, io: RunIo): Promise<number> {
+  let config: ReturnType<typeof resolveRunConfig>;
+  try {
+    config = resolveRunConfig(opts);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`verifier run: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const redactor = createRedactor(Object.values(config.credentials.tokens));
+  const target: Target = {
+    baseUrl: config.baseUrl,
+    ...(config.fallbackUrl ? { fallbackUrl: config.fallbackUrl } : {}),
+    ...(config.partnersUrl ? { partnersUrl: config.partnersUrl } : {}),
+    credentials: config.credentials,
+  };
+  const filters: DocFilters = {
+    ...(config.domains.length ? { domains: config.domains } : {}),
+    ...(config.tags.length ? { tags: config.tags } : {}),
+    ...(config.docGlobs.length ? { docs: config.docGlobs } : {}),
+    ...(config.include.length ? { include: config.include } : {}),
+  };
+  const now = systemClock.now();
+  const runId = `${now.toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
+  const http = createUndiciHttpClient({ rps: config.rps, timeoutMs: config.timeoutMs });
+  const renderer = createConsoleRenderer({ stream: io.stdout, isTTY: io.isTTY });
+  const writers: ReportWriter[] = config.reports.map((r) =>
+    r.kind === 'json' ? createJsonReportWriter(r.file) : createJunitReportWriter(r.file),
+  );
+  const warn = (m: string) => io.stderr.write(`${redactor.text(m)}\n`);
+  const onEvent = (e: RunEvent) => {
+    renderer.onEvent(e);
+    for (const w of writers) w.onEvent(e);
+  };
+  let code = 1;
+  try {
+    const result = await runDocs(
+      target,
+      {
+        runId,
+        filters,
+        allowDelete: config.allowDelete,
+        concurrency: config.concurrency,
+        ...(config.deadlineMs !== undefined ? { deadline: new Date(now.getTime() + config.deadlineMs) } : {}),
+        trigger: 'cli',
+      },
+      {
+        docs: createLocalDocSource(config.docs),
+        http,
+        store: createLocalStateStore({ dir: config.state }),
+        clock: systemClock,
+        onEvent,
+        ...(config.testFiles ? { testFiles: createLocalTestFiles(config.testFiles) } : {}),
+        ...(config.alertWebhook
+          ? { alerts: createWebhookAlertSink({ url: config.alertWebhook, onError: warn }) }
+          : {}),
+      },
+    );
+    code = exitCodeFor(result.summary);
+  } catch (err) {
+    warn(`verifier run: the run stopped: ${(err as Error).message}`);
+  } finally {
+    renderer.close();
+    for (const w of writers) {
+      await w
+        .close()
+        .catch((err: unknown) => warn(`verifier run: report not written: ${(err as Error).message}`));
+    }
+    await http.close();
+  }
+  return code;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function registerRun(program: Command, result: CommandResult): void {
-  program.command('run').description('(not implemented yet)').action(() => {
-    result.code = 2;
-  });
+  program
+    .command('run')
+    .description('Run workflow docs against a target API and record pass/fail.')
+    .option('--docs <dir>', 'docs root; doc ids are paths relative to it (default: seeds/)')
+    .option('--base-url <url>', 'primary base URL, e.g. https://host/apigw')
+    .option('--fallback-url <url>', 'fallback base URL, e.g. https://host/api2')
+    .option('--partners-url <url>', 'partners base URL, for paths containing /partners/')
+    .option('--tokens <file>', 'JSON {"tokens": {...}, "params": {...}}')
+    .option('--include <statuses>', 'also run these statuses: pending,failed (repeatable)', collect)
+    .option('--domain <domain>', 'only docs of this domain (repeatable)', collect)
+    .option('--tag <tag>', 'only docs with this tag (repeatable)', collect)
+    .option('--doc <glob>', 'only docs whose id matches this glob (repeatable)', collect)
+    .option('--allow-delete', 'run DELETE steps (off by default)')
+    .option('--concurrency <n>', 'docs in flight at once (default: 4)')
+    .option('--rps <n>', 'requests per second across the run; 0 = no cap (default: 5)')
+    .option('--timeout-ms <n>', 'per request (default: 30000)')
+    .option('--deadline-ms <n>', 'for the whole run; docs not started in time are skip "deadline"')
+    .option('--state <dir>', 'local state folder (default: .verifier/)')
+    .option('--report <kind=file>', 'json=FILE or junit=FILE (repeatable)', collect)
+    .option('--alert-webhook <url>', 'POST alerts as JSON to this URL')
+    .option('--test-files <dir>', 'folder for file_fields (default: <docs>/../test-files when present)')
+    .option('--config <file>', 'JSON file with any of these options; flags win')
+    .action(async (opts: RunCliOptions) => {
+      result.code = await executeRun(opts, {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        isTTY: Boolean(process.stdout.isTTY),
+      });
+    });
 }
