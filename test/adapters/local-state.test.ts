@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { keyToFileName } from '../../lambda/adapters/local/state/paths.js';
 import { createLocalStateStore } from '../../lambda/adapters/local/state-store.js';
 import type { StateStore } from '../../lambda/engine/ports.js';
 import { business, describeStateStoreContract, docResult } from '../contract/state-store.contract.js';
@@ -112,5 +114,50 @@ describe('local state store on disk', () => {
     await store.recordDocResult('r1', docResult('a/d.md', 'pass', '2026-01-01T00:00:00.000Z'));
     await writeFile(join(dir, 'docs', 'a%2Fd%2Emd.json'), '{"doc": 42}');
     await expect(store.getDocState('a/d.md')).rejects.toThrow(/a%2Fd%2Emd\.json: unexpected content/);
+  });
+});
+
+describe('state file names', () => {
+  it('are readable for ordinary lower-case ids', () => {
+    expect(keyToFileName('communication/post_platform_v1_messages.md')).toBe(
+      'communication%2Fpost_platform_v1_messages%2Emd',
+    );
+  });
+
+  it('stay distinct on a case-insensitive file system', () => {
+    const keys = ['crm/Client.md', 'crm/client.md', 'CRM/client.md', 'biz-ABC', 'biz-abc'];
+    const folded = keys.map((k) => keyToFileName(k).toLowerCase());
+    expect(new Set(folded).size).toBe(keys.length);
+  });
+
+  it('are bounded in length and distinct for long ids sharing a prefix', () => {
+    const a = keyToFileName(`${'x'.repeat(400)}/a.md`);
+    const b = keyToFileName(`${'x'.repeat(400)}/b.md`);
+    expect(a.length).toBeLessThanOrEqual(180);
+    expect(a).not.toBe(b);
+  });
+
+  it('never contain a path separator, a leading dot or a temp suffix, whatever the key', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', minLength: 1, maxLength: 300 }), (key) => {
+        const name = keyToFileName(key);
+        expect(name).not.toMatch(/[/\\]/);
+        expect(name.startsWith('.')).toBe(false);
+        expect(name.endsWith('.tmp')).toBe(false);
+        expect(name.length).toBeLessThanOrEqual(180);
+      }),
+      { seed: 42, numRuns: 300 },
+    );
+  });
+
+  it('round-trip a store item under a key with a lone surrogate', async () => {
+    const dir = await tempDir();
+    try {
+      const store = createLocalStateStore({ dir });
+      await store.putBusiness(business('b\uD800x', 1), 0);
+      expect((await store.getBusiness('b\uD800x'))?.version).toBe(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
