@@ -11,6 +11,7 @@ import { adminRoutes } from './routes/admin.js';
 import { businessRoutes } from './routes/business.js';
 import { clientApiRoutes } from './routes/client-api.js';
 import { clientRoutes } from './routes/clients.js';
+import { directoryRoutes } from './routes/directory.js';
 import { messagingRoutes } from './routes/messaging.js';
 import { partnerRoutes } from './routes/partners.js';
 import { DEFAULT_SPAM_POLICY, type SpamPolicy } from './spam.js';
@@ -73,7 +74,13 @@ export async function createSandbox(opts: SandboxOptions = {}): Promise<Sandbox>
   const adminToken = store.issueToken({ type: 'admin' });
   store.sharedTokens.admin = adminToken;
 
-  const platform = createRouter([...clientRoutes, ...messagingRoutes, ...businessRoutes, ...clientApiRoutes]);
+  const platform = createRouter([
+    ...clientRoutes,
+    ...messagingRoutes,
+    ...businessRoutes,
+    ...directoryRoutes,
+    ...clientApiRoutes,
+  ]);
   const partners = createRouter(partnerRoutes);
   const admin = createRouter(adminRoutes);
 

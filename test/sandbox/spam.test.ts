@@ -154,4 +154,47 @@ describe('admin routes', () => {
     expect((await send(s, fresh)).status).toBe(201);
     expect((await send(s)).body).toEqual(SPAM);
   });
+
+  it('the remedy by directory token: new business -> staff token (fallback only) -> client -> message', async () => {
+    s = await createSandbox({ seed: 4 });
+    s.flagBusiness();
+    const made = await call(s, '/platform/v1/businesses', {
+      method: 'POST',
+      token: 'directory',
+      json: { business: { name: 'Remedy Co' } },
+    });
+    expect(made.status).toBe(201);
+    const uid = made.body.data.business.id;
+    const onBehalf = { 'X-On-Behalf-Of': uid };
+    const viaPrimary = await call(s, '/platform/v1/tokens', {
+      method: 'POST',
+      token: 'directory',
+      headers: onBehalf,
+    });
+    expect(viaPrimary.body).toEqual({ status: 'Error', error: 'Unauthorized' });
+    const minted = await call(s, '/platform/v1/tokens', {
+      method: 'POST',
+      via: 'fallback',
+      token: 'directory',
+      headers: onBehalf,
+    });
+    expect(minted.status).toBe(201);
+    const staff = `Bearer ${minted.body.data.token.value}`;
+    const client = await call(s, '/platform/v1/clients', {
+      method: 'POST',
+      auth: staff,
+      json: { client: { first_name: 'New', email: 'new@example.com' } },
+    });
+    expect(client.status).toBe(201);
+    const sent = await send(s, {
+      tokens: { staff: minted.body.data.token.value },
+      params: { client_id: client.body.data.client.id },
+    });
+    expect(sent.status).toBe(201);
+    const noName = await call(s, '/platform/v1/businesses', { method: 'POST', token: 'directory', json: {} });
+    expect(noName.status).toBe(422);
+    expect(
+      (await call(s, '/platform/v1/businesses', { method: 'POST', token: 'staff', json: {} })).status,
+    ).toBe(401);
+  });
 });
