@@ -82,21 +82,14 @@ const list = z.union([z.string(), z.array(z.string())]).transform((v) =>
     .filter(Boolean),
 );
 const int = (min: number) =>
-  z
-    .union([
-      z.number(),
-      z
-        .string()
-        .regex(/^\s*\d+\s*$/, 'expected a whole number')
-        .transform(Number),
-    ])
-    .pipe(
-      z
-        .number()
-        .int('expected a whole number')
-        .min(min, `expected a whole number >= ${min}`)
-        .max(1_000_000_000, 'expected a smaller number'),
-    );
+  z.preprocess(
+    (v) => (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v),
+    z
+      .number({ error: 'expected a whole number' })
+      .int('expected a whole number')
+      .min(min, `expected a whole number >= ${min}`)
+      .max(1_000_000_000, 'expected a smaller number'),
+  );
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://host/apigw' });
 
 /** The merged options, before defaults. Keys are the camelCase flag names (a config file may use either). */
