@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DocResult } from '../../lambda/engine/model.js';
 import { createJsonReportWriter } from '../../lambda/engine/report/json-report.js';
@@ -105,5 +106,34 @@ describe('JSON report', () => {
     for (const e of runEvents()) writer.onEvent(e);
     await rm(dir, { recursive: true, force: true });
     await expect(writer.close()).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('JSON report, for any text', () => {
+  it('round-trips every doc exactly, whatever characters its strings hold', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'verifier-json-prop-'));
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.string({ unit: 'binary', maxLength: 80 }), { minLength: 0, maxLength: 20 }),
+          async (texts) => {
+            const file = join(dir, 'report.json');
+            const docs: DocResult[] = texts.map((t, i) => ({
+              ...passed,
+              doc: `${t}/${i}`,
+              reason: t,
+              steps: [{ ...passed.steps[0], bodyExcerpt: `${t}\u2028\r\n${t}` } as never],
+            }));
+            const writer = createJsonReportWriter(file);
+            for (const e of runEvents(docs)) writer.onEvent(e);
+            await writer.close();
+            expect(JSON.parse(await readFile(file, 'utf8')).docs).toEqual(docs);
+          },
+        ),
+        { seed: 11, numRuns: 25 },
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

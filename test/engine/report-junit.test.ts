@@ -1,11 +1,12 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DocResult } from '../../lambda/engine/model.js';
 import { createJunitReportWriter, renderTestcase } from '../../lambda/engine/report/junit-report.js';
-import { xmlAttr, xmlText } from '../../lambda/engine/report/xml.js';
+import { stripInvalidXml, xmlAttr, xmlText } from '../../lambda/engine/report/xml.js';
 import { ALL, failed, runEvents, STARTED } from './report-fixtures.js';
 
 const parser = new XMLParser({
@@ -13,7 +14,8 @@ const parser = new XMLParser({
   attributeNamePrefix: '',
   isArray: (name) => name === 'testsuite' || name === 'testcase',
   parseAttributeValue: false,
-  htmlEntities: false,
+  htmlEntities: true,
+  trimValues: false,
 });
 
 type Case = {
@@ -134,5 +136,34 @@ describe('JUnit report', () => {
     const xml = await writeReport(dir, []);
     expect(XMLValidator.validate(xml)).toBe(true);
     expect(parser.parse(xml).testsuites).toMatchObject({ tests: '0', failures: '0' });
+  });
+});
+
+describe('JUnit escaping, for any text', () => {
+  it('keeps the report well-formed and the text intact apart from characters XML cannot carry', () => {
+    const wrap = (testcase: string) =>
+      `<?xml version="1.0" encoding="UTF-8"?><testsuite>${testcase}</testsuite>`;
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', minLength: 1, maxLength: 60 }),
+        fc.string({ unit: 'binary', maxLength: 200 }),
+        fc.constantFrom<DocResult['outcome']>('fail', 'error', 'blocked', 'invalid', 'skip', 'pass'),
+        (name, text, outcome) => {
+          const result: DocResult = {
+            ...failed,
+            doc: name,
+            outcome,
+            reason: text,
+            steps: [{ ...failed.steps[1], bodyExcerpt: text } as never],
+          };
+          const xml = wrap(renderTestcase(result));
+          expect(XMLValidator.validate(xml)).toBe(true);
+          const testcase = parser.parse(xml).testsuite[0].testcase[0];
+          expect(testcase.name).toBe(stripInvalidXml(name));
+          if (outcome === 'skip') expect(testcase.skipped.message).toBe(stripInvalidXml(text || 'skipped'));
+        },
+      ),
+      { seed: 7, numRuns: 100 },
+    );
   });
 });

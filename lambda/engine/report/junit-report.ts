@@ -32,7 +32,7 @@ export function renderTestcase(result: DocResult): string {
   const head = `<testcase${attrs({ name: result.doc, classname: result.domain, time: seconds(result.durationMs) })}`;
   if (result.outcome === 'pass') return `${head}/>`;
   if (result.outcome === 'skip')
-    return `${head}><skipped${attrs({ message: result.reason ?? 'skipped' })}/></testcase>`;
+    return `${head}><skipped${attrs({ message: result.reason || 'skipped' })}/></testcase>`;
   const element = ELEMENT[result.outcome] ?? 'error';
   const text = failureDetail(result).join('\n');
   const body = `<${element}${attrs({ message: failureMessage(result), type: result.outcome })}>${xmlText(text)}</${element}>`;
