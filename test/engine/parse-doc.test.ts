@@ -218,6 +218,27 @@ describe('steps', () => {
     });
   });
 
+  it('accepts a quoted status and an empty prerequisites list', () => {
+    const parsed = parseDoc(
+      'd.md',
+      doc(
+        ['status: verified'],
+        [
+          '## Prerequisites',
+          '```yaml',
+          'steps:',
+          '```',
+          ...TEST_BLOCK.slice(0, -1),
+          '    expect: { status: "404" }',
+          '```',
+        ],
+      ),
+    );
+    expect(parsed.findings).toEqual([]);
+    expect(parsed.doc?.prerequisites).toEqual([]);
+    expect(parsed.doc?.test[0]?.expect).toEqual([404]);
+  });
+
   it('caps sleep and reports sleep-too-long at the sleep line', () => {
     const parsed = parseSteps(['  - id: wait', '    method: GET', '    path: "/x"', '    sleep: 600000']);
     expect(parsed.findings.map((f) => [f.code, f.line])).toEqual([['sleep-too-long', 10]]);

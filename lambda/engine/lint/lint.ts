@@ -1,8 +1,9 @@
 // Static checks of parsed docs (FORMAT.md §2-§7). The runner calls lintDoc before running a doc: any error
 // finding makes the doc invalid with no request sent, so errors are exactly what makes a doc unrunnable.
-import type { Doc, Finding, ParsedDoc } from '../model.js';
+import type { Doc, Finding, ParsedDoc, Step } from '../model.js';
 import { DOCUMENTED_PARAMS } from '../names.js';
 import { warningAt } from '../parse/findings.js';
+import { lineIn } from '../parse/lines.js';
 import { fallbackEndpoints, reliesOnImplicitFallback } from './fallback.js';
 import { lintRequests } from './requests.js';
 import { lintVariables } from './variables.js';
@@ -53,6 +54,7 @@ function lintConsistency(doc: Doc, ctx: LintContext): Finding[] {
     } else {
       seen.set(step.id, step.line);
     }
+    findings.push(...ignoredFields(doc, step));
     if (reliesOnImplicitFallback(doc, step, ctx.fallbackEndpoints)) {
       findings.push(
         warningAt(
@@ -86,4 +88,52 @@ function lintConsistency(doc: Doc, ctx: LintContext): Finding[] {
     }
   }
   return findings;
+}
+
+/** Fields the author wrote that the runner will not use as written. */
+function ignoredFields(doc: Doc, step: Step): Finding[] {
+  const out: Finding[] = [];
+  const at = (key: string) => lineIn(step, [key]);
+  if (step.phase === 'test' && step.onFail !== 'abort') {
+    out.push(
+      warningAt(
+        doc.id,
+        at('onFail'),
+        'ignored-field',
+        `step "${step.id}": onFail: ${step.onFail} on a Test Request step has no effect; expected onFail only on prerequisites (a failing test step fails the doc); remove it or move the step to ## Prerequisites`,
+      ),
+    );
+  }
+  if (step.method === 'GET' && step.body !== undefined && step.body !== null) {
+    out.push(
+      warningAt(
+        doc.id,
+        at('body'),
+        'ignored-field',
+        `step "${step.id}": a GET step has a body, which is never sent; expected query values under params; move them to params or remove the body`,
+      ),
+    );
+  }
+  const multipartFields = Object.keys(step.formFields).length > 0 || step.fileFields.length > 0;
+  if (step.contentType === 'json' && multipartFields) {
+    out.push(
+      warningAt(
+        doc.id,
+        at(step.fileFields.length > 0 ? 'file_fields' : 'form_fields'),
+        'ignored-field',
+        `step "${step.id}": form_fields/file_fields are only sent with content_type: multipart; expected content_type: multipart; add it or move the values to body`,
+      ),
+    );
+  }
+  if (step.contentType === 'multipart' && step.body !== undefined && step.body !== null) {
+    out.push(
+      warningAt(
+        doc.id,
+        at('body'),
+        'ignored-field',
+        `step "${step.id}": a multipart step sends form_fields and file_fields, not body; expected the values under form_fields; move them there`,
+      ),
+    );
+  }
+  return out;
 }

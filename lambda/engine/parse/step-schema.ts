@@ -7,7 +7,16 @@ export const ON_FAIL = ['abort', 'skip', 'continue', 'warn'] as const;
 export const MAX_SLEEP_MS = 60_000;
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
-const statusCode = z.number().int().min(100).max(599);
+const statusNumber = z.number().int().min(100).max(599);
+/** `200` or `"200"`: authors quote statuses now and then. */
+const statusCode = z.union([
+  statusNumber,
+  z
+    .string()
+    .regex(/^\s*\d{3}\s*$/)
+    .transform(Number)
+    .pipe(statusNumber),
+]);
 const record = z.record(z.string(), z.unknown());
 
 const FileFieldSchema = z.object({

@@ -59,6 +59,9 @@ export function parseStepsBlock(
   }
   const stepsNode = root.get('steps', true);
   const list = value.steps;
+  // `steps:` with nothing under Prerequisites means none; a Test Request must have steps.
+  if (phase === 'prerequisite' && (list === null || (Array.isArray(list) && list.length === 0)))
+    return { steps, findings };
   if (!Array.isArray(list) || !isSeq(stepsNode)) {
     const found = list === null || list === undefined ? 'nothing' : quote(list);
     findings.push(
