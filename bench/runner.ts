@@ -8,8 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { join, relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { STATE_TABLE } from '../lambda/adapters/dynamodb/schema.js';
+import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DOCS_INDEX_PK, keys, STATE_TABLE } from '../lambda/adapters/dynamodb/schema.js';
 import { createDynamoStateStore } from '../lambda/adapters/dynamodb/state-store.js';
 import { createUndiciHttpClient } from '../lambda/adapters/http/undici-client.js';
 import { createLocalStateStore } from '../lambda/adapters/local/state-store.js';
@@ -61,7 +61,12 @@ async function run(target: Target, store: StateStore, docsDir: string, runId: st
 function memory() {
   (globalThis as { gc?: () => void }).gc?.();
   const m = process.memoryUsage();
-  return { rssMb: m.rss / 2 ** 20, heapUsedMb: m.heapUsed / 2 ** 20 };
+  return {
+    rssMb: m.rss / 2 ** 20,
+    heapUsedMb: m.heapUsed / 2 ** 20,
+    heapTotalMb: m.heapTotal / 2 ** 20,
+    externalMb: m.external / 2 ** 20,
+  };
 }
 
 async function startDynalite(): Promise<{ endpoint: string; close(): Promise<void> }> {
@@ -104,6 +109,18 @@ async function createTable(client: DynamoDBClient, name: string): Promise<void> 
   );
 }
 
+/** Items a query finds (all pages): what the table really holds, whatever the store counted. */
+async function countItems(client: DynamoDBDocumentClient, input: QueryCommandInput): Promise<number> {
+  let n = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await client.send(new QueryCommand({ ...input, Select: 'COUNT', ExclusiveStartKey: start }));
+    n += out.Count ?? 0;
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return n;
+}
+
 async function main(): Promise<unknown> {
   const credentials = JSON.parse(await readFile(values.tokens ?? '', 'utf8')) as Credentials;
   const target: Target = {
@@ -142,7 +159,22 @@ async function main(): Promise<unknown> {
           skipUnchangedDocStates: true,
         });
         const result = await run(target, store, docsDir, `bench-dynamo-${i}`);
-        perRun.push({ run: i, summary: result.summary, writes: { ...store.writeStats() } });
+        await store.flush();
+        const runId = `bench-dynamo-${i}`;
+        const stored = {
+          results: await countItems(client, {
+            TableName: 'bench-state',
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :doc)',
+            ExpressionAttributeValues: { ':pk': keys.run(runId).pk, ':doc': 'DOC#' },
+          }),
+          docStates: await countItems(client, {
+            TableName: 'bench-state',
+            IndexName: STATE_TABLE.gsi1.name,
+            KeyConditionExpression: 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': DOCS_INDEX_PK },
+          }),
+        };
+        perRun.push({ run: i, summary: result.summary, writes: { ...store.writeStats() }, stored });
       }
       raw.destroy();
       return { perRun };
