@@ -50,7 +50,7 @@ export async function serveSandbox(opts: SandboxCommandOptions, io: SandboxIo): 
         `tokens file     ${tokensFile}`,
         '',
         'try:',
-        `  verifier run seeds --base-url ${sandbox.baseUrl} --fallback-url ${sandbox.fallbackUrl} \\`,
+        `  verifier run --docs seeds --base-url ${sandbox.baseUrl} --fallback-url ${sandbox.fallbackUrl} \\`,
         `    --partners-url ${sandbox.partnersUrl} --tokens ${tokensFile} --test-files seeds/test-files --allow-delete`,
         '',
         'Ctrl-C stops the sandbox.',

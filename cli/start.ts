@@ -7,20 +7,9 @@ import { rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Command, Option } from 'commander';
-import { createUndiciHttpClient } from '../lambda/adapters/http/undici-client.js';
-import { createLocalDocSource } from '../lambda/adapters/local/doc-source.js';
-import { createLocalStateStore } from '../lambda/adapters/local/state-store.js';
-import { createLocalTestFiles } from '../lambda/adapters/local/test-files.js';
-import { createWebhookAlertSink, describeWebhook } from '../lambda/adapters/webhook/webhook-sink.js';
-import { renderAlertText } from '../lambda/engine/conditions/alert.js';
-import type { DocResult } from '../lambda/engine/model.js';
-import { systemClock } from '../lambda/engine/ports.js';
-import { createRedactor } from '../lambda/engine/redact.js';
-import { isProblem } from '../lambda/engine/report/summary.js';
-import { runDocs } from '../lambda/engine/run/run-docs.js';
-import type { Target } from '../lambda/engine/target.js';
 import { createSandbox } from '../sandbox/server.js';
 import type { CommandResult } from './main.js';
+import { executeRun, type RunIo } from './run.js';
 import { parseInteger, writeTokensFile } from './sandbox.js';
 
 export const SCENARIOS = ['healthy', 'spam-flagged'] as const;
@@ -37,11 +26,6 @@ export interface StartOptions {
   readonly seed?: number;
 }
 
-export interface StartIo {
-  readonly stdout: (s: string) => void;
-  readonly stderr: (s: string) => void;
-}
-
 /** The project root: cli/start.ts and dist/verifier.mjs both sit one folder below it. */
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -50,7 +34,7 @@ const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  * any doc failed, errored, was invalid or was blocked, which is what `--scenario spam-flagged`
  * produces on purpose (its messaging docs end blocked: an honest 1).
  */
-export async function executeStart(opts: StartOptions, io: StartIo): Promise<number> {
+export async function executeStart(opts: StartOptions, io: RunIo): Promise<number> {
   const scenario = opts.scenario ?? 'healthy';
   const docs = resolve(opts.docs ?? join(PROJECT_ROOT, 'seeds'));
   const state = resolve(opts.state ?? '.verifier');
@@ -58,22 +42,31 @@ export async function executeStart(opts: StartOptions, io: StartIo): Promise<num
   let tokensFile: string | undefined;
   try {
     tokensFile = await writeTokensFile(sandbox);
-    io.stdout(
+    io.stdout.write(
       `sandbox API on ${sandbox.url} (business ${sandbox.businessId}), docs ${docs}, state ${state}\n`,
     );
     if (scenario === 'spam-flagged') {
       sandbox.flagBusiness();
-      io.stdout(
+      io.stdout.write(
         `scenario spam-flagged: business ${sandbox.businessId} is now spam-flagged, as a burst of automated test messages would leave it\n`,
       );
     }
-    const target: Target = {
-      baseUrl: sandbox.baseUrl,
-      fallbackUrl: sandbox.fallbackUrl,
-      partnersUrl: sandbox.partnersUrl,
-      credentials: sandbox.tokens,
-    };
-    return await runLocally({ target, docs, state, alertWebhook: opts.alertWebhook }, io);
+    return await executeRun(
+      {
+        docs,
+        baseUrl: sandbox.baseUrl,
+        fallbackUrl: sandbox.fallbackUrl,
+        partnersUrl: sandbox.partnersUrl,
+        tokens: tokensFile,
+        testFiles: join(docs, 'test-files'),
+        state,
+        // The sandbox is local and ours: no rate cap, and its DELETE docs only delete what they created.
+        rps: 0,
+        allowDelete: true,
+        ...(opts.alertWebhook ? { alertWebhook: opts.alertWebhook } : {}),
+      },
+      io,
+    );
   } finally {
     await sandbox.close();
     if (tokensFile) await rm(dirname(tokensFile), { recursive: true, force: true });
@@ -95,74 +88,9 @@ export function registerStart(program: Command, result: CommandResult): void {
     .option('--seed <n>', 'sandbox seed (default 1)', parseInteger('--seed', 0, 2 ** 31))
     .action(async (opts: StartOptions) => {
       result.code = await executeStart(opts, {
-        stdout: (s) => process.stdout.write(s),
-        stderr: (s) => process.stderr.write(s),
+        stdout: process.stdout,
+        stderr: process.stderr,
+        isTTY: Boolean(process.stdout.isTTY),
       });
     });
-}
-
-const MARK: Record<string, string> = {
-  pass: 'PASS',
-  fail: 'FAIL',
-  error: 'ERROR',
-  blocked: 'BLOCKED',
-  invalid: 'INVALID',
-  skip: 'SKIP',
-};
-
-/** Runs the docs with the local adapters, rendering progress, alerts and the summary. */
-async function runLocally(
-  run: { target: Target; docs: string; state: string; alertWebhook: string | undefined },
-  io: StartIo,
-): Promise<number> {
-  const redactor = createRedactor(Object.values(run.target.credentials.tokens));
-  const http = createUndiciHttpClient({ rps: 0 });
-  const results: DocResult[] = [];
-  try {
-    const runResult = await runDocs(
-      run.target,
-      {
-        runId: `start-${systemClock.now().toISOString().replace(/[:.]/g, '-')}`,
-        allowDelete: true,
-        concurrency: 4,
-        trigger: 'start',
-      },
-      {
-        docs: createLocalDocSource(run.docs),
-        http,
-        store: createLocalStateStore({ dir: run.state }),
-        clock: systemClock,
-        testFiles: createLocalTestFiles(join(run.docs, 'test-files')),
-        ...(run.alertWebhook
-          ? {
-              alerts: createWebhookAlertSink({
-                url: run.alertWebhook,
-                onError: (m) => io.stderr(`${redactor.text(m)}\n`),
-              }),
-            }
-          : {}),
-        onEvent: (e) => {
-          if (e.type === 'run-started') io.stdout(`run ${e.runId}: ${e.total} docs\n`);
-          else if (e.type === 'doc-finished') {
-            results.push(e.result);
-            const r = e.result;
-            const why = r.outcome === 'pass' ? '' : `  (${r.reason ?? ''})`;
-            io.stdout(redactor.text(`[${results.length}] ${MARK[r.outcome]} ${r.doc}${why}\n`));
-          } else if (e.type === 'alert') {
-            const where = run.alertWebhook ? ` (POSTed to ${describeWebhook(run.alertWebhook)})` : '';
-            io.stdout(
-              redactor.text(`\nALERT ${e.alert.type}${where}\n${renderAlertText(e.alert).trimEnd()}\n\n`),
-            );
-          } else if (e.type === 'warning') io.stderr(redactor.text(`warning: ${e.message}\n`));
-        },
-      },
-    );
-    const s = runResult.summary;
-    io.stdout(
-      `\n${s.total} docs: ${s.pass} pass, ${s.fail} fail, ${s.error} error, ${s.blocked} blocked, ${s.invalid} invalid, ${s.skip} skip\n`,
-    );
-    return results.some((r) => isProblem(r.outcome)) ? 1 : 0;
-  } finally {
-    await http.close();
-  }
 }
