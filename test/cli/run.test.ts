@@ -139,7 +139,7 @@ describe('running', () => {
   });
 
   it('takes options from --config, relative to the file, and lets flags win', async () => {
-    const { dir, base } = await workspace({
+    const { dir } = await workspace({
       'clients/a.md': getDoc('clients', '/a'),
       'sales/b.md': getDoc('sales', '/b'),
     });

@@ -30,13 +30,13 @@ interface Route {
   readonly step: Step;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function routeOf(step: Step): Route {
   const path = step.path.split('?')[0] ?? '';
   const source = path
     .split(/(\{\{[^}]*\}\})/)
-    .map((part) => (part.startsWith('{{') ? '[^/]+' : escape(part)))
+    .map((part) => (part.startsWith('{{') ? '[^/]+' : escapeRegExp(part)))
     .join('');
   return { method: step.method, pattern: new RegExp(`^${source}/?$`), step };
 }
