@@ -146,7 +146,7 @@ describe('state file names', () => {
         expect(name.endsWith('.tmp')).toBe(false);
         expect(name.length).toBeLessThanOrEqual(180);
       }),
-      { seed: 42, numRuns: 300 },
+      { seed: 42, numRuns: 200 },
     );
   });
 
