@@ -76,6 +76,28 @@ describe('fault server', () => {
     expect(early.error).toBe('ECONNRESET');
   });
 
+  it('trickles a body that never ends on /trickle, and answers non-HTTP bytes on /garbage', async () => {
+    const req = request(`${fs.url}/trickle?ms=10`, { agent: false });
+    const chunks: string[] = [];
+    await new Promise<void>((resolve) => {
+      req.on('response', (res) => {
+        res.on('data', (c: Buffer) => {
+          chunks.push(c.toString());
+          if (chunks.length >= 5) {
+            req.destroy();
+            resolve();
+          }
+        });
+      });
+      req.end();
+    });
+    expect(chunks[0]).toBe('{"data":"');
+    expect(chunks.slice(1).every((c) => /^\.+$/.test(c))).toBe(true);
+    const garbage = await get(`${fs.url}/garbage`);
+    expect(garbage.status).toBeUndefined();
+    expect(garbage.error).toMatch(/HPE_|Parse Error/);
+  });
+
   it('streams the configured huge body in full when read', async () => {
     const got = await get(`${fs.url}/huge`);
     expect(got.body.length).toBe(4 * MB);

@@ -32,8 +32,6 @@ const DOCS: Record<string, string> = {
   'faults/b-slow-body.md': doc(`/slow-body?ms=${SLOW_MS}`),
   'faults/c-reset.md': doc('/reset'),
   'faults/d-reset-before-headers.md': doc('/reset-before-headers'),
-  'faults/e-huge.md': doc('/huge', { expect: { status: [201] } }),
-  'faults/f-huge-extract.md': doc('/huge', { extract: { id: '$.data.id' } }),
   'faults/g-invalid-json.md': doc('/invalid-json', { extract: { id: '$.data.id' } }),
   'faults/h-html.md': doc('/html', { extract: { id: '$.data.id' } }),
   'faults/i-text.md': doc('/text', { extract: { id: '$.data.id' } }),
@@ -53,7 +51,18 @@ const DOCS: Record<string, string> = {
   ),
   'faults/s-dns.md': doc('/partners/v1/ok'),
   'faults/t-ok.md': doc('/ok'),
+  'faults/u-trickle.md': doc('/trickle?ms=40'),
+  'faults/v-garbage.md': doc('/garbage'),
+  'faults/w-429-retry-after-huge.md': doc('/429?retry-after=99999&huge=1'),
 };
+
+// Reading past the body cap takes time; these run with a timeout that is not the point of the test.
+const HUGE_DOCS: Record<string, string> = {
+  'faults/e-huge.md': doc('/huge', { expect: { status: [201] } }),
+  'faults/f-huge-extract.md': doc('/huge', { extract: { id: '$.data.id' } }),
+};
+let hugeHttp: UndiciHttpClient;
+let hugeRun: RunOutput & { store: StateStore };
 
 beforeAll(async () => {
   fs = await startFaultServer({ slowMs: SLOW_MS, hugeBytes: 50 * MB });
@@ -72,14 +81,20 @@ beforeAll(async () => {
     partnersUrl: `http://${UNRESOLVABLE_HOST}:8080`,
     http,
   });
+  hugeHttp = createUndiciHttpClient({ timeoutMs: 20_000, rps: 0 });
+  hugeRun = await runOnce({ docs: HUGE_DOCS, baseUrl: fs.url, http: hugeHttp });
 });
 afterAll(async () => {
   await http.close();
+  await hugeHttp.close();
   await fs.close();
   await removeTempDirs();
 });
 
-const result = (name: string): DocResult => run.byDoc(`faults/${name}.md`);
+const result = (name: string): DocResult =>
+  name.includes('huge') && !name.includes('429')
+    ? hugeRun.byDoc(`faults/${name}.md`)
+    : run.byDoc(`faults/${name}.md`);
 const step = (name: string): StepResult => {
   const s = result(name).steps[0];
   if (!s) throw new Error(`no step result for ${name}`);
@@ -122,13 +137,13 @@ describe('faulty targets', () => {
     expect(result('f-huge-extract').outcome).toBe('fail');
     // The client drops the connection after its drain allowance instead of reading all 50 MB.
     expect(fs.hugeBytesWritten).toBeLessThan(40 * MB);
-    const stored = await run.store.getRunResults(run.result.runId);
+    const stored = await hugeRun.store.getRunResults(hugeRun.result.runId);
     const huge = stored.find((d) => d.doc === 'faults/e-huge.md');
     expect(JSON.stringify(huge).length).toBeLessThan(4096);
   });
 
   it('keeps at most the body cap of a 50 MB response in memory, marked truncated', async () => {
-    const res = await http.send({ method: 'GET', url: `${fs.url}/huge`, headers: {} });
+    const res = await hugeHttp.send({ method: 'GET', url: `${fs.url}/huge`, headers: {} });
     expect(res.status).toBe(200);
     expect(res.truncated).toBe(true);
     expect(Buffer.byteLength(res.body)).toBeLessThanOrEqual(DEFAULTS.maxBodyBytes);
@@ -152,11 +167,26 @@ describe('faulty targets', () => {
   it('retries a 429 storm 3 times (Retry-After honoured, else exponential backoff), then fails', () => {
     expect(result('m-429-storm').outcome).toBe('fail');
     expect(result('m-429-storm').reason).toMatch(/expected 200, got 429/);
-    expect(fs.hits('/429')).toHaveLength(8);
+    expect(fs.hits('/429').filter((r) => !r.url.includes('huge'))).toHaveLength(8);
     // storm: 1 s, 2 s, 4 s; Retry-After 1: 1 s three times; then-ok: 1 s, 2 s.
     expect([...waits].sort((a, b) => a - b)).toEqual([1000, 1000, 1000, 1000, 1000, 2000, 2000, 4000]);
     expect(result('o-429-then-ok').outcome).toBe('pass');
     expect(fs.hits('/429-then-ok')).toHaveLength(3);
+  });
+
+  it('does not wait out an absurd Retry-After: the 429 is returned as the answer', () => {
+    expect(result('w-429-retry-after-huge').outcome).toBe('fail');
+    expect(result('w-429-retry-after-huge').reason).toMatch(/got 429/);
+    expect(fs.hits('/429').filter((r) => r.url.includes('huge'))).toHaveLength(1);
+    expect(waits.every((w) => w <= 60_000)).toBe(true);
+  });
+
+  it('times out a body that trickles forever, and reports a non-HTTP answer as error', () => {
+    expect(result('u-trickle').outcome).toBe('error');
+    expect(result('u-trickle').reason).toMatch(new RegExp(`timeout.*${TIMEOUT_MS} ms`));
+    expect(result('u-trickle').durationMs).toBeLessThan(SLOW_MS);
+    expect(result('v-garbage').outcome).toBe('error');
+    expect(step('v-garbage').error).toMatch(/garbage/);
   });
 
   it('never follows a redirect, to another host or the same host, so Authorization never travels', () => {

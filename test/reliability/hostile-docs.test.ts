@@ -95,6 +95,30 @@ describe('hostile docs', () => {
     expect(fs.requests).toEqual([]);
   });
 
+  it('never sends the token to another virtual host through a Host header', async () => {
+    const docs = named([
+      docWithStep(
+        okStep('vhost', { method: 'POST', path: '/echo', body: { a: 1 }, headers: { Host: otherHost } }),
+      ),
+      docWithStep(okStep('vhost', { path: '/echo', headers: { host: 'evil.example' } })),
+    ]);
+    await runHostile(docs);
+    const configured = new URL(fs.url).host;
+    expect(fs.requests.filter((r) => r.headers.host !== configured).map((r) => r.headers.host)).toEqual([]);
+  });
+
+  it('makes headers that would change request framing invalid (a doc problem, not a target error)', async () => {
+    const framing = [{ 'Content-Length': '0' }, { 'Transfer-Encoding': 'chunked' }, { Upgrade: 'websocket' }];
+    const docs = named(
+      framing.map((h) =>
+        docWithStep(okStep('frame', { method: 'POST', path: '/echo', body: { a: 1 }, headers: h })),
+      ),
+    );
+    const out = await runHostile(docs);
+    expectAllInvalid(out, docs);
+    expect(fs.requests).toEqual([]);
+  });
+
   it('never sends a header split by a value that arrives through a variable', async () => {
     const docs = named([docWithStep(okStep('split', { headers: { 'X-Test': '{{evil}}' } }))]);
     const out = await runHostile(docs, { evil: 'a\r\nX-Injected: 1' });

@@ -25,7 +25,7 @@ export interface FaultServer {
   readonly requests: readonly RecordedRequest[];
   /** Requests received on `path` (without query), by the main server unless `server` says otherwise. */
   hits(path: string, server?: 'main' | 'other'): readonly RecordedRequest[];
-  /** Bytes of response body the `/huge` route managed to write before the client stopped reading. */
+  /** The most body bytes one `/huge` response managed to write before its client stopped reading. */
   readonly hugeBytesWritten: number;
   reset(): void;
   close(): Promise<void>;
@@ -45,6 +45,8 @@ export const MB = 1024 * 1024;
  * - `/ok` 200 JSON `{"status":"OK","data":{"id":1,"items":[{"id":1}]}}`
  * - `/slow-headers?ms=N` waits N ms before the status line
  * - `/slow-body?ms=N` sends headers and half a JSON body, waits N ms, then the rest
+ * - `/trickle?ms=N` sends headers, then one body byte every N ms (default 50) and never ends
+ * - `/garbage` answers bytes that are not HTTP, then closes
  * - `/reset` sends headers and part of the body, then resets the connection (RST)
  * - `/reset-before-headers` resets the connection without answering
  * - `/huge` a `hugeBytes` JSON-typed body, streamed with backpressure
@@ -147,6 +149,18 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
       res.end('{"id":1}}');
       return;
     }
+    if (path === '/trickle') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"data":"');
+      const every = Number(q.get('ms') ?? 50);
+      while (await wait(every, res)) res.write('.');
+      return;
+    }
+    if (path === '/garbage') {
+      const socket = req.socket as Socket;
+      socket.end('SMTP ready, not HTTP\r\n\r\n');
+      return;
+    }
     if (path === '/reset' || path === '/reset-before-headers') {
       if (path === '/reset') {
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
@@ -160,10 +174,12 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(hugeBytes) });
       const chunk = Buffer.alloc(64 * 1024, 'a');
       let left = hugeBytes;
+      let written = 0;
       while (left > 0 && !res.destroyed) {
         const part = left >= chunk.length ? chunk : chunk.subarray(0, left);
         left -= part.length;
-        hugeBytesWritten += part.length;
+        written += part.length;
+        hugeBytesWritten = Math.max(hugeBytesWritten, written);
         if (!res.write(part)) {
           const [ev] = await Promise.race([once(res, 'drain'), once(res, 'close')]);
           if (ev === undefined && res.destroyed) return;
