@@ -62,6 +62,40 @@ describe('verifier sandbox', () => {
     expect(out).toContain('sandbox stopped');
   });
 
+  it('the `verifier run` command it prints works by hand against it', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cli-sandbox-'));
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'bin/verifier.ts', 'sandbox'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = proc;
+    let out = '';
+    proc.stdout?.on('data', (d) => {
+      out += String(d);
+    });
+    const printed = (await waitFor(() => out, /verifier run (.*)\\\n\s+(.*)\n/))
+      .slice(1)
+      .join(' ')
+      .split(/\s+/)
+      .filter(Boolean);
+    const run = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'bin/verifier.ts', 'run', ...printed, '--rps', '0', '--state', join(dir, 'state')],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let runOut = '';
+    run.stdout.on('data', (d) => {
+      runOut += String(d);
+    });
+    run.stderr.on('data', (d) => {
+      runOut += String(d);
+    });
+    const code = await new Promise<number | null>((resolve) => run.on('close', (c) => resolve(c)));
+    expect(code, runOut).toBe(0);
+    expect(runOut).toMatch(/finished.*: \d+ pass, 0 fail, 0 error, 0 blocked, 0 invalid, 2 skip$/m);
+    proc.kill('SIGTERM');
+  });
+
   it('rejects a bad --port with a usage error (exit 2)', async () => {
     const proc = spawn(process.execPath, ['--import', 'tsx', 'bin/verifier.ts', 'sandbox', '--port', 'abc'], {
       cwd: ROOT,
