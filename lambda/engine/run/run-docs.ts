@@ -100,7 +100,9 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
     const done = (r: Omit<DocResult, keyof typeof base | 'durationMs'>): DocResult => ({
       ...base,
       ...r,
+      // A doc may hard-code a token; nothing that quotes the doc may carry it out.
       ...(r.reason !== undefined ? { reason: redactor.text(r.reason) } : {}),
+      ...(r.findings ? { findings: redactor.value(r.findings) } : {}),
       durationMs: clock.now().getTime() - started.getTime(),
     });
     if (stopNow()) return done({ outcome: 'skip', reason: 'deadline', steps: [] });
