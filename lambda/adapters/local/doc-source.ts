@@ -23,7 +23,9 @@ export function createLocalDocSource(root: string): DocSource {
       try {
         entries = await readdir(base, { recursive: true });
       } catch (err) {
-        throw new DocSourceError(`cannot read docs folder ${base}: ${(err as Error).message}`, { cause: err });
+        throw new DocSourceError(`cannot read docs folder ${base}: ${(err as Error).message}`, {
+          cause: err,
+        });
       }
       return entries
         .filter((e) => e.toLowerCase().endsWith('.md'))

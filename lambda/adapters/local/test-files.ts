@@ -20,7 +20,9 @@ export function createLocalTestFiles(dir: string): TestFiles {
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         throw new TestFilesError(
-          code === 'ENOENT' ? `not found in the test-files folder ${base}` : `cannot read ${p}: ${(err as Error).message}`,
+          code === 'ENOENT'
+            ? `not found in the test-files folder ${base}`
+            : `cannot read ${p}: ${(err as Error).message}`,
           { cause: err },
         );
       }
