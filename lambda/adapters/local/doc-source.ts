@@ -33,6 +33,6 @@ export function createLocalDocSource(root: string): DocSource {
         .filter((id) => !id.split('/').some((seg) => seg === 'node_modules' || seg.startsWith('.')))
         .sort();
     },
-    read: (id) => readFile(pathOf(id), 'utf8'),
+    read: async (id) => readFile(pathOf(id), 'utf8'),
   };
 }
