@@ -59,6 +59,8 @@ export const MB = 1024 * 1024;
  * - `/landing` 200 (on both servers), the recorded headers tell whether Authorization arrived
  * - `/platform/v1/messages` 422 `{"status":"Error","data":{}}`: the spam-flagged business (FORMAT.md §9)
  * - `/echo` 200 echoing method, url, headers and body as JSON
+ * - `/echo-escaped` the same, JSON-escaped the way PHP and Rails do (`\/`, `\u0026`, `\u003c`, `\u003e`)
+ * - `/reflect` 401, plain text `invalid token: <the Authorization header as received>`
  * - anything else 404 JSON
  */
 export async function startFaultServer(options: FaultServerOptions = {}): Promise<FaultServer> {
@@ -129,6 +131,19 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
     }
     if (path === '/platform/v1/messages') {
       return json(res, 422, { status: 'Error', data: {} });
+    }
+    if (path === '/echo-escaped') {
+      const text = JSON.stringify({ method: req.method, url: req.url, headers })
+        .replace(/\//g, '\\/')
+        .replace(/[&<>]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(text);
+      return;
+    }
+    if (path === '/reflect') {
+      res.writeHead(401, { 'content-type': 'text/plain' });
+      res.end(`invalid token: ${headers.authorization ?? '(none)'}`);
+      return;
     }
     if (path === '/echo') {
       return json(res, 200, {
