@@ -3,6 +3,7 @@
 // sandbox business first, so the messaging docs end blocked and the spam alert is raised; a normal
 // start afterwards with the same --state raises the recovery alert (the sandbox's ids come from a
 // fixed seed, so every start verifies the same business id).
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,7 +59,7 @@ export async function executeStart(opts: StartOptions, io: RunIo): Promise<numbe
         fallbackUrl: sandbox.fallbackUrl,
         partnersUrl: sandbox.partnersUrl,
         tokens: tokensFile,
-        testFiles: join(docs, 'test-files'),
+        ...(existsSync(join(docs, 'test-files')) ? { testFiles: join(docs, 'test-files') } : {}),
         state,
         // The sandbox is local and ours: no rate cap, and its DELETE docs only delete what they created.
         rps: 0,

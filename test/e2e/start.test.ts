@@ -117,4 +117,10 @@ describe('npm start', () => {
     expect(again.out).not.toContain('ALERT');
     expect(received).toHaveLength(2);
   });
+
+  it('an unknown scenario is a usage error (exit 2) naming the choices', async () => {
+    const { code, out } = await start('--scenario', 'meltdown');
+    expect(code).toBe(2);
+    expect(out).toMatch(/healthy, spam-flagged/);
+  });
 });
