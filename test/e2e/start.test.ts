@@ -2,7 +2,7 @@
 // scenario with the same state and an alert webhook (exit 1, the alert arrives once), then the normal
 // start again (exit 0, the recovery alert arrives once).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -116,6 +116,15 @@ describe('npm start', () => {
     expect(again.code).toBe(0);
     expect(again.out).not.toContain('ALERT');
     expect(received).toHaveLength(2);
+  });
+
+  it('no sandbox token was written into the state folder', async () => {
+    const files = (await readdir(state, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const text = await readFile(join(f.parentPath, f.name), 'utf8');
+      expect(text, f.name).not.toMatch(/sbx_(staff|client|directory|app|admin)_[0-9a-f]{32}/);
+    }
   });
 
   it('an unknown scenario is a usage error (exit 2) naming the choices', async () => {
