@@ -54,6 +54,8 @@ export async function startApi(): Promise<ApiServer> {
     },
   };
   const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    // Arrival time is taken before the body is read: that read may wait on the event loop.
+    const at = performance.now();
     const chunks: Buffer[] = [];
     for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
     const u = new URL(req.url ?? '/', 'http://x');
@@ -67,7 +69,7 @@ export async function startApi(): Promise<ApiServer> {
       query: u.searchParams,
       headers,
       body: Buffer.concat(chunks).toString('utf8'),
-      at: performance.now(),
+      at,
     };
     received.push(r);
     const out = api.handler(r) ?? {};
