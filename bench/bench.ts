@@ -14,7 +14,7 @@ const WORKLOADS = ['overhead', 'startup', 'rps', 'memory', 'growth', 'lambda', '
 type Workload = (typeof WORKLOADS)[number];
 
 const USAGE = `usage: npm run bench -- [--quick] [--only ${WORKLOADS.join(',')}] [--reps N] [--latency MS] [--corpus DIR] [--out DIR]
-  --quick     a short smoke run (fewer repetitions, 1 rate-capped run, 3 growth runs)
+  --quick     a short smoke run (2 repetitions, 1 rate-capped run, 3 growth runs, no report run)
   --only      comma-separated workloads (default: all)
   --reps      interleaved verifier/floor repetitions (default 5, quick 2)
   --latency   target server latency per request in ms (default 20)

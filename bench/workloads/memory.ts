@@ -16,7 +16,8 @@ import type { OverheadResult } from './overhead.js';
 
 export async function benchPeakRss(cfg: BenchConfig, ws: Workspace, set: DocsSet): Promise<OverheadResult> {
   const label = `${set.plans.length} docs, ${cfg.latencyMs} ms, c10, rps 0`;
-  const reps = cfg.quick ? 1 : Math.min(3, cfg.reps);
+  // Peak RSS varies little between runs, and a 2,000-doc run is long: one plain run (plus the report run).
+  const reps = 1;
   const verifier: RunSample[] = [];
   const floor: RunSample[] = [];
   let withReport: RunSample | undefined;
@@ -106,7 +107,7 @@ export function slope(points: readonly { x: number; y: number }[]): number {
 }
 
 export async function benchGrowth(cfg: BenchConfig, ws: Workspace, set: DocsSet): Promise<OverheadResult> {
-  const runs = cfg.quick ? 3 : 10;
+  const runs = cfg.quick ? 3 : 6;
   const label = `${set.plans.length} docs × ${runs} runs, one process`;
   cfg.log(`growth: runDocs ${runs} times in one process (${set.plans.length} docs)`);
   const m = await measureNode(

@@ -164,7 +164,7 @@ export async function benchStartup(cfg: BenchConfig, ws: Workspace, set: DocsSet
 export async function benchRateCap(cfg: BenchConfig, ws: Workspace, set: DocsSet): Promise<OverheadResult> {
   const label = `${set.plans.length} docs, ${cfg.latencyMs} ms, c${CONCURRENCY}, rps 50`;
   const samples: RunSample[] = [];
-  const reps = cfg.quick ? 1 : Math.min(3, cfg.reps);
+  const reps = cfg.quick ? 1 : Math.min(2, cfg.reps);
   for (let i = 0; i < reps; i++) {
     cfg.log(`rate cap: verifier run ${i + 1}/${reps} (${label})`);
     samples.push(
