@@ -1,7 +1,8 @@
 // Canary: distinctive token values, sent for real to a fault server that echoes them back, fail in
 // every way a run can fail (timeouts, resets, refused, DNS, huge bodies, redirects, 429s, invalid
 // docs, a spam-flagged business whose alert webhook fails). The values must appear nowhere: not in the
-// CLI's stdout or stderr, the JSON and JUnit reports, or any file of the state folder, in any encoding.
+// CLI's stdout or stderr, the JSON and JUnit reports, any file of the state folder, or the alert the
+// webhook received, in any encoding.
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,7 +74,7 @@ const DOCS: Record<string, string> = {
   'communication/post_platform_v1_messages.md': docWithStep(
     okStep('send', {
       method: 'POST',
-      path: '/platform/v1/messages',
+      path: '/platform/v1/messages?trace=1',
       body: { message: { text: 'x' } },
       expect: { status: [201] },
     }),
@@ -138,6 +139,10 @@ beforeAll(async () => {
   ]);
   await readTree(join(work, 'state'), files);
   for (const f of ['report.json', 'report.xml']) files[join(work, f)] = await readFile(join(work, f), 'utf8');
+  files.webhook = fs
+    .hits('/status/500')
+    .map((r) => r.body)
+    .join('\n');
   files.stdout = out.stdout;
   files.stderr = out.stderr;
 }, 60_000);
@@ -163,6 +168,9 @@ describe('secrets canary', () => {
     expect(report.summary.error).toBeGreaterThan(0);
     expect(report.summary.invalid).toBeGreaterThan(0);
     expect(files.stdout).toContain('[REDACTED]');
+    // The alert reached the (failing) webhook, with the spam evidence that echoed a token.
+    expect(files.webhook).toContain('business.spam_flagged');
+    expect(files.webhook).toContain('trace');
   });
 
   it('finds no token value, in any encoding, in stdout, stderr, reports or state files', () => {

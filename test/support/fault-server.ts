@@ -57,7 +57,8 @@ export const MB = 1024 * 1024;
  * - `/429-then-ok?n=K&retry-after=S` 429 for the first K hits of that path, then 200
  * - `/redirect-other-host` 302 to `<otherUrl>/landing`; `/redirect-same-host` 302 to `/landing`
  * - `/landing` 200 (on both servers), the recorded headers tell whether Authorization arrived
- * - `/platform/v1/messages` 422 `{"status":"Error","data":{}}`: the spam-flagged business (FORMAT.md §9)
+ * - `/platform/v1/messages` 422 `{"status":"Error","data":{}}`: the spam-flagged business (FORMAT.md §9);
+ *   with `?trace=1` the body also carries `"trace": <the Authorization header>` (evidence redaction)
  * - `/echo` 200 echoing method, url, headers and body as JSON
  * - `/echo-escaped` the same, JSON-escaped the way PHP and Rails do (`\/`, `\u0026`, `\u003c`, `\u003e`)
  * - `/reflect` 401, plain text `invalid token: <the Authorization header as received>`
@@ -130,7 +131,8 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
       return json(res, 200, { status: 'OK', data: { id: 1, items: [{ id: 1 }] } });
     }
     if (path === '/platform/v1/messages') {
-      return json(res, 422, { status: 'Error', data: {} });
+      const trace = q.get('trace') ? { trace: headers.authorization ?? '' } : {};
+      return json(res, 422, { status: 'Error', data: {}, ...trace });
     }
     if (path === '/echo-escaped') {
       const text = JSON.stringify({ method: req.method, url: req.url, headers })
