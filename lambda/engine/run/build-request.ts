@@ -132,7 +132,7 @@ export async function buildRequest(ctx: BuildContext, step: Step): Promise<Built
     const b = resolve(step.body);
     if ('error' in b) return { kind: 'invalid', message: `body: ${b.error}` };
     body = { kind: 'json', text: JSON.stringify(b.value) };
-    headers['content-type'] = 'application/json';
+    headers['content-type'] ??= 'application/json';
   }
   return {
     kind: 'request',
