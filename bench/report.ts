@@ -1,7 +1,7 @@
 // Renders benchmark results: a markdown table for stdout (and the README) and a JSON file with the
 // raw samples under bench-results/.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { arch, cpus, platform, totalmem } from 'node:os';
+import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 export interface Row {
@@ -21,6 +21,8 @@ export interface Machine {
   readonly node: string;
   readonly os: string;
   readonly memoryGb: number;
+  /** 1-minute load average when the report was made: how busy the machine was (noise). */
+  readonly load: number;
 }
 
 export function machine(): Machine {
@@ -30,6 +32,7 @@ export function machine(): Machine {
     node: process.version,
     os: `${platform()} ${arch()}`,
     memoryGb: Math.round(totalmem() / 2 ** 30),
+    load: Math.round((loadavg()[0] ?? 0) * 10) / 10,
   };
 }
 
@@ -46,7 +49,7 @@ const cell = (s: string | undefined) => (s ?? '').replace(/\|/g, '\\|');
 /** The markdown table, preceded by the machine line. */
 export function renderMarkdown(rows: readonly Row[], m: Machine, note: string): string {
   const lines = [
-    `Machine: ${m.cpu}, ${m.cpus} CPUs, ${m.memoryGb} GB, ${m.os}, Node ${m.node}. ${note}`,
+    `Machine: ${m.cpu}, ${m.cpus} CPUs, ${m.memoryGb} GB, ${m.os}, Node ${m.node}, load average ${m.load}. ${note}`,
     '',
     '| Workload | Measure | Verifier | Floor | Ratio | Target | Met |',
     '|---|---|---:|---:|---:|---|---|',

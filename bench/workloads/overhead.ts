@@ -11,7 +11,7 @@ import {
   type Workspace,
   writeFloorPlan,
 } from '../context.js';
-import { median } from '../measure.js';
+import { measureNode, median } from '../measure.js';
 import { fmt, type Row } from '../report.js';
 import { writeSyntheticDocs } from '../synth-docs.js';
 
@@ -142,6 +142,9 @@ export async function benchStartup(cfg: BenchConfig, ws: Workspace, set: DocsSet
     );
   }
   const first = median(samples.map((s) => s.firstRequestMs));
+  // The floor of start-up itself: a Node process that does nothing.
+  const bare: number[] = [];
+  for (let i = 0; i < Math.max(3, cfg.reps); i++) bare.push((await measureNode(['-e', '0'])).wallMs);
   return {
     rows: [
       {
@@ -157,7 +160,7 @@ export async function benchStartup(cfg: BenchConfig, ws: Workspace, set: DocsSet
         verifier: fmt.ms(median(samples.map((s) => s.wallMs))),
       },
     ],
-    raw: { samples: samples.map(strip) },
+    raw: { samples: samples.map(strip), bareNodeMs: bare },
   };
 }
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { fmt, renderMarkdown, writeJson } from '../../bench/report.js';
 import { slope } from '../../bench/workloads/memory.js';
 
-const M = { cpu: 'Test CPU', cpus: 2, node: 'v20.0.0', os: 'linux x64', memoryGb: 8 };
+const M = { cpu: 'Test CPU', cpus: 2, node: 'v20.0.0', os: 'linux x64', memoryGb: 8, load: 1.5 };
 
 describe('report', () => {
   it('renders one table row per result, marks misses and escapes pipes', () => {
@@ -26,7 +26,9 @@ describe('report', () => {
       'note.',
     );
     const lines = md.trim().split('\n');
-    expect(lines[0]).toBe('Machine: Test CPU, 2 CPUs, 8 GB, linux x64, Node v20.0.0. note.');
+    expect(lines[0]).toBe(
+      'Machine: Test CPU, 2 CPUs, 8 GB, linux x64, Node v20.0.0, load average 1.5. note.',
+    );
     expect(lines[2]).toBe('| Workload | Measure | Verifier | Floor | Ratio | Target | Met |');
     expect(lines[4]).toBe('| w | wall | 1.00 s | 0.90 s | 1.11x | ≤ 1.10x | **no** |');
     expect(lines[5]).toBe('| a\\|b | info | 3 |  |  |  |  |');
