@@ -88,6 +88,24 @@ describe('extraction and variables', () => {
     expect(api.received).toHaveLength(1);
   });
 
+  it('falls back to the config param when a tolerated prerequisite did not extract it', async () => {
+    api.handler = (r) => (r.path.endsWith('/clients') ? { status: 500 } : undefined);
+    const pre = step([
+      'id: g',
+      'method: GET',
+      'path: "/clients"',
+      'extract: { client_id: "$.x" }',
+      'onFail: continue',
+    ]);
+    const test = step(['id: t', 'method: GET', 'path: "/clients/{{client_id}}"']);
+    const out = await run(api, {
+      docs: { 'c/cfg.md': doc({ pre, test }) },
+      params: { client_id: 'cfg-client' },
+    });
+    expect(out.docs['c/cfg.md']?.outcome).toBe('pass');
+    expect(api.received.map((r) => r.path)).toEqual(['/apigw/clients', '/apigw/clients/cfg-client']);
+  });
+
   it('makes a doc with an unknown variable invalid before any request, naming path and line', async () => {
     const test = step(['id: t', 'method: GET', 'path: "/x/{{staff_idd}}"']);
     const out = await run(api, { docs: { 'c/bad.md': doc({ test }) } });

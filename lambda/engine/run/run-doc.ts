@@ -66,8 +66,9 @@ export async function runDoc(ctx: DocRunContext, doc: Doc, alerting: boolean): P
       results.push(notRun(step, `not run: ${stopped}`));
       continue;
     }
-    const missing = namesUsed([step.path, step.params, step.body, step.headers, step.formFields]).find((n) =>
-      unextracted.has(n),
+    // A value an earlier step failed to extract, and that no config param or run-time value provides.
+    const missing = namesUsed([step.path, step.params, step.body, step.headers, step.formFields]).find(
+      (n) => unextracted.has(n) && !scope.lookup(n),
     );
     if (missing) {
       for (const name of Object.keys(step.extract)) unextracted.add(name);
