@@ -93,6 +93,8 @@ describe('fault server', () => {
     });
     expect(chunks[0]).toBe('{"data":"');
     expect(chunks.slice(1).every((c) => /^\.+$/.test(c))).toBe(true);
+    const deep = await get(`${fs.url}/deep-json?depth=3`);
+    expect(deep.body).toBe('[[[1]]]');
     const garbage = await get(`${fs.url}/garbage`);
     expect(garbage.status).toBeUndefined();
     expect(garbage.error).toMatch(/HPE_|Parse Error/);

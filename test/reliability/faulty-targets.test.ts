@@ -53,6 +53,8 @@ const DOCS: Record<string, string> = {
   'faults/t-ok.md': doc('/ok'),
   'faults/u-trickle.md': doc('/trickle?ms=40'),
   'faults/v-garbage.md': doc('/garbage'),
+  'faults/x-deep-json.md': doc('/deep-json?depth=5000', { extract: { all: '$..*' } }),
+  'faults/y-deeper-json.md': doc('/deep-json?depth=100000', { extract: { first: '$[0]' } }),
   'faults/w-429-retry-after-huge.md': doc('/429?retry-after=99999&huge=1'),
 };
 
@@ -187,6 +189,12 @@ describe('faulty targets', () => {
     expect(result('u-trickle').durationMs).toBeLessThan(SLOW_MS);
     expect(result('v-garbage').outcome).toBe('error');
     expect(step('v-garbage').error).toMatch(/garbage/);
+  });
+
+  it('survives pathologically deep JSON: a recursive extract fails the step, a shallow one passes', () => {
+    expect(result('x-deep-json').outcome).toBe('fail');
+    expect(result('x-deep-json').reason).toMatch(/extract all: \$\.\.\* could not be evaluated/);
+    expect(result('y-deeper-json').outcome).toBe('pass');
   });
 
   it('never follows a redirect, to another host or the same host, so Authorization never travels', () => {

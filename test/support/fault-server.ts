@@ -46,6 +46,7 @@ export const MB = 1024 * 1024;
  * - `/slow-headers?ms=N` waits N ms before the status line
  * - `/slow-body?ms=N` sends headers and half a JSON body, waits N ms, then the rest
  * - `/trickle?ms=N` sends headers, then one body byte every N ms (default 50) and never ends
+ * - `/deep-json?depth=N` 200 JSON nested N arrays deep (default 100000)
  * - `/garbage` answers bytes that are not HTTP, then closes
  * - `/reset` sends headers and part of the body, then resets the connection (RST)
  * - `/reset-before-headers` resets the connection without answering
@@ -171,6 +172,12 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
       res.write('{"data":"');
       const every = Number(q.get('ms') ?? 50);
       while (await wait(every, res)) res.write('.');
+      return;
+    }
+    if (path === '/deep-json') {
+      const depth = Number(q.get('depth') ?? 100_000);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(`${'['.repeat(depth)}1${']'.repeat(depth)}`);
       return;
     }
     if (path === '/garbage') {
