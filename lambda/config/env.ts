@@ -26,3 +26,6 @@ export const flag = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1');
 export const httpUrl = z.url({ protocol: /^https?$/ });
+
+/** CloudWatch metric namespace and Powertools service names; the stack's alarms use the same. */
+export const METRICS = { namespace: 'Verifier', verifierService: 'verifier', apiService: 'verifier-api' } as const;

@@ -16,6 +16,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { createDynamoStateStore } from '../adapters/dynamodb/state-store.js';
 import { loadApiConfig } from '../config/api.js';
+import { METRICS } from '../config/env.js';
 import type { DocFilters } from '../engine/target.js';
 import { ApiError, header, json, parseOr400, readJsonBody } from './api/http.js';
 import { getRun, ListDocsQuerySchema, ListRunsQuerySchema, type RouteDeps, startRun } from './api/routes.js';
@@ -130,8 +131,8 @@ function fromEnvironment(): ApiHandler {
       awsSdkV3Client: dynamo,
     }),
     idempotencyTtlSeconds: config.idempotencyTtlSeconds,
-    logger: new Logger({ serviceName: 'verifier-api' }),
-    metrics: new Metrics({ namespace: 'Verifier', serviceName: 'verifier-api' }),
+    logger: new Logger({ serviceName: METRICS.apiService }),
+    metrics: new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.apiService }),
   });
 }
 

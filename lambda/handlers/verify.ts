@@ -14,6 +14,7 @@ import { createUndiciHttpClient } from '../adapters/http/undici-client.js';
 import { createS3DocSource } from '../adapters/s3/doc-source.js';
 import { createS3TestFiles } from '../adapters/s3/test-files.js';
 import { type CredentialsLoader, createSecretCredentials } from '../adapters/secrets/credentials.js';
+import { METRICS } from '../config/env.js';
 import { loadVerifyConfig, type VerifyConfig } from '../config/verify.js';
 import { emptySummary, OUTCOMES, type RunResult } from '../engine/model.js';
 import {
@@ -182,8 +183,8 @@ function fromEnvironment(): VerifyHandler {
       maxAgeSeconds: config.secretMaxAgeSeconds,
     }),
     http: createUndiciHttpClient({ rps: config.rps, timeoutMs: config.requestTimeoutMs }),
-    logger: new Logger({ serviceName: 'verifier' }),
-    metrics: new Metrics({ namespace: 'Verifier', serviceName: 'verifier' }),
+    logger: new Logger({ serviceName: METRICS.verifierService }),
+    metrics: new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.verifierService }),
   });
 }
 

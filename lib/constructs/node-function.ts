@@ -1,0 +1,63 @@
+// One place for how this project's Lambda functions are built: nodejs22.x on arm64, bundled locally
+// with esbuild (no Docker), ESM, minified, with a log group that has a retention.
+import path from 'node:path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+export const REPO_ROOT = path.join(import.meta.dirname, '../..');
+export const handlerEntry = (name: string) => path.join(REPO_ROOT, 'lambda/handlers', `${name}.ts`);
+
+export interface NodeFunctionProps {
+  /** Handler module name under lambda/handlers/ (without `.ts`). */
+  readonly handler: string;
+  readonly description: string;
+  readonly environment: Record<string, string>;
+  /** @default 512 */
+  readonly memorySize?: number;
+  /** @default Duration.seconds(30) */
+  readonly timeout?: Duration;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+}
+
+export function createNodeFunction(scope: Construct, id: string, props: NodeFunctionProps): NodejsFunction {
+  const logGroup = new LogGroup(scope, `${id}Logs`, {
+    retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  const fn = new NodejsFunction(scope, id, {
+    entry: handlerEntry(props.handler),
+    handler: 'handler',
+    description: props.description,
+    runtime: Runtime.NODEJS_22_X,
+    architecture: Architecture.ARM_64,
+    memorySize: props.memorySize ?? 512,
+    timeout: props.timeout ?? Duration.seconds(30),
+    logGroup,
+    loggingFormat: LoggingFormat.JSON,
+    projectRoot: REPO_ROOT,
+    depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+    environment: props.environment,
+    bundling: {
+      forceDockerBundling: false,
+      minify: true,
+      sourceMap: false,
+      format: OutputFormat.ESM,
+      target: 'node22',
+      mainFields: ['module', 'main'],
+      // ESM bundles still meet CommonJS dependencies that call require().
+      banner: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);",
+      // The nodejs22.x runtime ships AWS SDK v3: leaving it out keeps the bundle small and cold starts short.
+      externalModules: ['@aws-sdk/*'],
+    },
+  });
+  Validations.of(fn).acknowledge({
+    id: 'AwsSolutions-L1',
+    reason:
+      'nodejs22.x on arm64 is the runtime this project is built and tested for (tsconfig/esbuild target node22).',
+  });
+  return fn;
+}

@@ -1,0 +1,92 @@
+// Stack props change the template as documented; cdk-nag catches a non-compliant addition.
+import { Duration } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { schedulePeriodMinutes } from '../../lib/constructs/verifier-function.js';
+import { synthStack } from './synth.js';
+
+let template: Template;
+beforeAll(() => {
+  template = synthStack({
+    schedule: { expression: 'cron(0 8 * * ? *)', timeZone: 'Europe/Paris', periodMinutes: 1440 },
+    alertEmails: ['ops@example.com'],
+    alertUrls: ['https://hooks.example.com/verifier'],
+    retentionDays: 7,
+    rps: 50,
+    concurrency: 10,
+    allowDelete: true,
+    verifierTimeout: Duration.minutes(5),
+  }).template();
+});
+
+describe('stack props', () => {
+  it('schedule: cron with a time zone', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 8 * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Paris',
+    });
+  });
+
+  it('missing-run alarm waits twice the period (capped at one day)', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'RunsCompleted', Period: 86_400 });
+  });
+
+  it('subscribers: email and https', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'https',
+      Endpoint: 'https://hooks.example.com/verifier',
+    });
+  });
+
+  it('verifier settings reach its environment; the stop margin fits a short timeout', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: 300,
+      Environment: {
+        Variables: Match.objectLike({
+          RETENTION_DAYS: '7',
+          RPS: '50',
+          CONCURRENCY: '10',
+          ALLOW_DELETE: 'true',
+          STOP_MARGIN_MS: '60000',
+        }),
+      },
+    });
+  });
+
+  it('derives the period from rate() and explains how to fix a cron without one', () => {
+    expect(schedulePeriodMinutes({ expression: 'rate(15 minutes)' })).toBe(15);
+    expect(schedulePeriodMinutes({ expression: 'rate(2 hours)' })).toBe(120);
+    expect(() => schedulePeriodMinutes({ expression: 'cron(0 8 * * ? *)' })).toThrow(
+      /schedule "cron\(0 8 \* \* \? \*\)": cannot derive the period between runs; set schedule.periodMinutes/,
+    );
+  });
+
+  it('refuses a non-https alert URL, saying why', () => {
+    expect(() => synthStack({ alertUrls: ['http://insecure.example.com'] })).toThrow(
+      /alertUrls: "http:\/\/insecure.example.com" is not an https:\/\/ URL/,
+    );
+  });
+});
+
+describe('cdk-nag', () => {
+  it('fails the synth on an unacknowledged finding, naming the rule', () => {
+    const { template: build } = synthStack({}, { nag: true, extend: (stack) => new Queue(stack, 'Plain') });
+    let message = '';
+    try {
+      build();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    // The report lists each violating construct path with the rule to acknowledge.
+    expect(message).toContain('AwsSolutions-SQS3');
+    const paths = [...message.matchAll(/^\s+(Verifier\/\S+)/gm)].map((m) => m[1]);
+    expect(paths.length).toBeGreaterThan(0);
+    // Only the added queue violates: the stack itself is clean.
+    expect(paths.every((p) => p === 'Verifier/Plain/Resource')).toBe(true);
+  });
+});
