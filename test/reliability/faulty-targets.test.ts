@@ -215,3 +215,31 @@ describe('faulty targets', () => {
     expect(result('s-dns').reason).not.toContain(TEST_CREDENTIALS.tokens.staff);
   });
 });
+
+describe('a deadline over a slow target', () => {
+  it('records the docs it did not start as skip "deadline", sends none of their requests, and stops', async () => {
+    const slow = await startFaultServer();
+    const client = createUndiciHttpClient({ timeoutMs: 5000, rps: 0 });
+    try {
+      const docs: Record<string, string> = {};
+      for (let i = 0; i < 12; i++)
+        docs[`slow/d-${String(i).padStart(2, '0')}.md`] = doc(`/slow-headers?ms=300&i=${i}`);
+      const out = await runOnce({
+        docs,
+        baseUrl: slow.url,
+        http: client,
+        options: { concurrency: 2, deadline: new Date(Date.now() + 400) },
+      });
+      expect(out.docs.map((d) => d.doc).sort()).toEqual(Object.keys(docs).sort());
+      const skipped = out.docs.filter((d) => d.outcome === 'skip');
+      expect(skipped.length).toBeGreaterThan(0);
+      for (const d of skipped) expect(d.reason).toBe('deadline');
+      const started = out.docs.filter((d) => d.outcome !== 'skip');
+      for (const d of started) expect(d.outcome, d.doc).toBe('pass');
+      expect(slow.hits('/slow-headers')).toHaveLength(started.length);
+    } finally {
+      await client.close();
+      await slow.close();
+    }
+  });
+});
