@@ -28,4 +28,8 @@ export const flag = (fallback: boolean) =>
 export const httpUrl = z.url({ protocol: /^https?$/ });
 
 /** CloudWatch metric namespace and Powertools service names; the stack's alarms use the same. */
-export const METRICS = { namespace: 'Verifier', verifierService: 'verifier', apiService: 'verifier-api' } as const;
+export const METRICS = {
+  namespace: 'Verifier',
+  verifierService: 'verifier',
+  apiService: 'verifier-api',
+} as const;

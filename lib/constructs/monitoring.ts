@@ -73,7 +73,7 @@ export class Monitoring extends Construct {
       metric: verifierMetric(
         'BusinessesFlagged',
         'Maximum',
-        Duration.minutes(props.schedulePeriodMinutes <= 60 ? props.schedulePeriodMinutes : 60),
+        Duration.minutes(Math.min(props.schedulePeriodMinutes, 60)),
       ),
       threshold: 1,
       evaluationPeriods: 1,

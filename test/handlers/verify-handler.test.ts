@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createDynamoStateStore, type DynamoStateStore } from '../../lambda/adapters/dynamodb/state-store.js';
+import { createDynamoStateStore } from '../../lambda/adapters/dynamodb/state-store.js';
 import { createUndiciHttpClient, type UndiciHttpClient } from '../../lambda/adapters/http/undici-client.js';
 import { createS3DocSource } from '../../lambda/adapters/s3/doc-source.js';
 import { createS3TestFiles } from '../../lambda/adapters/s3/test-files.js';

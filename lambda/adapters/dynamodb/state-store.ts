@@ -11,7 +11,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { BusinessState, DocResult, Summary } from '../../engine/model.js';
-import type { DocState, DocStateFilter, RunRecord, StateStore } from '../../engine/ports.js';
+import type { DocState, DocStateFilter, StateStore } from '../../engine/ports.js';
 import { createBatchWriter, DynamoStateError } from './batch-writer.js';
 import {
   businessItem,
