@@ -1,0 +1,58 @@
+// The state store failing mid-run (disk full, table throttled): the run stops starting docs, says why,
+// marks the run failed, and keeps what it had recorded. A result is never reported as recorded when it
+// was not.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUndiciHttpClient, type UndiciHttpClient } from '../../lambda/adapters/http/undici-client.js';
+import { createLocalStateStore } from '../../lambda/adapters/local/state-store.js';
+import type { StateStore } from '../../lambda/engine/ports.js';
+import { docWithStep, okStep } from '../support/doc-arbitraries.js';
+import { type FaultServer, startFaultServer } from '../support/fault-server.js';
+import { removeTempDirs, runWith, tempDir } from './harness.js';
+
+let fs: FaultServer;
+let http: UndiciHttpClient;
+
+beforeAll(async () => {
+  fs = await startFaultServer();
+  http = createUndiciHttpClient({ timeoutMs: 2000, rps: 0 });
+});
+afterAll(async () => {
+  await http.close();
+  await fs.close();
+  await removeTempDirs();
+});
+
+/** A real store whose `recordDocResult` fails from the `failFrom`-th call on. */
+function failingAfter(inner: StateStore, failFrom: number): StateStore {
+  let calls = 0;
+  return {
+    ...inner,
+    startRun: (r) => inner.startRun(r),
+    finishRun: (...a) => inner.finishRun(...a),
+    recordDocResult: async (runId, result) => {
+      calls++;
+      if (calls >= failFrom) throw new Error('ENOSPC: no space left on device');
+      return inner.recordDocResult(runId, result);
+    },
+  };
+}
+
+describe('a state store that fails mid-run', () => {
+  it('stops the run with the store error, marks it failed, and keeps the results already recorded', async () => {
+    const docs: Record<string, string> = {};
+    for (let i = 0; i < 20; i++)
+      docs[`s/d-${String(i).padStart(2, '0')}.md`] = docWithStep(okStep('c', { path: `/ok?i=${i}` }));
+    const inner = createLocalStateStore({ dir: await tempDir() });
+    const run = runWith(
+      { docs, baseUrl: fs.url, http, options: { concurrency: 2, runId: 'store-fault-run' } },
+      failingAfter(inner, 4),
+    );
+    await expect(run).rejects.toThrow(/ENOSPC/);
+    const record = await inner.getRun('store-fault-run');
+    expect(record?.status).toBe('failed');
+    const results = await inner.getRunResults('store-fault-run');
+    expect(results).toHaveLength(3);
+    // Docs are not started once the store failed: at most the ones already in flight went out.
+    expect(fs.hits('/ok').length).toBeLessThanOrEqual(3 + 1 + 2);
+  });
+});
