@@ -148,4 +148,22 @@ describe('fault server', () => {
     expect((await get(`http://127.0.0.1:${port}/`)).error).toBe('ECONNREFUSED');
     expect((await get(`http://${UNRESOLVABLE_HOST}/`)).error).toMatch(/ENOTFOUND|EAI_AGAIN/);
   });
+
+  it('in chaos mode answers unknown paths with deterministic faults, and keeps its routes', async () => {
+    const sequence = async () => {
+      const chaos = await startFaultServer({ chaos: true, slowMs: 50 });
+      const seen: string[] = [];
+      for (let i = 0; i < 30; i++) {
+        const got = await get(`${chaos.url}/anything/${i}`);
+        seen.push(got.status === undefined ? `error ${got.error}` : String(got.status));
+      }
+      seen.push(String((await get(`${chaos.url}/ok`)).status));
+      await chaos.close();
+      return seen;
+    };
+    const first = await sequence();
+    expect(await sequence()).toEqual(first);
+    expect(new Set(first).size).toBeGreaterThanOrEqual(5);
+    expect(first.at(-1)).toBe('200');
+  });
 });

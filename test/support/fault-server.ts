@@ -36,6 +36,36 @@ export interface FaultServerOptions {
   readonly slowMs?: number;
   /** Size of the `/huge` body (default 50 MB). */
   readonly hugeBytes?: number;
+  /**
+   * Answer every path that is not a route with a fault picked deterministically from the method,
+   * URL and hit number (see CHAOS_FAULTS), instead of 404.
+   */
+  readonly chaos?: boolean;
+}
+
+/** What chaos mode answers, in the order a hash picks from. */
+export const CHAOS_FAULTS = [
+  'ok',
+  'ok-list',
+  'created',
+  'status-500',
+  'status-404',
+  'status-422',
+  'invalid-json',
+  'html',
+  'reset',
+  'reset-before-headers',
+  'slow-headers',
+  '429-retry-after-0',
+  'redirect-other-host',
+  'empty',
+] as const;
+
+/** FNV-1a, so the same request always meets the same fault. */
+function hash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
 }
 
 export const MB = 1024 * 1024;
@@ -63,7 +93,7 @@ export const MB = 1024 * 1024;
  * - `/echo` 200 echoing method, url, headers and body as JSON
  * - `/echo-escaped` the same, JSON-escaped the way PHP and Rails do (`\/`, `\u0026`, `\u003c`, `\u003e`)
  * - `/reflect` 401, plain text `invalid token: <the Authorization header as received>`
- * - anything else 404 JSON
+ * - anything else 404 JSON, or in chaos mode a fault of CHAOS_FAULTS
  */
 export async function startFaultServer(options: FaultServerOptions = {}): Promise<FaultServer> {
   const slowMs = options.slowMs ?? 2000;
@@ -253,7 +283,58 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
       res.end();
       return;
     }
+    if (options.chaos)
+      return chaos(CHAOS_FAULTS[hash(`${req.method} ${req.url} ${hit}`) % CHAOS_FAULTS.length], req, res);
     return json(res, 404, { status: 'Error', error: 'Not Found' });
+  };
+
+  const chaos = async (
+    fault: (typeof CHAOS_FAULTS)[number] | undefined,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> => {
+    const data = { id: 1, uid: 'u-1', items: [{ id: 1, uid: 'u-1' }], clients: [{ id: 1, uid: 'u-1' }] };
+    switch (fault) {
+      case 'ok':
+        return json(res, 200, { status: 'OK', data });
+      case 'ok-list':
+        return json(res, 200, [{ id: 1, uid: 'u-1' }]);
+      case 'created':
+        return json(res, 201, { status: 'OK', data });
+      case 'status-500':
+      case 'status-404':
+      case 'status-422':
+        return json(res, Number(fault.slice(-3)), { status: 'Error', error: `chaos ${fault}` });
+      case 'invalid-json':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"data": [');
+        return;
+      case 'html':
+        res.writeHead(502, { 'content-type': 'text/html' });
+        res.end('<html><body>Bad Gateway</body></html>');
+        return;
+      case 'reset':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"data":');
+        (req.socket as Socket).resetAndDestroy();
+        return;
+      case 'reset-before-headers':
+        (req.socket as Socket).resetAndDestroy();
+        return;
+      case 'slow-headers':
+        if (!(await wait(slowMs, res))) return;
+        return json(res, 200, { status: 'OK', data });
+      case '429-retry-after-0':
+        return json(res, 429, { status: 'Error' }, { 'retry-after': '0' });
+      case 'redirect-other-host':
+        res.writeHead(302, { location: `${otherUrl}/landing` });
+        res.end();
+        return;
+      default:
+        res.writeHead(204);
+        res.end();
+        return;
+    }
   };
 
   const make = (name: 'main' | 'other'): Server =>
