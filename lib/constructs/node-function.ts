@@ -10,6 +10,17 @@ import type { Construct } from 'constructs';
 export const REPO_ROOT = path.join(import.meta.dirname, '../..');
 export const handlerEntry = (name: string) => path.join(REPO_ROOT, 'lambda/handlers', `${name}.ts`);
 
+/** esbuild settings for every function (also used by the bundle smoke test). */
+export const BUNDLE = {
+  format: 'esm',
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  // ESM bundles still meet CommonJS dependencies that call require().
+  banner: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);",
+  // The nodejs22.x runtime ships AWS SDK v3: leaving it out keeps the bundle small and cold starts short.
+  external: ['@aws-sdk/*'],
+} as const;
+
 export interface NodeFunctionProps {
   /** Handler module name under lambda/handlers/ (without `.ts`). */
   readonly handler: string;
@@ -46,12 +57,10 @@ export function createNodeFunction(scope: Construct, id: string, props: NodeFunc
       minify: true,
       sourceMap: false,
       format: OutputFormat.ESM,
-      target: 'node22',
-      mainFields: ['module', 'main'],
-      // ESM bundles still meet CommonJS dependencies that call require().
-      banner: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);",
-      // The nodejs22.x runtime ships AWS SDK v3: leaving it out keeps the bundle small and cold starts short.
-      externalModules: ['@aws-sdk/*'],
+      target: BUNDLE.target,
+      mainFields: [...BUNDLE.mainFields],
+      banner: BUNDLE.banner,
+      externalModules: [...BUNDLE.external],
     },
   });
   Validations.of(fn).acknowledge({

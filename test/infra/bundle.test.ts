@@ -1,0 +1,112 @@
+// The verifier Lambda as deployed: bundled with the stack's esbuild settings, imported by plain Node
+// in a child process, configured only through env (AWS_ENDPOINT_URL_* pointing at the local
+// services), and run against the sandbox.
+import { execFile } from 'node:child_process';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDynamoStateStore } from '../../lambda/adapters/dynamodb/state-store.js';
+import type { Summary } from '../../lambda/engine/model.js';
+import { BUNDLE, handlerEntry, REPO_ROOT } from '../../lib/constructs/node-function.js';
+import { createSandbox, type Sandbox } from '../../sandbox/server.js';
+import {
+  createBucket,
+  createDocumentClient,
+  createDynamoClient,
+  createS3Client,
+  createStateTable,
+  dynamoEndpoint,
+  s3Endpoint,
+  uniqueName,
+  uploadDir,
+} from '../support/aws-services.js';
+import { type SecretsStub, startSecretsStub } from '../support/secrets-stub.js';
+
+const run = promisify(execFile);
+const SEEDS = join(REPO_ROOT, 'seeds');
+// Inside the repo, so the external @aws-sdk/* imports resolve from node_modules as on Lambda.
+const outDir = join(REPO_ROOT, 'node_modules/.cache', uniqueName('verify-bundle'));
+let sandbox: Sandbox;
+let secrets: SecretsStub;
+
+beforeAll(async () => {
+  sandbox = await createSandbox({ seed: 5 });
+  secrets = await startSecretsStub({ 'verifier/target': JSON.stringify(sandbox.tokens) });
+  await mkdir(outDir, { recursive: true });
+});
+afterAll(async () => {
+  await secrets.close();
+  await sandbox.close();
+  await rm(outDir, { recursive: true, force: true });
+});
+
+describe('verifier bundle', () => {
+  it('runs from env alone against local services and records the run', async () => {
+    const outfile = join(outDir, 'index.mjs');
+    await build({
+      entryPoints: [handlerEntry('verify')],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      minify: true,
+      format: BUNDLE.format,
+      target: BUNDLE.target,
+      mainFields: [...BUNDLE.mainFields],
+      banner: { js: BUNDLE.banner },
+      external: [...BUNDLE.external],
+      logLevel: 'silent',
+    });
+    const code = await readFile(outfile, 'utf8');
+    expect(code).toMatch(/from"@aws-sdk\/client-dynamodb"/);
+
+    const raw = createDynamoClient();
+    const tableName = await createStateTable(raw);
+    const s3 = createS3Client();
+    const bucket = await createBucket(s3, 'bundle');
+    await uploadDir(s3, bucket, SEEDS, 'docs/');
+    await uploadDir(s3, bucket, join(SEEDS, 'test-files'), 'test-files/');
+
+    const script = `const m = await import(process.argv[1]);
+      const out = await m.handler({}, { getRemainingTimeInMillis: () => 600000 });
+      console.log('RESULT:' + JSON.stringify(out));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script, outfile], {
+      env: {
+        PATH: process.env.PATH,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'S3RVER',
+        AWS_SECRET_ACCESS_KEY: 'S3RVER',
+        AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint(),
+        AWS_ENDPOINT_URL_S3: s3Endpoint(),
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+        AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+        AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+        STATE_TABLE_NAME: tableName,
+        DOCS_BUCKET: bucket,
+        TARGET_SECRET_ID: 'verifier/target',
+        TARGET_BASE_URL: sandbox.baseUrl,
+        TARGET_FALLBACK_URL: sandbox.fallbackUrl,
+        TARGET_PARTNERS_URL: sandbox.partnersUrl,
+        RPS: '0',
+        ALLOW_DELETE: 'true',
+        STOP_MARGIN_MS: '1000',
+      },
+      maxBuffer: 20 * 1024 * 1024,
+    });
+    const line = stdout.split('\n').find((l) => l.startsWith('RESULT:'));
+    const out = JSON.parse(String(line).slice('RESULT:'.length)) as {
+      status: string;
+      runId: string;
+      result: { summary: Record<string, number> };
+    };
+    expect(out.status).toBe('finished');
+    expect(out.result.summary.pass).toBeGreaterThanOrEqual(10);
+    expect(out.result.summary.fail + out.result.summary.error).toBe(0);
+    for (const token of Object.values(sandbox.tokens.tokens)) expect(stdout).not.toContain(token);
+
+    const store = createDynamoStateStore({ client: createDocumentClient(raw), tableName });
+    expect(await store.getRun(out.runId)).toMatchObject({ status: 'finished', trigger: 'schedule' });
+    expect(secrets.requests.map((r) => r.body.SecretId)).toEqual(['verifier/target']);
+  });
+});
