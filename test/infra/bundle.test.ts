@@ -98,7 +98,7 @@ describe('verifier bundle', () => {
     const out = JSON.parse(String(line).slice('RESULT:'.length)) as {
       status: string;
       runId: string;
-      result: { summary: Record<string, number> };
+      result: { summary: Summary };
     };
     expect(out.status).toBe('finished');
     expect(out.result.summary.pass).toBeGreaterThanOrEqual(10);
