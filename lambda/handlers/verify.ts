@@ -31,6 +31,10 @@ import { runDocs } from '../engine/run/run-docs.js';
 import type { Target } from '../engine/target.js';
 import { newRunId, VerifyEventSchema } from './api/run-request.js';
 
+export class VerifyRunError extends Error {
+  override readonly name = 'VerifyRunError';
+}
+
 export type VerifyOutcome =
   | { readonly status: 'finished'; readonly runId: string; readonly result: RunResult }
   | { readonly status: 'refused'; readonly runId: string; readonly reason: string };
@@ -82,6 +86,16 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
       }
       try {
         return { status: 'finished', runId, result: await run(runId, trigger, event.filters, context) };
+      } catch (err) {
+        metrics.addMetric('RunsFailed', MetricUnit.Count, 1);
+        logger.error('run failed', {
+          error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+        });
+        // Whatever failed (secret, docs, store), the run must not stay "running".
+        if ((await store.getRun(runId).catch(() => undefined))?.status === 'running') {
+          await store.finishRun(runId, clock.now().toISOString(), emptySummary(), 'failed').catch(() => {});
+        }
+        throw err;
       } finally {
         await store.flush?.();
         await store.releaseLock(config.lockName, runId);
@@ -150,11 +164,8 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
       logger.info('run finished', { summary: result.summary, businesses: result.businesses });
       return result;
     } catch (err) {
-      metrics.addMetric('RunsFailed', MetricUnit.Count, 1);
-      logger.error('run failed', {
-        error: redact.text(err instanceof Error ? `${err.name}: ${err.message}` : String(err)),
-      });
-      throw new Error(redact.text(`run ${runId} failed: ${(err as Error).message}`), { cause: err });
+      // Engine faults may quote request details: the message leaves here redacted.
+      throw new VerifyRunError(redact.text(`run ${runId} failed: ${(err as Error).message}`), { cause: err });
     }
   }
 }

@@ -46,7 +46,7 @@ afterAll(async () => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-async function setup(stopMarginMs = 1000) {
+async function setup(stopMarginMs = 1000, secretId = 'verifier/target') {
   const store = createDynamoStateStore({
     client: dynamo,
     tableName: await createStateTable(raw),
@@ -67,7 +67,7 @@ async function setup(stopMarginMs = 1000) {
     store,
     docs: createS3DocSource({ client: s3, bucket, prefix: 'docs/' }),
     testFiles: createS3TestFiles({ client: s3, bucket, prefix: 'test-files/' }),
-    credentials: createSecretCredentials({ client: secrets.client(), secretId: 'verifier/target' }),
+    credentials: createSecretCredentials({ client: secrets.client(), secretId }),
     http,
     logger,
     metrics,
@@ -171,6 +171,28 @@ describe('verify handler', () => {
     expect(results.length).toBeGreaterThan(0);
     expect(results.every((r) => r.outcome === 'skip' && r.reason === 'deadline')).toBe(true);
     expect(out.status === 'finished' && out.result.summary.skip).toBe(results.length);
+  });
+
+  it('fails loudly when the secret is missing: run marked failed, error logged, lock released', async () => {
+    const { store, handler } = await setup(1000, 'verifier/missing');
+    await store.startRun({
+      runId: 'api-run-3',
+      startedAt: new Date().toISOString(),
+      status: 'running',
+      trigger: 'api',
+    });
+    const output = captureStdout();
+    const err = await handler({ runId: 'api-run-3' }, fakeContext()).catch((e: Error) => e);
+    const records = output();
+    vi.restoreAllMocks();
+    expect(String(err)).toMatch(/cannot read secret "verifier\/missing": ResourceNotFoundException/);
+    expect(await store.getRun('api-run-3')).toMatchObject({ status: 'failed' });
+    expect(records.find((r) => r.level === 'ERROR')).toMatchObject({
+      message: 'run failed',
+      runId: 'api-run-3',
+    });
+    expect(records.find((r) => r._aws !== undefined)).toMatchObject({ RunsFailed: 1 });
+    expect(await store.acquireLock('verifier-run', 'next', 1000, new Date())).toBe(true);
   });
 
   it('rejects a malformed event before touching anything', async () => {
