@@ -15,6 +15,7 @@ import { createJsonReportWriter } from '../lambda/engine/report/json-report.js';
 import { createJunitReportWriter } from '../lambda/engine/report/junit-report.js';
 import type { ReportWriter } from '../lambda/engine/report/stream-file.js';
 import { runDocs } from '../lambda/engine/run/run-docs.js';
+import { secretForms } from '../lambda/engine/run/secrets.js';
 import type { DocFilters, Target } from '../lambda/engine/target.js';
 import { createConsoleRenderer } from './console.js';
 import type { CommandResult } from './main.js';
@@ -42,7 +43,7 @@ export async function executeRun(opts: RunCliOptions, io: RunIo): Promise<number
     }
     throw err;
   }
-  const redactor = createRedactor(Object.values(config.credentials.tokens));
+  const redactor = createRedactor(secretForms(Object.values(config.credentials.tokens)));
   const target: Target = {
     baseUrl: config.baseUrl,
     ...(config.fallbackUrl ? { fallbackUrl: config.fallbackUrl } : {}),

@@ -1,21 +1,20 @@
 // Faults seen through the runner: outcomes for timeouts and resets, retries by method, 429, rate cap.
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FaultServer, startFaultServer } from '../support/fault-server.js';
-import { type ApiServer, cleanTempDirs, doc, run, startApi } from './run-harness.js';
+import { cleanTempDirs, doc, run } from './run-harness.js';
 
 let faults: FaultServer;
-let api: ApiServer;
 beforeAll(async () => {
   faults = await startFaultServer();
-  api = await startApi();
 });
 afterEach(async () => {
   faults.reset();
-  api.received.length = 0;
   await cleanTempDirs();
 });
 afterAll(async () => {
-  await Promise.all([faults.close(), api.close()]);
+  await faults.close();
 });
 
 const step = (method: string, path: string) =>
@@ -62,19 +61,58 @@ describe('transport faults', () => {
   });
 });
 
+// The server runs on its own thread, so its arrival times do not wait on the runner's event loop.
+const ARRIVALS_SERVER = `
+const { parentPort } = require('node:worker_threads');
+const http = require('node:http');
+const arrivals = [];
+const server = http.createServer((req, res) => {
+  arrivals.push(performance.now());
+  req.resume();
+  req.on('end', () => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"status":"OK","data":{}}');
+  });
+});
+server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
+parentPort.on('message', (m) => {
+  if (m === 'arrivals') parentPort.postMessage({ arrivals });
+  if (m === 'close') { server.closeAllConnections(); server.close(() => parentPort.close()); }
+});
+`;
+
+async function startArrivalsServer() {
+  const worker = new Worker(ARRIVALS_SERVER, { eval: true });
+  const [{ port }] = (await once(worker, 'message')) as [{ port: number }];
+  return {
+    url: `http://127.0.0.1:${port}`,
+    arrivals: async (): Promise<number[]> => {
+      worker.postMessage('arrivals');
+      const [m] = (await once(worker, 'message')) as [{ arrivals: number[] }];
+      return m.arrivals;
+    },
+    close: () => worker.terminate(),
+  };
+}
+
 describe('rate cap across the run', () => {
   it('never lets more than --rps requests arrive in any one-second window', async () => {
-    const docs = Object.fromEntries(
-      Array.from({ length: 12 }, (_, i) => [
-        `x/d${i}.md`,
-        doc({ test: `${step('GET', `/a${i}`)}\n${step('GET', `/b${i}`).replace('id: s', 'id: s2')}` }),
-      ]),
-    );
-    const out = await run(api, { docs, rps: 8, options: { concurrency: 6 } });
-    expect(out.result.summary.pass).toBe(12);
-    const times = api.received.map((r) => r.at).sort((a, b) => a - b);
-    expect(times).toHaveLength(24);
-    const worst = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
-    expect(worst).toBeLessThanOrEqual(8);
+    const server = await startArrivalsServer();
+    try {
+      const docs = Object.fromEntries(
+        Array.from({ length: 12 }, (_, i) => [
+          `x/d${i}.md`,
+          doc({ test: `${step('GET', `/a${i}`)}\n${step('GET', `/b${i}`).replace('id: s', 'id: s2')}` }),
+        ]),
+      );
+      const out = await run(server, { docs, rps: 8, options: { concurrency: 6 } });
+      expect(out.result.summary.pass).toBe(12);
+      const times = (await server.arrivals()).sort((a, b) => a - b);
+      expect(times).toHaveLength(24);
+      const worst = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
+      expect(worst).toBeLessThanOrEqual(8);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -1,4 +1,5 @@
 // DocSource on the local file system: every `*.md` under a docs root, as ids relative to it.
+import type { Dirent } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { DocSource } from '../../engine/ports.js';
@@ -19,19 +20,22 @@ export function createLocalDocSource(root: string): DocSource {
   };
   return {
     async list() {
-      let entries: string[];
+      let entries: Dirent[];
       try {
-        entries = await readdir(base, { recursive: true });
+        entries = await readdir(base, { recursive: true, withFileTypes: true });
       } catch (err) {
         throw new DocSourceError(`cannot read docs folder ${base}: ${(err as Error).message}`, {
           cause: err,
         });
       }
-      return entries
-        .filter((e) => e.toLowerCase().endsWith('.md'))
-        .map((e) => relative(base, join(base, e)).split(sep).join('/'))
-        .filter((id) => !id.split('/').some((seg) => seg === 'node_modules' || seg.startsWith('.')))
-        .sort();
+      return (
+        entries
+          // A folder named *.md is not a doc; a symlink is listed (a dangling one then fails its read).
+          .filter((e) => (e.isFile() || e.isSymbolicLink()) && e.name.toLowerCase().endsWith('.md'))
+          .map((e) => relative(base, join(e.parentPath, e.name)).split(sep).join('/'))
+          .filter((id) => !id.split('/').some((seg) => seg === 'node_modules' || seg.startsWith('.')))
+          .sort()
+      );
     },
     read: async (id) => readFile(pathOf(id), 'utf8'),
   };

@@ -27,6 +27,30 @@ export interface BuildContext {
   readonly testFiles?: TestFiles;
 }
 
+/** Headers that decide framing or routing belong to the HTTP client, never to a doc. */
+const RESERVED_HEADERS = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'expect',
+  'proxy-connection',
+  'proxy-authorization',
+]);
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+function headerProblem(name: string, value: string): string | undefined {
+  if (!HEADER_NAME.test(name)) return 'not a valid header name';
+  if (RESERVED_HEADERS.has(name))
+    return 'would change how the request is framed or routed; remove it from the step';
+  if (/[\r\n\0]/.test(value)) return 'its value contains a line break or NUL, which would split the request';
+  return undefined;
+}
+
 const scalar = (v: unknown): string =>
   typeof v === 'string' ? v : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
 
@@ -74,7 +98,8 @@ function resolveRecord(
 export async function buildRequest(ctx: BuildContext, step: Step): Promise<BuiltRequest> {
   const { target, doc, resolve } = ctx;
   const route = chooseRoute(doc, step, ctx.fallbackEndpoints);
-  const token = target.credentials.tokens[step.token];
+  // HTTP trims header values anyway; trimming here keeps what is sent and what is redacted the same.
+  const token = target.credentials.tokens[step.token]?.trim();
   if (token === undefined || token === '') return { kind: 'missing-token', tokenType: step.token };
 
   const path = resolve(step.path);
@@ -95,8 +120,12 @@ export async function buildRequest(ctx: BuildContext, step: Step): Promise<Built
   if ('error' in headersIn) return { kind: 'invalid', message: headersIn.error };
   const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'verifier' };
   for (const [k, v] of Object.entries(headersIn.value)) {
-    if (k.toLowerCase() === 'authorization') continue; // auth comes from the token type only
-    headers[k.toLowerCase()] = scalar(v);
+    const name = k.toLowerCase();
+    if (name === 'authorization') continue; // auth comes from the token type only
+    const value = scalar(v);
+    const problem = headerProblem(name, value);
+    if (problem) return { kind: 'invalid', message: `header "${k}": ${problem}` };
+    headers[name] = value;
   }
   if (step.xOnBehalfOf) {
     const value = (ctx.lookup('business_uid') ?? ctx.lookup('business_id'))?.value;

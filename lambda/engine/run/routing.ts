@@ -60,5 +60,11 @@ export function joinUrl(base: string, path: string): { url: URL } | { error: str
       error: `unsafe path "${path}": it resolves to ${url.host}, not the configured host ${baseUrl.host}`,
     };
   }
+  // `..` segments, plain or percent-encoded, are normalised by the URL parser: stay under the base path.
+  if (prefix && url.pathname !== prefix && !url.pathname.startsWith(`${prefix}/`)) {
+    return {
+      error: `unsafe path "${path}": it resolves to ${url.pathname}, outside the base path ${prefix}`,
+    };
+  }
   return { url };
 }

@@ -12,6 +12,7 @@ import type { AlertSink, Clock, DocSource, HttpClient, RunEvent, StateStore, Tes
 import { createRedactor } from '../redact.js';
 import type { RunOptions, Target } from '../target.js';
 import { runDoc } from './run-doc.js';
+import { secretForms } from './secrets.js';
 import { createFilter, domainOfId, selectByDelete, selectByStatus } from './select.js';
 
 export interface RunDeps {
@@ -41,7 +42,7 @@ const renderFinding = (f: Finding): string => `${f.doc}:${f.line}: ${f.message}`
 export async function runDocs(target: Target, options: RunOptions, deps: RunDeps): Promise<RunResult> {
   const { clock, store } = deps;
   const emit = deps.onEvent ?? (() => {});
-  const redactor = createRedactor(Object.values(target.credentials.tokens));
+  const redactor = createRedactor(secretForms(Object.values(target.credentials.tokens)));
   const rules = deps.rules ?? DEFAULT_RULES;
   const runId = options.runId;
   const startedAt = clock.now().toISOString();
@@ -51,7 +52,9 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
   const inRun: DocInfo[] = [];
   const fallbackEndpoints = new Set<string>();
   for (const id of await deps.docs.list()) {
-    const doc = parseDoc(id, await deps.docs.read(id)).doc;
+    // A doc that cannot be read here is still in the run: pass two reports it as error.
+    const text = await deps.docs.read(id).catch(() => undefined);
+    const doc = text === undefined ? undefined : parseDoc(id, text).doc;
     for (const key of fallbackEndpointsOf([doc])) fallbackEndpoints.add(key);
     const domain = doc?.domain ?? domainOfId(id);
     if (!filter(id, domain, doc?.tags ?? [])) continue;
@@ -107,8 +110,18 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
     });
     if (stopNow()) return done({ outcome: 'skip', reason: 'deadline', steps: [] });
     emit({ type: 'doc-started', doc: info.id });
+    let text: string;
     try {
-      const parsed = parseDoc(info.id, await deps.docs.read(info.id));
+      text = await deps.docs.read(info.id);
+    } catch (err) {
+      return done({
+        outcome: 'error',
+        reason: `${info.id}: could not be read: ${(err as Error).message}`,
+        steps: [],
+      });
+    }
+    try {
+      const parsed = parseDoc(info.id, text);
       const doc = parsed.doc;
       const parseErrors = parsed.findings.filter((f) => f.severity === 'error');
       if (!doc) {
