@@ -125,6 +125,20 @@ describe('headers and query', () => {
 });
 
 describe('unsafe URLs', () => {
+  it.each([
+    ['a Host header', '    headers: { Host: "evil.example" }\n'],
+    ['a framing header', '    headers: { Transfer-Encoding: chunked }\n'],
+    ['a header value split by a variable', '    headers: { X-Test: "{{evil}}" }\n'],
+  ])('makes %s invalid, sending nothing', async (_, more) => {
+    const out = await run(api, {
+      docs: { 'a/h.md': doc({ test: get('s', '/h', more) }) },
+      params: { business_id: 'b', evil: 'a\r\nX-Injected: 1' },
+    });
+    expect(out.docs['a/h.md']?.outcome).toBe('invalid');
+    expect(out.docs['a/h.md']?.reason).toMatch(/header "/);
+    expect(api.received).toHaveLength(0);
+  });
+
   it('makes a doc invalid when a resolved path leaves the configured host, sending nothing there', async () => {
     api.handler = (r) =>
       r.path.endsWith('/lookup') ? { body: { next: '/evil.example.com/steal' } } : undefined;

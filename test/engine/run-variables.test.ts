@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { GENERATORS, RUNTIME_VALUES } from '../../lambda/engine/names.js';
 import { joinUrl } from '../../lambda/engine/run/routing.js';
+import { secretForms } from '../../lambda/engine/run/secrets.js';
 import { createGenerators, createScope, runtimeValues } from '../../lambda/engine/run/variables.js';
 
 describe('run-time values', () => {
@@ -89,5 +90,20 @@ describe('joinUrl', () => {
     'javascript:alert(1)',
   ])('refuses %s', (path) => {
     expect(joinUrl(base, path)).toEqual({ error: expect.stringMatching(/^unsafe path/) });
+  });
+});
+
+describe('secretForms', () => {
+  it('covers trimmed, JSON-escaped, form-encoded forms and distinctive fragments', () => {
+    const forms = secretForms([" tok/a&b!'-9f8e7d6c "]);
+    expect(forms).toEqual(
+      expect.arrayContaining([
+        "tok/a&b!'-9f8e7d6c",
+        'tok\\/a\\u0026b!\\u0027-9f8e7d6c',
+        'tok%2Fa%26b%21%27-9f8e7d6c',
+        '9f8e7d6c',
+      ]),
+    );
+    expect(forms).not.toContain('tok');
   });
 });
