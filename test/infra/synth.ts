@@ -12,10 +12,15 @@ export interface SynthOptions {
   readonly bundle?: boolean;
   readonly nag?: boolean;
   readonly extend?: (stack: VerifierStack) => void;
+  /** aws-cdk-lib's built-in CloudFormation schema validation (a WASM engine, ~seconds to load). @default true */
+  readonly cfnValidation?: boolean;
 }
 
 export function synthStack(props: Partial<VerifierStackProps> = {}, options: SynthOptions = {}) {
-  const app = new App({ context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({
+    context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] },
+    builtinCloudFormationValidation: options.cfnValidation ?? true,
+  });
   const stack = new VerifierStack(app, 'Verifier', {
     env: { account: '123456789012', region: 'eu-west-1' },
     target: { baseUrl: 'https://api.example.com/apigw', fallbackUrl: 'https://api.example.com/api2' },

@@ -19,7 +19,8 @@ let ids: {
 };
 
 beforeAll(() => {
-  // cdk-nag (AwsSolutions) runs in this synth: any unacknowledged finding makes it throw.
+  // cdk-nag (AwsSolutions) and aws-cdk-lib's CloudFormation schema validation run in this synth:
+  // any unacknowledged finding or invalid property makes it throw.
   const synthed = synthStack({}, { nag: true });
   stack = synthed.stack;
   template = synthed.template();
