@@ -50,7 +50,13 @@ export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
 
   async function route(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
     const method = event.httpMethod.toUpperCase();
-    const path = event.path.replace(/\/+$/, '') || '/';
+    // API Gateway's resource template is stable whatever the base path of a custom domain; the raw
+    // path is the fallback (tests, proxies).
+    const templated = event.resource && !event.resource.includes('{proxy+}') ? event.resource : undefined;
+    const path =
+      templated === '/runs/{runId}' && event.pathParameters?.runId !== undefined
+        ? `/runs/${encodeURIComponent(event.pathParameters.runId)}`
+        : (templated ?? event.path).replace(/\/+$/, '') || '/';
     const query = event.queryStringParameters ?? {};
     const runMatch = /^\/runs\/([^/]+)$/.exec(path);
 

@@ -219,6 +219,17 @@ describe('GET /runs and /runs/{runId}', () => {
     });
   });
 
+  it('routes by the resource template, whatever base path a custom domain adds', async () => {
+    await store.startRun({ runId: 'r-9', startedAt: '2026-01-01T00:00:00.000Z', status: 'running' });
+    const res = await call('GET', '/verifier/runs/r-9', {
+      resource: '/runs/{runId}',
+      pathParameters: { runId: 'r-9' },
+    });
+    expect(res).toMatchObject({ status: 200, body: { runId: 'r-9', status: 'running' } });
+    const docs = await call('GET', '/verifier/docs', { resource: '/docs' });
+    expect(docs).toMatchObject({ status: 200, body: { docs: [] } });
+  });
+
   it('answers 400 for a bad run id and 404 for an unknown one', async () => {
     const bad = await call('GET', '/runs/..%2Fetc');
     expect(bad.status).toBe(400);
