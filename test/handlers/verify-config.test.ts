@@ -1,0 +1,82 @@
+// Lambda configuration: read once from env, validated with zod, with errors that say how to fix them.
+import { describe, expect, it } from 'vitest';
+import { loadApiConfig } from '../../lambda/config/api.js';
+import { loadVerifyConfig } from '../../lambda/config/verify.js';
+
+const verifyEnv = {
+  STATE_TABLE_NAME: 'state',
+  DOCS_BUCKET: 'docs-bucket',
+  TARGET_SECRET_ID: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:target',
+  TARGET_BASE_URL: 'https://api.example.com/apigw',
+};
+
+describe('verifier config', () => {
+  it('applies the documented defaults', () => {
+    expect(loadVerifyConfig(verifyEnv)).toEqual({
+      tableName: 'state',
+      docsBucket: 'docs-bucket',
+      docsPrefix: 'docs/',
+      testFilesPrefix: 'test-files/',
+      secretId: verifyEnv.TARGET_SECRET_ID,
+      baseUrl: 'https://api.example.com/apigw',
+      concurrency: 4,
+      rps: 5,
+      requestTimeoutMs: 30_000,
+      allowDelete: false,
+      retentionDays: 30,
+      lockName: 'verifier-run',
+      stopMarginMs: 60_000,
+      secretMaxAgeSeconds: 300,
+    });
+  });
+
+  it('reads what the stack sets', () => {
+    const config = loadVerifyConfig({
+      ...verifyEnv,
+      TARGET_FALLBACK_URL: 'https://api.example.com/api2',
+      TARGET_PARTNERS_URL: 'https://partners.example.com',
+      CONCURRENCY: '10',
+      RPS: '0',
+      ALLOW_DELETE: 'true',
+      STOP_MARGIN_MS: '30000',
+    });
+    expect(config).toMatchObject({
+      fallbackUrl: 'https://api.example.com/api2',
+      partnersUrl: 'https://partners.example.com',
+      concurrency: 10,
+      rps: 0,
+      allowDelete: true,
+      stopMarginMs: 30_000,
+    });
+  });
+
+  it('names every bad variable and how to fix it', () => {
+    expect(() =>
+      loadVerifyConfig({
+        ...verifyEnv,
+        TARGET_BASE_URL: 'ftp://x',
+        CONCURRENCY: '0',
+        DOCS_BUCKET: undefined,
+      }),
+    ).toThrow(
+      /invalid Lambda environment: .*DOCS_BUCKET.*TARGET_BASE_URL.*CONCURRENCY.*\(the stack sets these; redeploy or fix the function's env\)/,
+    );
+  });
+});
+
+describe('API config', () => {
+  it('needs the tables and the verifier function name', () => {
+    expect(
+      loadApiConfig({ STATE_TABLE_NAME: 's', IDEMPOTENCY_TABLE_NAME: 'i', VERIFIER_FUNCTION_NAME: 'fn' }),
+    ).toEqual({
+      tableName: 's',
+      idempotencyTableName: 'i',
+      verifierFunctionName: 'fn',
+      retentionDays: 30,
+      idempotencyTtlSeconds: 3600,
+    });
+    expect(() => loadApiConfig({ STATE_TABLE_NAME: 's' })).toThrow(
+      /IDEMPOTENCY_TABLE_NAME.*VERIFIER_FUNCTION_NAME/,
+    );
+  });
+});
