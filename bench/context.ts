@@ -147,8 +147,14 @@ export async function writeFloorPlan(ws: Workspace, set: DocsSet, reportFile?: s
   return file;
 }
 
-export async function runFloorChild(cfg: BenchConfig, set: DocsSet, planFile: string, concurrency: number) {
-  const args = [join(cfg.root, 'dist/bench-floor.mjs'), planFile, String(concurrency)];
+export async function runFloorChild(
+  cfg: BenchConfig,
+  set: DocsSet,
+  planFile: string,
+  concurrency: number,
+  rps = 0,
+) {
+  const args = [join(cfg.root, 'dist/bench-floor.mjs'), planFile, String(concurrency), String(rps)];
   const s = await sample(set, (onSpawn) => measureNode(args, { onSpawn }));
   if (s.code !== 0) throw new Error(`floor exited ${s.code}: ${s.stderr.slice(-2000)}`);
   return s;

@@ -1,6 +1,7 @@
 // The floor: the least work that makes the same requests as the verifier, at the same concurrency,
 // with undici and nothing else (no parsing, no variables, no checks, no state). Its wall time is what
 // the network and the target cost on this machine; the verifier is reported as a ratio to it.
+import pThrottle from 'p-throttle';
 import { Agent, request } from 'undici';
 import type { FloorDoc } from './floor-plan.js';
 
@@ -9,9 +10,23 @@ export interface FloorResult {
   readonly failures: number;
 }
 
+/**
+ * A rate-capped floor uses the same sliding window the verifier's HTTP adapter uses (p-throttle strict,
+ * `rps` starts per 1,050 ms), as a control for what the target sees from a cap without verifier work.
+ */
+export const FLOOR_WINDOW_MS = 1050;
+
 /** Runs `concurrency` docs at a time; within a doc, requests go in order (as the verifier's steps do). */
-export async function runFloor(docs: readonly FloorDoc[], concurrency: number): Promise<FloorResult> {
+export async function runFloor(
+  docs: readonly FloorDoc[],
+  concurrency: number,
+  rps = 0,
+): Promise<FloorResult> {
   const dispatcher = new Agent({ keepAliveTimeout: 30_000 });
+  const gate =
+    rps > 0
+      ? pThrottle({ limit: rps, interval: FLOOR_WINDOW_MS, strict: true })(() => undefined)
+      : async () => undefined;
   let next = 0;
   let requests = 0;
   let failures = 0;
@@ -19,6 +34,7 @@ export async function runFloor(docs: readonly FloorDoc[], concurrency: number): 
     for (let i = next++; i < docs.length; i = next++) {
       for (const r of docs[i]?.requests ?? []) {
         requests++;
+        await gate();
         try {
           const res = await request(r.url, {
             method: r.method as 'GET',

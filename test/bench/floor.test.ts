@@ -66,4 +66,15 @@ describe('floor script', () => {
     expect(server.stats().requests).toBe(planned);
     expect(server.stats().unmatched).toBe(0);
   });
+
+  it('spaces requests with the same sliding-window cap when given a rate', async () => {
+    const docs = [0, 1].map((n) => syntheticDoc(n)).map((d) => planDoc(d.id, d.text));
+    server = await startTargetServer({ latencyMs: 0, routes: buildRoutes(docs) });
+    const plan = buildFloorPlan(docs, { ...server, ...CREDS }, isRunnable);
+    expect(plan.reduce((n, d) => n + d.requests.length, 0)).toBe(4);
+    const result = await runFloor(plan, 2, 3);
+    expect(result).toEqual({ requests: 4, failures: 0 });
+    // 3 go at once, the 4th only after the window has moved on (>= 1,050 ms later, far outside 500 ms).
+    expect(server.stats().maxInWindow(500)).toBe(3);
+  });
 });
