@@ -80,7 +80,7 @@ export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
     if (path === '/docs' && method === 'GET') {
       const filter = parseOr400(ListDocsQuerySchema, query, 'query');
       return json(200, {
-        docs: await deps.store.listDocStates(filter as Parameters<typeof deps.store.listDocStates>[0]),
+        docs: await deps.store.listDocStates(filter),
       });
     }
     if (path === '/businesses' && method === 'GET')

@@ -9,9 +9,9 @@ export const DOCS_PREFIX = 'docs/';
 export const TEST_FILES_PREFIX = 'test-files/';
 
 export interface DocsBucketProps {
-  /** Folder of workflow docs to deploy. @default - the repository's seeds/ folder */
+  /** Folder of workflow docs to deploy under `docs/` (the stack passes seeds/ by default). */
   readonly docsPath: string;
-  /** Folder of test files, relative to nothing (absolute or cwd-relative). @default - `<docsPath>/test-files` */
+  /** Folder of test files for multipart steps, deployed under `test-files/`. @default - `<docsPath>/test-files` */
   readonly testFilesPath?: string;
   /** @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;

@@ -2,7 +2,7 @@
 // invokes the verifier Lambda asynchronously.
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { z } from 'zod';
-import { emptySummary, OUTCOMES, type RunReport } from '../../engine/model.js';
+import { emptySummary, type Outcome, type RunReport } from '../../engine/model.js';
 import type { StateStore } from '../../engine/ports.js';
 import type { DocFilters } from '../../engine/target.js';
 import { ApiError } from './http.js';
@@ -21,7 +21,7 @@ export const ListRunsQuerySchema = z.strictObject({
 
 export const ListDocsQuerySchema = z.strictObject({
   domain: z.string().min(1).max(200).optional(),
-  outcome: z.enum(OUTCOMES as [string, ...string[]]).optional(),
+  outcome: z.enum(['pass', 'fail', 'error', 'blocked', 'invalid', 'skip'] satisfies Outcome[]).optional(),
 });
 
 /** Announces the run (status running, trigger api) and hands it to the verifier Lambda. */
