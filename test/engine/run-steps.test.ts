@@ -183,6 +183,10 @@ describe('step order, expectations and onFail', () => {
         status: 404,
       });
       expect(api.received.map((r) => r.path)).toEqual(['/apigw/p', '/apigw/t']);
+      const warnings = out.events.flatMap((e) => (e.type === 'warning' ? [e.message] : []));
+      expect(warnings).toEqual(
+        mode === 'warn' ? [expect.stringMatching(/step "p": expected 2xx, got 404 \(onFail: warn\)$/)] : [],
+      );
     },
   );
 

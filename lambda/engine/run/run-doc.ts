@@ -28,6 +28,8 @@ export interface DocRun {
   readonly steps: readonly StepResult[];
   /** Condition evidence and clears; empty unless `alerting`. */
   readonly observations: readonly Observation[];
+  /** Failures the doc tolerates but asked to hear about (`onFail: warn`). */
+  readonly warnings: readonly string[];
 }
 
 type Verdict = { readonly outcome: DocRun['outcome']; readonly reason: string };
@@ -57,6 +59,7 @@ export async function runDoc(ctx: DocRunContext, doc: Doc, alerting: boolean): P
   const steps = [...doc.prerequisites, ...doc.test];
   const results: StepResult[] = [];
   const observations: Observation[] = [];
+  const warnings: string[] = [];
   const unextracted = new Set<string>();
   let verdict: Verdict | undefined;
   let stopped: string | undefined;
@@ -154,6 +157,7 @@ export async function runDoc(ctx: DocRunContext, doc: Doc, alerting: boolean): P
           : ' (onFail skip)';
         result = { ...result, outcome: 'skip', error: `${result.error ?? 'failed'}${why}` };
       }
+      if (step.onFail === 'warn') warnings.push(`${failed.reason} (onFail: warn)`);
       results.push(result);
       continue;
     }
@@ -162,5 +166,5 @@ export async function runDoc(ctx: DocRunContext, doc: Doc, alerting: boolean): P
     if (step.phase === 'prerequisite') stopped = `prerequisite ${step.id} failed`;
   }
   const outcome = verdict?.outcome ?? 'pass';
-  return { outcome, ...(verdict ? { reason: verdict.reason } : {}), steps: results, observations };
+  return { outcome, ...(verdict ? { reason: verdict.reason } : {}), steps: results, observations, warnings };
 }

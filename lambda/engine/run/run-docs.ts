@@ -146,6 +146,7 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
       if (!byDelete.run) return done({ outcome: 'skip', reason: byDelete.reason, steps: [] });
       const run = await runDoc(docCtx, doc, doc.status === 'active');
       observations.push(...run.observations);
+      for (const message of run.warnings) emit({ type: 'warning', message: redactor.text(message) });
       return done({ outcome: run.outcome, ...(run.reason ? { reason: run.reason } : {}), steps: run.steps });
     } catch (err) {
       // A bug while running one doc must not cost the others their results.
