@@ -309,6 +309,27 @@ describe('hostile input never throws', () => {
     ]);
   });
 
+  it('refuses to hand micromark sections it is slow on (quadratic setext runs, deep nesting)', () => {
+    const setext = parseDoc('s.md', doc(['status: verified'], ['## Test Request', 'a\n-\n'.repeat(20_000)]));
+    expect(setext.findings.map((f) => [f.code, f.line])).toEqual([['section-too-complex', 4]]);
+    const nested = parseDoc(
+      'n.md',
+      doc(['status: verified'], ['## Test Request', 'ok', '- - - - - - x', '```yaml', 'steps: []', '```']),
+    );
+    expect(nested.findings.map((f) => [f.code, f.line])).toEqual([['section-too-complex', 6]]);
+    const elsewhere = parseDoc(
+      'e.md',
+      doc(['status: verified'], ['## Notes', 'a\n-\n'.repeat(20_000), ...TEST_BLOCK]),
+    );
+    expect(elsewhere.findings).toEqual([]);
+    expect(elsewhere.doc?.test.map((s) => s.id)).toEqual(['main']);
+  });
+
+  it('refuses a frontmatter too large to be metadata', () => {
+    const parsed = parseDoc('f.md', doc(['status: verified', `notes: "${'x'.repeat(70_000)}"`], TEST_BLOCK));
+    expect(parsed.findings.map((f) => f.code)).toContain('frontmatter-too-large');
+  });
+
   it('returns findings, never throws, for arbitrary text', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 400 }), (noise) => {

@@ -12,6 +12,9 @@ export interface FrontmatterSplit {
   readonly error?: Finding;
 }
 
+/** Real frontmatter is under 1 KB; YAML this large is not metadata and is slow to read. */
+export const MAX_FRONTMATTER_CHARS = 64 * 1024;
+
 const OPEN = /^---[ \t]*$/;
 const CLOSE = /^(---|\.\.\.)[ \t]*$/;
 
@@ -118,6 +121,17 @@ export function readFrontmatter(
         1,
         'missing-frontmatter',
         'no frontmatter found; expected the file to start with a "---" line, YAML keys (at least `status`), and a closing "---"; add the frontmatter block',
+      ),
+    );
+    return { fields: empty, findings };
+  }
+  if (yaml.length > MAX_FRONTMATTER_CHARS) {
+    findings.push(
+      errorAt(
+        doc,
+        1,
+        'frontmatter-too-large',
+        `frontmatter is ${yaml.length} characters; expected at most ${MAX_FRONTMATTER_CHARS} (real ones are under 1 KB); move the bulk into the markdown body`,
       ),
     );
     return { fields: empty, findings };

@@ -70,8 +70,10 @@ function parseText(id: string, input: string): ParsedDoc {
   const front = readFrontmatter(id, split.yaml);
   findings.push(...front.findings);
   // Blank lines stand in for the frontmatter so markdown positions are file lines.
-  const markdown = '\n'.repeat(split.lineCount) + lines.slice(split.lineCount).join('\n');
+  const markdown = [...Array<string>(split.lineCount).fill(''), ...lines.slice(split.lineCount)];
   const sections = readSections(markdown);
+  for (const issue of sections.issues)
+    findings.push(errorAt(id, issue.line, 'section-too-complex', issue.message));
   let prerequisites: Step[] = [];
   let test: Step[] = [];
   if (sections.prerequisites?.block) {
@@ -89,14 +91,15 @@ function parseText(id: string, input: string): ParsedDoc {
       ),
     );
   } else if (!sections.test.block) {
-    findings.push(
-      errorAt(
-        id,
-        sections.test.line,
-        'missing-test-steps',
-        '"## Test Request" has no ```yaml steps block; expected a ```yaml block with "steps:" directly under the heading (before any subheading); add the block',
-      ),
-    );
+    if (!sections.test.tooComplex)
+      findings.push(
+        errorAt(
+          id,
+          sections.test.line,
+          'missing-test-steps',
+          '"## Test Request" has no ```yaml steps block; expected a ```yaml block with "steps:" directly under the heading (before any subheading); add the block',
+        ),
+      );
   } else {
     const r = parseStepsBlock(id, sections.test.block, 'test');
     test = r.steps;
