@@ -37,6 +37,9 @@ interface DocInfo {
   readonly status?: DocStatus;
 }
 
+/** Docs read at once while listing. */
+const PASS_ONE_READS = 16;
+
 const renderFinding = (f: Finding): string => `${f.doc}:${f.line}: ${f.message}`;
 
 export async function runDocs(target: Target, options: RunOptions, deps: RunDeps): Promise<RunResult> {
@@ -49,21 +52,24 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
 
   // Pass one: which docs are in the run, and which endpoints other docs route to the fallback API.
   const filter = createFilter(options.filters);
-  const inRun: DocInfo[] = [];
   const fallbackEndpoints = new Set<string>();
-  for (const id of await deps.docs.list()) {
-    // A doc that cannot be read here is still in the run: pass two reports it as error.
-    const text = await deps.docs.read(id).catch(() => undefined);
-    const doc = text === undefined ? undefined : parseDoc(id, text).doc;
-    for (const key of fallbackEndpointsOf([doc])) fallbackEndpoints.add(key);
-    const domain = doc?.domain ?? domainOfId(id);
-    if (!filter(id, domain, doc?.tags ?? [])) continue;
-    inRun.push({
-      id,
-      domain,
-      ...(doc ? { endpoint: doc.endpoint, tags: doc.tags, status: doc.status } : {}),
-    });
-  }
+  // Reads in parallel (a remote DocSource is latency-bound); only the small DocInfo is kept.
+  const readLimit = pLimit(PASS_ONE_READS);
+  const ids = await deps.docs.list();
+  const infos = await Promise.all(
+    ids.map((id) =>
+      readLimit(async (): Promise<DocInfo | undefined> => {
+        // A doc that cannot be read here is still in the run: pass two reports it as error.
+        const text = await deps.docs.read(id).catch(() => undefined);
+        const doc = text === undefined ? undefined : parseDoc(id, text).doc;
+        for (const key of fallbackEndpointsOf([doc])) fallbackEndpoints.add(key);
+        const domain = doc?.domain ?? domainOfId(id);
+        if (!filter(id, domain, doc?.tags ?? [])) return undefined;
+        return { id, domain, ...(doc ? { endpoint: doc.endpoint, tags: doc.tags, status: doc.status } : {}) };
+      }),
+    ),
+  );
+  const inRun = infos.filter((i): i is DocInfo => i !== undefined);
 
   await store.startRun({
     runId,
