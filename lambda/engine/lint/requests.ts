@@ -7,6 +7,21 @@ import { lineIn } from '../parse/lines.js';
 
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
+/** Headers the HTTP client owns (framing, routing, proxy auth): a doc may not set them. */
+export const RESERVED_HEADERS: ReadonlySet<string> = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'expect',
+  'proxy-connection',
+  'proxy-authorization',
+]);
+
 export function lintRequests(doc: Doc): Finding[] {
   const findings: Finding[] = [];
   for (const step of [...doc.prerequisites, ...doc.test]) {
@@ -42,6 +57,16 @@ export function lintRequests(doc: Doc): Finding[] {
             line,
             'bad-header',
             `step "${step.id}": header name ${JSON.stringify(name)} is not a valid HTTP header name; expected letters, digits and - only; rename the header`,
+          ),
+        );
+      }
+      if (RESERVED_HEADERS.has(name.toLowerCase())) {
+        findings.push(
+          errorAt(
+            doc.id,
+            line,
+            'reserved-header',
+            `step "${step.id}": header ${name} decides how the request is framed, routed or authenticated, which the verifier controls; expected only application headers such as X-On-Behalf-Of; remove it`,
           ),
         );
       }
@@ -97,8 +122,12 @@ export function unsafePath(path: string): string | undefined {
   if (/[\p{Cc}\s]/u.test(path))
     return 'contains whitespace or a control character; expected a single-line path without spaces; percent-encode or remove it';
   const pathOnly = path.split(/[?#]/)[0] ?? path;
-  if (/(^|\/)\.\.?(\/|$)/.test(pathOnly) || /%2e|%2f|%5c/i.test(pathOnly)) {
-    return 'contains a "." / ".." segment or an encoded "." "/" "\\" (%2e %2f %5c) that could climb out of the base URL; expected plain path segments; remove the traversal';
+  if (
+    decodeRepeatedly(pathOnly)
+      .split(/[\\/]/)
+      .some((seg) => seg === '.' || seg === '..')
+  ) {
+    return 'contains a "." or ".." segment (possibly percent-encoded, e.g. %2e%2e) that could climb out of the base URL; expected plain path segments; remove the traversal';
   }
   if (pathOnly.includes('@'))
     return 'contains "@" before the query, which can turn the base URL into user-info of another host; expected no "@" in the path; move the value to a query parameter or percent-encode it as %40';
@@ -113,4 +142,20 @@ function extractFix(path: string): string {
   if (/\|/.test(path))
     return 'pipes ("| [0]") are not supported; index inside the path instead, e.g. "$.data.items[0]"';
   return 'rewrite it as a JSONPath';
+}
+
+/** Percent-decodes up to three times, so double-encoded dots are seen too. */
+function decodeRepeatedly(text: string): string {
+  let out = text;
+  for (let i = 0; i < 3; i++) {
+    let next: string;
+    try {
+      next = decodeURIComponent(out);
+    } catch {
+      return out;
+    }
+    if (next === out) return out;
+    out = next;
+  }
+  return out;
 }
