@@ -147,6 +147,16 @@ describe('deadline and streaming', () => {
     expect((await out.store.getDocState('clients/a.md'))?.outcome).toBe('pass');
   });
 
+  it('makes a doc invalid when a step sleeps longer than the run allows', async () => {
+    const test = `${getStep('/a')}\n    sleep: 5000`;
+    const out = await run(api, { docs: { 'clients/z.md': doc({ test }) }, options: { maxSleepMs: 1000 } });
+    expect(out.docs['clients/z.md']?.outcome).toBe('invalid');
+    expect(out.docs['clients/z.md']?.reason).toMatch(
+      /^clients\/z\.md:\d+: step "s": sleep 5000 ms is longer than this run's 1000 ms limit/,
+    );
+    expect(api.received).toHaveLength(0);
+  });
+
   it('reports an unparseable doc as invalid with its path and line', async () => {
     const out = await run(api, { docs: { 'clients/broken.md': '---\nendpoint: [\n---\n# x\n' } });
     expect(out.docs['clients/broken.md']?.outcome).toBe('invalid');

@@ -5,7 +5,7 @@ import { applyObservations, type Observation } from '../conditions/business.js';
 import { type ConditionRule, DEFAULT_RULES } from '../conditions/rules.js';
 import { fallbackEndpoints as fallbackEndpointsOf } from '../lint/fallback.js';
 import { lintDoc } from '../lint/lint.js';
-import type { DocResult, DocStatus, Finding, RunResult } from '../model.js';
+import type { Doc, DocResult, DocStatus, Finding, RunResult } from '../model.js';
 import { emptySummary } from '../model.js';
 import { parseDoc } from '../parse/parse-doc.js';
 import type { AlertSink, Clock, DocSource, HttpClient, RunEvent, StateStore, TestFiles } from '../ports.js';
@@ -144,7 +144,7 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
       const lintErrors = lintDoc(parsed, { paramNames, fallbackEndpoints }).filter(
         (f) => f.severity === 'error',
       );
-      const errors = dedupe([...parseErrors, ...lintErrors]);
+      const errors = dedupe([...parseErrors, ...lintErrors, ...sleepFindings(doc, options.maxSleepMs)]);
       const firstError = errors[0];
       if (firstError)
         return done({ outcome: 'invalid', reason: renderFinding(firstError), steps: [], findings: errors });
@@ -204,6 +204,20 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
     await store.finishRun(runId, clock.now().toISOString(), summary, 'failed').catch(() => {});
     throw err;
   }
+}
+
+/** A deployment may allow shorter sleeps than the format does (RunOptions.maxSleepMs). */
+function sleepFindings(doc: Doc, maxSleepMs: number | undefined): Finding[] {
+  if (maxSleepMs === undefined) return [];
+  return [...doc.prerequisites, ...doc.test]
+    .filter((s) => s.sleepMs > maxSleepMs)
+    .map((s) => ({
+      doc: doc.id,
+      line: s.line,
+      severity: 'error' as const,
+      code: 'sleep-too-long',
+      message: `step "${s.id}": sleep ${s.sleepMs} ms is longer than this run's ${maxSleepMs} ms limit; shorten the sleep`,
+    }));
 }
 
 function businessIdOf(target: Target): string {
