@@ -102,6 +102,13 @@ describe('lintCommand', () => {
     ]);
   });
 
+  it('lints seeds/ when no path is given', async () => {
+    const io = capture();
+    await lintCommand([], {}, io);
+    expect(io.err.join('')).toMatch(/^\d+ errors?, \d+ warnings? in [1-9]\d* docs?\n$/);
+    for (const line of io.out) expect(line).toMatch(/^seeds\//);
+  });
+
   it('names a missing path and exits 2', async () => {
     const io = capture();
     expect(await lintCommand([`${FIXTURES}/ok.md`, 'no/such/dir'], {}, io)).toBe(2);
