@@ -1,6 +1,7 @@
 // Hostile docs: paths that try to leave the target, header values that would split a request,
 // unbounded sleeps, YAML bombs and oversized or binary files. Each is invalid, and the target
 // records no request at all.
+import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createUndiciHttpClient, type UndiciHttpClient } from '../../lambda/adapters/http/undici-client.js';
 import {
@@ -169,5 +170,49 @@ describe('hostile docs', () => {
     const out = await runHostile(docs);
     expectAllInvalid(out, docs);
     expect(fs.requests).toEqual([]);
+  });
+
+  it('never lets any generated path, written or arriving through a variable, leave the base path', async () => {
+    let sent = 0;
+    const piece = fc.constantFrom(
+      '/',
+      '.',
+      '..',
+      '%2e',
+      '%2E',
+      '%2f',
+      '%5c',
+      '@',
+      '\\',
+      ':',
+      '?',
+      '#',
+      'a',
+      'ok',
+      otherHost,
+    );
+    const path = fc
+      .tuple(fc.constantFrom('', '/', '//', '/.'), fc.array(piece, { maxLength: 8 }))
+      .map(([p, xs]) => p + xs.join(''));
+    await fc.assert(
+      fc.asyncProperty(fc.array(path, { minLength: 1, maxLength: 6 }), async (paths) => {
+        fs.reset();
+        const docs = named(
+          paths.flatMap((p, i) => [
+            docWithStep(okStep('written', { path: p })),
+            docWithStep(okStep('carried', { path: `/{{p${i}}}` })),
+          ]),
+        );
+        const params = Object.fromEntries(paths.map((p, i) => [`p${i}`, p]));
+        const out = await runHostile(docs, params);
+        expect(out.docs).toHaveLength(paths.length * 2);
+        sent += fs.requests.length;
+        const escaped = fs.requests.filter((r) => r.server !== 'main' || !/^\/base(\/|$)/.test(r.path));
+        expect(escaped.map((r) => r.url)).toEqual([]);
+      }),
+      { seed: 7_2026_1125, numRuns: 25 },
+    );
+    // Joinable paths were generated too, so the property saw real requests.
+    expect(sent).toBeGreaterThan(10);
   });
 });
