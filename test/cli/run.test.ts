@@ -167,6 +167,26 @@ describe('running', () => {
     expect(api.received.map((q) => q.path)).toEqual(['/other/a']);
   });
 
+  it('finds file_fields in <docs>/../test-files by default, or in --test-files', async () => {
+    const upload = doc({
+      test: [
+        '  - id: up',
+        '    method: POST',
+        '    path: "/up"',
+        '    content_type: multipart',
+        '    file_fields: [ { field_name: "f", file_path: "sample.pdf" } ]',
+      ].join('\n'),
+    });
+    const { dir, base } = await workspace({ 'clients/up.md': upload });
+    await mkdir(join(dir, 'test-files'));
+    await writeFile(join(dir, 'test-files', 'sample.pdf'), '%PDF-default');
+    await mkdir(join(dir, 'other'));
+    await writeFile(join(dir, 'other', 'sample.pdf'), '%PDF-flag');
+    expect((await exec(base)).code).toBe(0);
+    expect((await exec({ ...base, testFiles: join(dir, 'other') })).code).toBe(0);
+    expect(api.received.map((q) => /%PDF-\w+/.exec(q.body)?.[0])).toEqual(['%PDF-default', '%PDF-flag']);
+  });
+
   it('honours --doc, --include and --allow-delete', async () => {
     const { base } = await workspace({
       'clients/a.md': getDoc('clients', '/a'),
