@@ -45,15 +45,17 @@ describe('DynamoDB state store', () => {
     const docs: [string, Outcome][] = Array.from({ length: 30 }, (_, i) => [`billing/doc-${i}.md`, 'pass']);
     await runOnce(store, 'batch-01', docs);
     const first = store.writeStats();
-    // 30 history + 30 new doc states in 3 BatchWriteItem requests (25 + 25 + 10), 1 run put + 1 update.
+    // 30 history items in 2 BatchWriteItem requests (25 + 5), 30 new doc states (conditional puts),
+    // 1 run put + 1 run update.
     expect(first).toMatchObject({ result: 30, doc: 30, run: 2 });
-    expect(first.requests).toBe(3 + 2);
+    expect(first.requests).toBe(2 + 30 + 2);
 
     const changed = docs.map(([d], i): [string, Outcome] => [d, i < 3 ? 'fail' : 'pass']);
     await runOnce(store, 'batch-02', changed);
     const second = store.writeStats();
     expect(second.result - first.result).toBe(30);
     expect(second.doc - first.doc).toBe(3);
+    expect(second.requests - first.requests).toBe(2 + 3 + 2);
     expect((await store.getRunResults('batch-02')).map((r) => r.doc)).toEqual(docs.map(([d]) => d));
     expect(await store.getDocState('billing/doc-0.md')).toMatchObject({
       outcome: 'fail',
@@ -63,6 +65,26 @@ describe('DynamoDB state store', () => {
       outcome: 'pass',
       lastRunId: 'batch-01',
     });
+  });
+
+  it('loses no update when two store instances (two Lambdas) write the same doc', async () => {
+    const table = await createStateTable(raw);
+    const a = createDynamoStateStore({ client, tableName: table });
+    const b = createDynamoStateStore({ client, tableName: table });
+    await a.startRun({ runId: 'ra', startedAt: '2026-01-01T00:00:00.000Z', status: 'running' });
+    await b.startRun({ runId: 'rb', startedAt: '2026-01-01T00:00:00.000Z', status: 'running' });
+    // Both loaded the same (empty) states; each applies three failures, interleaved.
+    await Promise.all(
+      [0, 1, 2].flatMap((i) => [
+        a.recordDocResult('ra', result('x/d.md', 'fail', `2026-01-01T00:0${i}:00.000Z`)),
+        b.recordDocResult('rb', result('x/d.md', 'fail', `2026-01-01T00:0${i}:30.000Z`)),
+      ]),
+    );
+    expect((await a.getDocState('x/d.md'))?.consecutiveFailures).toBe(6);
+    const stored = await client.send(
+      new GetCommand({ TableName: table, Key: { pk: 'DOC#x/d.md', sk: 'STATE' } }),
+    );
+    expect(stored.Item?.rev).toBe(6);
   });
 
   it('writes every doc state by default, keeping the run stamp current', async () => {

@@ -6,7 +6,7 @@ import { DOCS_INDEX_PK, keys, RUNS_INDEX_PK } from './schema.js';
 
 export type Item = Record<string, unknown>;
 
-const INTERNAL = new Set(['pk', 'sk', 'entity', 'gsi1pk', 'gsi1sk', 'expiresAt']);
+const INTERNAL = new Set(['pk', 'sk', 'entity', 'gsi1pk', 'gsi1sk', 'expiresAt', 'rev']);
 
 function strip<T>(item: Item): T {
   const out: Item = {};

@@ -11,19 +11,17 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { BusinessState, DocResult, Summary } from '../../engine/model.js';
-import type { DocState, DocStateFilter, StateStore } from '../../engine/ports.js';
+import type { DocStateFilter, StateStore } from '../../engine/ports.js';
 import { createBatchWriter, DynamoStateError } from './batch-writer.js';
+import { createDocStates } from './doc-states.js';
 import {
   businessItem,
-  docItem,
-  docStateChanged,
   fromBusinessItem,
   fromDocItem,
   fromResultItem,
   fromRunItem,
   type Item,
   isExpired,
-  nextDocState,
   resultItem,
   runItem,
 } from './items.js';
@@ -71,10 +69,6 @@ export function createDynamoStateStore(options: DynamoStateStoreOptions): Dynamo
   const stats: WriteStats = { run: 0, result: 0, doc: 0, business: 0, lock: 0, requests: 0 };
   const writer = createBatchWriter({ client, tableName, onRequest: () => stats.requests++ });
   const seq = new Map<string, number>();
-  /** Doc states known to this store instance (loaded at startRun, kept current by our writes). */
-  const docCache = new Map<string, DocState>();
-  let cacheLoaded = false;
-  const docQueue = new Map<string, Promise<unknown>>();
 
   const expiresAt = () => Math.floor(now().getTime() / 1000) + retentionSeconds;
   const live = (item: Item | undefined) => (item && !isExpired(item, now().getTime()) ? item : undefined);
@@ -101,56 +95,39 @@ export function createDynamoStateStore(options: DynamoStateStoreOptions): Dynamo
     return items;
   }
 
-  async function loadDocStates(domain?: string): Promise<DocState[]> {
-    const items = await queryAll({
+  async function loadDocItems(domain?: string): Promise<Item[]> {
+    return queryAll({
       IndexName: STATE_TABLE.gsi1.name,
       KeyConditionExpression: domain ? 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)' : 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': DOCS_INDEX_PK, ...(domain && { ':prefix': `${domain}#` }) },
     });
-    return items.map(fromDocItem);
   }
 
-  async function previousDocState(doc: string): Promise<DocState | undefined> {
-    if (docCache.has(doc) || cacheLoaded) return docCache.get(doc);
-    const item = await get(keys.doc(doc));
-    return item ? fromDocItem(item) : undefined;
-  }
-
-  async function applyResult(runId: string, n: number, result: DocResult): Promise<DocState> {
-    const prev = await previousDocState(result.doc);
-    const next = nextDocState(prev, runId, result);
-    docCache.set(next.doc, next);
-    await writer.put(resultItem(runId, n, result, expiresAt()));
-    stats.result++;
-    if (!options.skipUnchangedDocStates || docStateChanged(prev, next)) {
-      await writer.put(docItem(next));
+  const docStates = createDocStates({
+    client,
+    tableName,
+    skipUnchanged: options.skipUnchangedDocStates ?? false,
+    get,
+    onPut: () => {
+      stats.requests++;
       stats.doc++;
-    }
-    return next;
-  }
+    },
+  });
 
   return {
     async startRun(run) {
       await put(runItem(run, expiresAt()), 'run');
       seq.set(run.runId, 0);
       // One paginated query instead of a read per doc during the run.
-      docCache.clear();
-      for (const state of await loadDocStates()) docCache.set(state.doc, state);
-      cacheLoaded = true;
+      docStates.load(await loadDocItems());
     },
 
-    recordDocResult(runId, result) {
+    async recordDocResult(runId, result) {
       const n = (seq.get(runId) ?? 0) + 1;
       seq.set(runId, n);
-      // Results for one doc are applied one after another, so none is lost to a read-modify-write race.
-      const previous = docQueue.get(result.doc) ?? Promise.resolve();
-      const done = previous.catch(() => {}).then(() => applyResult(runId, n, result));
-      const tail = done.catch(() => {});
-      docQueue.set(result.doc, tail);
-      void tail.then(() => {
-        if (docQueue.get(result.doc) === tail) docQueue.delete(result.doc);
-      });
-      return done;
+      await writer.put(resultItem(runId, n, result, expiresAt()));
+      stats.result++;
+      return docStates.record(runId, result);
     },
 
     async finishRun(runId, finishedAt, summary: Summary, status = 'finished') {
@@ -219,7 +196,7 @@ export function createDynamoStateStore(options: DynamoStateStoreOptions): Dynamo
 
     async listDocStates(filter: DocStateFilter = {}) {
       await writer.flush();
-      const states = await loadDocStates(filter.domain);
+      const states = (await loadDocItems(filter.domain)).map(fromDocItem);
       return states
         .filter(
           (s) =>
