@@ -2,7 +2,7 @@
 // finding makes the doc invalid with no request sent, so errors are exactly what makes a doc unrunnable.
 import type { Doc, Finding, ParsedDoc, Step } from '../model.js';
 import { DOCUMENTED_PARAMS } from '../names.js';
-import { warningAt } from '../parse/findings.js';
+import { errorAt, warningAt } from '../parse/findings.js';
 import { lineIn } from '../parse/lines.js';
 import { fallbackEndpoints, reliesOnImplicitFallback } from './fallback.js';
 import { lintRequests } from './requests.js';
@@ -20,7 +20,24 @@ export function lintDoc(parsed: ParsedDoc, ctx: LintContext): Finding[] {
   const findings: Finding[] = [...parsed.findings];
   const doc = parsed.doc;
   if (doc) {
-    findings.push(...lintVariables(doc, ctx.paramNames), ...lintRequests(doc), ...lintConsistency(doc, ctx));
+    try {
+      findings.push(
+        ...lintVariables(doc, ctx.paramNames),
+        ...lintRequests(doc),
+        ...lintConsistency(doc, ctx),
+      );
+    } catch (err) {
+      // A doc the checks cannot walk must not run: report it rather than throw into the runner.
+      const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      findings.push(
+        errorAt(
+          parsed.id,
+          1,
+          'lint-failed',
+          `the doc could not be checked (${why}); expected a doc built by parseDoc; report this as a verifier bug`,
+        ),
+      );
+    }
   }
   return findings.sort((a, b) => a.line - b.line);
 }

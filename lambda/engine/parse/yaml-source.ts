@@ -1,5 +1,5 @@
 // YAML with the 1.2 core schema, alias-bomb protection and file line numbers for any node.
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { type Pointer, setOwn } from './templates.js';
 
 /** Aliases allowed when expanding a document; a billion-laughs bomb exceeds it immediately. */
@@ -88,8 +88,7 @@ export function collectLines(
   } else if (isSeq(node)) {
     node.items.forEach((item, i) => {
       const here = [...at, i];
-      if (item && typeof item === 'object' && 'range' in item)
-        out.set(pointerKey(here), lineOf(item as Node));
+      if (isNode(item)) out.set(pointerKey(here), lineOf(item));
       collectLines(item, lineOf, here, out);
     });
   }
