@@ -1,5 +1,7 @@
 // The docs bucket: versioned, SSL only, no public access. Docs are deployed under `docs/` and the
 // files multipart steps upload under `test-files/`.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
@@ -43,13 +45,17 @@ export class DocsBucket extends Construct {
       destinationKeyPrefix: DOCS_PREFIX,
       prune: true,
     });
-    const files = new BucketDeployment(this, 'DeployTestFiles', {
-      sources: [Source.asset(props.testFilesPath ?? `${props.docsPath}/test-files`)],
-      destinationBucket: this.bucket,
-      destinationKeyPrefix: TEST_FILES_PREFIX,
-      prune: true,
-    });
-    files.node.addDependency(docs);
+    // A docs folder without test files (no multipart steps) deploys none.
+    const testFilesPath = props.testFilesPath ?? path.join(props.docsPath, 'test-files');
+    if (existsSync(testFilesPath)) {
+      const files = new BucketDeployment(this, 'DeployTestFiles', {
+        sources: [Source.asset(testFilesPath)],
+        destinationBucket: this.bucket,
+        destinationKeyPrefix: TEST_FILES_PREFIX,
+        prune: true,
+      });
+      files.node.addDependency(docs);
+    }
 
     // BucketDeployment's provider function is a stack-level singleton managed by CDK.
     for (const provider of Stack.of(this).node.children.filter((c) =>

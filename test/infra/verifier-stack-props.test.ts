@@ -1,4 +1,7 @@
 // Stack props change the template as documented; cdk-nag catches a non-compliant addition.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -67,6 +70,15 @@ describe('stack props', () => {
     expect(() => schedulePeriodMinutes({ expression: 'cron(0 8 * * ? *)' })).toThrow(
       /schedule "cron\(0 8 \* \* \? \*\)": cannot derive the period between runs; set schedule.periodMinutes/,
     );
+  });
+
+  it('deploys a docs folder without test files (no test-files deployment)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'docs-'));
+    writeFileSync(path.join(dir, 'a.md'), '# a');
+    const t = synthStack({ docsPath: dir }, { cfnValidation: false }).template();
+    t.resourceCountIs('Custom::CDKBucketDeployment', 1);
+    t.hasResourceProperties('Custom::CDKBucketDeployment', { DestinationBucketKeyPrefix: 'docs/' });
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('refuses a non-https alert URL, saying why', () => {
