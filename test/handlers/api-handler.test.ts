@@ -142,7 +142,9 @@ describe('POST /runs', () => {
       filters: { domains: ['clients'], include: ['pending'] },
     });
     const run = await call('GET', `/runs/${runId}`);
-    expect(run.body).toMatchObject({ runId, status: 'running', trigger: 'api' });
+    expect(run.body).toMatchObject({ runId, status: 'running', trigger: 'api', progress: { done: 0 } });
+    await store.recordDocResult(runId, docResult('clients/a.md', 'pass', '2026-01-01T00:00:00.000Z'));
+    expect((await call('GET', `/runs/${runId}`)).body.progress).toEqual({ done: 1 });
     expect(run.body.report).toBeUndefined();
   });
 

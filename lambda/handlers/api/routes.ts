@@ -68,7 +68,9 @@ export async function getRun(deps: RouteDeps, rawId: string) {
   }
   const run = await deps.store.getRun(runId);
   if (!run) throw new ApiError(404, `run ${runId} not found (runs are kept for the retention period)`);
-  if (run.status === 'running') return run;
+  // While running: how many docs have finished so far.
+  if (run.status === 'running')
+    return { ...run, progress: { done: (await deps.store.getRunResults(runId)).length } };
   const report: RunReport = {
     runId,
     startedAt: run.startedAt,
