@@ -330,6 +330,51 @@ describe('hostile input never throws', () => {
     expect(parsed.findings.map((f) => f.code)).toContain('frontmatter-too-large');
   });
 
+  it('returns findings with valid lines for any arrangement of doc-like lines', () => {
+    const piece = fc.constantFrom(
+      '---',
+      '## Test Request',
+      '## Prerequisites',
+      '## Known Issues',
+      '### Sub',
+      '```yaml',
+      '```',
+      '~~~yaml',
+      'steps:',
+      'steps: []',
+      '  - id: a',
+      '    method: GET',
+      '    path: "/x/{{client_id}}"',
+      '    extract: { v: "$.a[0]" }',
+      '    expect: { status: [200] }',
+      'status: verified',
+      'a: &x [1, *x]',
+      '- - - x',
+      '> quote',
+      '',
+      'None required.',
+      '\t- x',
+      '{{',
+      '"',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const text = pieces.join('\n');
+        const parsed = parseDoc('g.md', text);
+        const lineCount = text.split('\n').length;
+        for (const f of parsed.findings) {
+          expect(f.line).toBeGreaterThanOrEqual(1);
+          expect(f.line).toBeLessThanOrEqual(lineCount);
+          expect(f.message.length).toBeGreaterThan(20);
+        }
+        for (const step of [...(parsed.doc?.prerequisites ?? []), ...(parsed.doc?.test ?? [])]) {
+          expect(step.line).toBeLessThanOrEqual(lineCount);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('returns findings, never throws, for arbitrary text', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 400 }), (noise) => {

@@ -132,7 +132,14 @@ function parseText(id: string, input: string): ParsedDoc {
     knownIssues: sections.knownIssues,
     frontmatter: f.data,
   };
-  return { id, doc, findings: findings.sort((a, b) => a.line - b.line) };
+  return {
+    id,
+    doc,
+    findings: findings
+      // An unclosed fence can point one line past the end: keep every line inside the file.
+      .map((f) => (f.line > lines.length ? { ...f, line: lines.length } : f))
+      .sort((a, b) => a.line - b.line),
+  };
 }
 
 /** `communication/x.md` → `communication`, for docs whose frontmatter lacks `domain`. */
