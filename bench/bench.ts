@@ -1,6 +1,7 @@
 // `npm run bench`: the verifier against the floor of what its work costs on this machine (see
 // issue 6 and the README's Performance section). Workloads run in child processes; medians of
 // interleaved repetitions; a markdown table on stdout and the raw samples in bench-results/.
+import { type ExecFileSyncOptionsWithStringEncoding, execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BenchConfig, createWorkspace, type DocsSet, openDocsSet, REPO_ROOT } from './context.js';
@@ -20,6 +21,22 @@ const USAGE = `usage: npm run bench -- [--quick] [--only ${WORKLOADS.join(',')}]
   --latency   target server latency per request in ms (default 20)
   --corpus    the real docs (default ../shared/corpus)
   --out       where the JSON goes (default bench-results/)`;
+
+/** The commit the bench ran on (with `+` when the tree has changes), so a quoted result can be traced. */
+function commit(): string {
+  try {
+    const opts: ExecFileSyncOptionsWithStringEncoding = {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    };
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], opts).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'bin', 'cli', 'lambda'], opts).trim();
+    return dirty ? `${head}+` : head;
+  } catch {
+    return 'unknown';
+  }
+}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -91,7 +108,7 @@ async function main(): Promise<number> {
     await ws.close();
   }
   const m = machine();
-  const note = `Target latency ${cfg.latencyMs} ms; ${cfg.reps} interleaved repetitions, medians${cfg.quick ? ' (quick run)' : ''}.`;
+  const note = `Commit ${commit()}; target latency ${cfg.latencyMs} ms; ${cfg.reps} interleaved repetitions, medians${cfg.quick ? ' (quick run)' : ''}.`;
   const markdown = renderMarkdown(rows, m, note);
   process.stdout.write(markdown);
   const file = await writeJson(
