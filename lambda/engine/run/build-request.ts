@@ -48,6 +48,10 @@ function headerProblem(name: string, value: string): string | undefined {
   if (RESERVED_HEADERS.has(name))
     return 'would change how the request is framed or routed; remove it from the step';
   if (/[\r\n\0]/.test(value)) return 'its value contains a line break or NUL, which would split the request';
+  // HTTP carries visible ASCII, space, tab and Latin-1 bytes (obs-text); anything else cannot be sent.
+  if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(value)) {
+    return 'its value holds characters a header cannot carry (only ASCII and Latin-1); encode the value';
+  }
   return undefined;
 }
 
