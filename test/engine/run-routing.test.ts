@@ -129,6 +129,7 @@ describe('unsafe URLs', () => {
     ['a Host header', '    headers: { Host: "evil.example" }\n'],
     ['a framing header', '    headers: { Transfer-Encoding: chunked }\n'],
     ['a header value split by a variable', '    headers: { X-Test: "{{evil}}" }\n'],
+    ['a header value HTTP cannot carry', '    headers: { X-Test: "a\\u2028b" }\n'],
   ])('makes %s invalid, sending nothing', async (_, more) => {
     const out = await run(api, {
       docs: { 'a/h.md': doc({ test: get('s', '/h', more) }) },
