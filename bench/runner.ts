@@ -12,8 +12,9 @@ import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@a
 import { DOCS_INDEX_PK, keys, STATE_TABLE } from '../lambda/adapters/dynamodb/schema.js';
 import { createDynamoStateStore } from '../lambda/adapters/dynamodb/state-store.js';
 import { createUndiciHttpClient } from '../lambda/adapters/http/undici-client.js';
+import { createLocalDocSource } from '../lambda/adapters/local/doc-source.js';
 import { createLocalStateStore } from '../lambda/adapters/local/state-store.js';
-import { type DocSource, type StateStore, systemClock } from '../lambda/engine/ports.js';
+import { type StateStore, systemClock } from '../lambda/engine/ports.js';
 import { runDocs } from '../lambda/engine/run/run-docs.js';
 import type { Credentials, Target } from '../lambda/engine/target.js';
 
@@ -31,27 +32,13 @@ const { values } = parseArgs({
   },
 });
 
-/** The docs root on the file system (the bench's own: the engine's adapters are not under test here). */
-function fsDocSource(root: string): DocSource {
-  return {
-    async list() {
-      const all = await readdir(root, { recursive: true });
-      return all
-        .filter((f) => f.endsWith('.md'))
-        .map((f) => relative(root, join(root, f)).split(sep).join('/'))
-        .sort();
-    },
-    read: (id) => readFile(join(root, id), 'utf8'),
-  };
-}
-
 async function run(target: Target, store: StateStore, docsDir: string, runId: string) {
   const http = createUndiciHttpClient({ rps: 0 });
   try {
     return await runDocs(
       target,
       { runId, allowDelete: false, concurrency: Number(values.concurrency) },
-      { docs: fsDocSource(docsDir), http, store, clock: systemClock },
+      { docs: createLocalDocSource(docsDir), http, store, clock: systemClock },
     );
   } finally {
     await http.close();
