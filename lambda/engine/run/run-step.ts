@@ -134,7 +134,14 @@ export async function sendStep(
   const ex = extractAll(step.extract, response.body);
   if (!ex.ok) {
     return {
-      result: { ...withResponse, outcome: 'fail', error: redactor.text(ex.error), ...cond },
+      result: {
+        ...withResponse,
+        outcome: 'fail',
+        error: redactor.text(
+          response.truncated ? `${ex.error} (the response body was cut at the size cap)` : ex.error,
+        ),
+        ...cond,
+      },
       extracted: {},
       ok2xx,
     };
