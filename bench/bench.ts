@@ -2,7 +2,7 @@
 // issue 6 and the README's Performance section). Workloads run in child processes; medians of
 // interleaved repetitions; a markdown table on stdout and the raw samples in bench-results/.
 import { type ExecFileSyncOptionsWithStringEncoding, execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BenchConfig, createWorkspace, type DocsSet, openDocsSet, REPO_ROOT } from './context.js';
 import { machine, type Row, renderMarkdown, writeJson } from './report.js';
@@ -20,7 +20,8 @@ const USAGE = `usage: npm run bench -- [--quick] [--only ${WORKLOADS.join(',')}]
   --reps      interleaved verifier/floor repetitions (default 5, quick 2)
   --latency   target server latency per request in ms (default 20)
   --corpus    the real docs (default ../shared/corpus)
-  --out       where the JSON goes (default bench-results/)`;
+  --out       where the JSON goes (default bench-results/)
+  --verifier  another CLI bundle to measure instead of dist/verifier.mjs (e.g. a candidate fix)`;
 
 /** The commit the bench ran on (with `+` when the tree has changes), so a quoted result can be traced. */
 function commit(): string {
@@ -47,6 +48,7 @@ async function main(): Promise<number> {
       latency: { type: 'string', default: '20' },
       corpus: { type: 'string' },
       out: { type: 'string' },
+      verifier: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -68,6 +70,7 @@ async function main(): Promise<number> {
     reps: Number(values.reps ?? (values.quick ? 2 : 5)),
     quick: values.quick,
     log: (line) => process.stderr.write(`${line}\n`),
+    ...(values.verifier ? { verifierCli: resolve(values.verifier) } : {}),
   };
   const started = new Date();
   const ws = await createWorkspace();
@@ -108,7 +111,7 @@ async function main(): Promise<number> {
     await ws.close();
   }
   const m = machine();
-  const note = `Commit ${commit()}; target latency ${cfg.latencyMs} ms; ${cfg.reps} interleaved repetitions, medians${cfg.quick ? ' (quick run)' : ''}.`;
+  const note = `${values.verifier ? `CLI ${values.verifier}` : `Commit ${commit()}`}; target latency ${cfg.latencyMs} ms; ${cfg.reps} interleaved repetitions, medians${cfg.quick ? ' (quick run)' : ''}.`;
   const markdown = renderMarkdown(rows, m, note);
   process.stdout.write(markdown);
   const file = await writeJson(

@@ -18,6 +18,8 @@ export interface BenchConfig {
   readonly reps: number;
   readonly quick: boolean;
   readonly log: (line: string) => void;
+  /** The CLI bundle under test; default dist/verifier.mjs (`--verifier` compares another build). */
+  readonly verifierCli?: string;
 }
 
 /** Repo root: this module runs as dist/bench.mjs (or bench/context.ts in tests); both sit one level down. */
@@ -123,7 +125,7 @@ async function sample(
 /** `node dist/verifier.mjs run ...` against the set's target, measured. Throws on a usage or internal error. */
 export async function runVerifier(cfg: BenchConfig, ws: Workspace, set: DocsSet, o: VerifierRunOptions) {
   const args = [
-    join(cfg.root, 'dist/verifier.mjs'),
+    cfg.verifierCli ?? join(cfg.root, 'dist/verifier.mjs'),
     'run',
     ...['--docs', o.docsDir, '--base-url', set.server.baseUrl, '--fallback-url', set.server.fallbackUrl],
     ...['--partners-url', set.server.partnersUrl, '--tokens', ws.tokensFile],
