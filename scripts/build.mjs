@@ -22,7 +22,7 @@ function newest(dir) {
 }
 
 if (process.argv.includes('--if-stale')) {
-  const src = Math.max(...['bin', 'cli', 'lambda', 'bench'].filter(existsSync).map(newest));
+  const src = Math.max(...['bin', 'cli', 'lambda', 'sandbox', 'bench'].filter(existsSync).map(newest));
   if (entries.every((e) => existsSync(e.out) && statSync(e.out).mtimeMs >= src)) process.exit(0);
 }
 
