@@ -28,6 +28,7 @@ import {
 } from '../engine/ports.js';
 import { createRedactor } from '../engine/redact.js';
 import { runDocs } from '../engine/run/run-docs.js';
+import { secretForms } from '../engine/run/secrets.js';
 import type { Target } from '../engine/target.js';
 import { newRunId, VerifyEventSchema } from './api/run-request.js';
 
@@ -113,7 +114,7 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
     context: Pick<Context, 'getRemainingTimeInMillis'>,
   ): Promise<RunResult> {
     const credentials = await deps.credentials.load();
-    const redact = createRedactor(Object.values(credentials.tokens));
+    const redact = createRedactor(secretForms(Object.values(credentials.tokens)));
     const target: Target = {
       baseUrl: config.baseUrl,
       ...(config.fallbackUrl && { fallbackUrl: config.fallbackUrl }),
