@@ -2,7 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { type Command, Option } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createLocalDocSource } from '../lambda/adapters/local/doc-source.js';
 import { fallbackEndpoints } from '../lambda/engine/lint/fallback.js';
 import { type LintContext, lintDoc } from '../lambda/engine/lint/lint.js';

@@ -2,7 +2,7 @@
 // once with zod. Every problem is a usage error whose message names the flag.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Credentials } from '../lambda/engine/target.js';
 import { DEFAULTS } from '../lambda/engine/target.js';
 

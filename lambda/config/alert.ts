@@ -1,5 +1,5 @@
 // The alert Lambda's configuration: read once per container from the environment, validated here.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const envSchema = z.object({
   TOPIC_ARN: z

@@ -1,5 +1,5 @@
 // The API Lambda's configuration (set by lib/ constructs; see VerifierApi).
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Env, intFrom, nonEmpty, readEnv } from './env.js';
 
 export const ApiEnvSchema = z.object({

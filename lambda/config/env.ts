@@ -1,6 +1,6 @@
 // Reads and validates environment variables with zod, once, at cold start. The lambda/config/*
 // modules are the only readers of process.env; handlers receive typed config.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

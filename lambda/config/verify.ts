@@ -1,5 +1,5 @@
 // The verifier Lambda's configuration (set by lib/ constructs; see VerifierFunction).
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULTS } from '../engine/target.js';
 import { type Env, flag, httpUrl, intFrom, nonEmpty, readEnv } from './env.js';
 

@@ -12,7 +12,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createSnsAlertSink } from '../adapters/sns/sns-sink.js';
 import { loadAlertConfig } from '../config/alert.js';
 import { alertForTransition } from '../engine/conditions/alert.js';

@@ -11,7 +11,7 @@
 // is a temp file + fsync + rename, so readers see the previous or the new file, never a torn one.
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { BusinessState, DocResult, Summary } from '../../engine/model.js';
 import type { DocStateFilter, RunRecord, StateStore } from '../../engine/ports.js';
 import {

@@ -3,7 +3,7 @@
 // the secret and what is wrong with its shape, never a value.
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Credentials } from '../../engine/target.js';
 
 export class SecretsError extends Error {

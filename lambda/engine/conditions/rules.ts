@@ -1,7 +1,7 @@
 // Business-condition rules (FORMAT.md §9): data, not code paths. A rule names a condition, the
 // endpoints it applies to and the response signature. They run before expectations are matched,
 // so a doc that lists 422 as expected is still classified.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const keyPath = z.string().min(1, 'a body key path such as "data" or "data.auto_reply_message"');
 

@@ -1,5 +1,5 @@
 // Frontmatter: split it from the markdown, read it with the YAML core schema, validate each key (FORMAT.md §2).
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DocStatus, Finding } from '../model.js';
 import { errorAt, quote, warningAt } from './findings.js';
 import { collectLines, parseYaml, pointerKey } from './yaml-source.js';

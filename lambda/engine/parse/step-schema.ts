@@ -1,5 +1,5 @@
 // The step schema (FORMAT.md §3), validated once with zod; the Step type is built only from parsed output.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export const ON_FAIL = ['abort', 'skip', 'continue', 'warn'] as const;

@@ -1,6 +1,6 @@
 // Reads one steps block (the YAML under `## Prerequisites` or `## Test Request`) into Steps with file lines.
 import { isAlias, isMap, isScalar, isSeq, type Node } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Finding, Phase, Step } from '../model.js';
 import { errorAt, quote, warningAt } from './findings.js';
 import { rememberLines } from './lines.js';

@@ -1,6 +1,6 @@
 // Response helpers for the REST API: every answer is JSON; errors carry a message, never a stack.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';

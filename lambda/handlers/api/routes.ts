@@ -1,7 +1,7 @@
 // The API's routes. Reads come from the state store; POST /runs announces the run in the store and
 // invokes the verifier Lambda asynchronously.
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { emptySummary, type Outcome, type RunReport } from '../../engine/model.js';
 import type { StateStore } from '../../engine/ports.js';
 import type { DocFilters } from '../../engine/target.js';

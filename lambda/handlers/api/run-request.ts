@@ -1,6 +1,6 @@
 // The run request shared by the API (`POST /runs` body) and the verifier (async invocation event).
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DocFilters } from '../../engine/target.js';
 
 export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;

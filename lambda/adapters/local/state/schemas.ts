@@ -1,6 +1,6 @@
 // zod schemas for what the local store reads back from disk: files are an edge (a person may edit
 // or truncate them), so nothing read is trusted or cast.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BusinessState, DocResult } from '../../../engine/model.js';
 import type { DocState, RunRecord } from '../../../engine/ports.js';
 
