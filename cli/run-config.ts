@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as z from 'zod';
+import { type ConditionRule, conditionRuleSchema, DEFAULT_RULES } from '../lambda/engine/conditions/rules.js';
 import type { Credentials } from '../lambda/engine/target.js';
 import { DEFAULTS } from '../lambda/engine/target.js';
 
@@ -48,6 +49,8 @@ export interface RunConfig {
   readonly reports: { kind: 'json' | 'junit'; file: string }[];
   readonly alertWebhook?: string;
   readonly testFiles?: string;
+  /** Business-condition rules: the documented defaults, then the config file's `rules`. */
+  readonly rules: readonly ConditionRule[];
 }
 
 export class UsageError extends Error {
@@ -73,6 +76,8 @@ const FLAG: Record<string, string> = {
   report: '--report',
   alertWebhook: '--alert-webhook',
   testFiles: '--test-files',
+  /** Config file only: extra business-condition rules. */
+  rules: 'rules',
 };
 
 const list = z.union([z.string(), z.array(z.string())]).transform((v) =>
@@ -123,6 +128,7 @@ const mergedSchema = z
       .optional(),
     alertWebhook: httpUrl.optional(),
     testFiles: z.string().min(1).optional(),
+    rules: z.array(conditionRuleSchema).optional(),
   })
   .strict();
 
@@ -176,6 +182,13 @@ function usageFrom(error: z.ZodError, input: Record<string, unknown>): UsageErro
   const issue = error.issues[0];
   const key = String(issue?.path[0] ?? '');
   const flag = FLAG[key] ?? (key ? `--${key}` : 'options');
+  if (key === 'rules') {
+    const where = issue?.path
+      .slice(1)
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+      .join('');
+    return new UsageError(`--config: rules${where}: ${issue?.message ?? 'invalid rule'}`);
+  }
   if (issue?.code === 'unrecognized_keys') return new UsageError(`unknown option: ${issue.keys.join(', ')}`);
   const message = issue?.code === 'invalid_type' && input[key] === undefined ? 'is required' : issue?.message;
   return new UsageError(`${flag}: ${message ?? 'invalid value'}`);
@@ -208,8 +221,8 @@ export function resolveRunConfig(opts: RunCliOptions): RunConfig {
   if (testFiles && !existsSync(testFiles))
     throw new UsageError(`--test-files: folder not found: ${testFiles}`);
   if (!testFiles) {
-    const sibling = resolve(docs, '..', 'test-files');
-    if (existsSync(sibling)) testFiles = sibling;
+    // Beside the docs (seeds/test-files) or next to the docs root (docs/ + test-files/).
+    testFiles = [resolve(docs, 'test-files'), resolve(docs, '..', 'test-files')].find((d) => existsSync(d));
   }
   return {
     docs,
@@ -233,5 +246,6 @@ export function resolveRunConfig(opts: RunCliOptions): RunConfig {
     }),
     ...(m.alertWebhook ? { alertWebhook: m.alertWebhook } : {}),
     ...(testFiles ? { testFiles } : {}),
+    rules: [...DEFAULT_RULES, ...(m.rules ?? [])],
   };
 }

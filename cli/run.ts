@@ -85,6 +85,7 @@ export async function executeRun(opts: RunCliOptions, io: RunIo): Promise<number
         http,
         store: createLocalStateStore({ dir: config.state }),
         clock: systemClock,
+        rules: config.rules,
         onEvent,
         ...(config.testFiles ? { testFiles: createLocalTestFiles(config.testFiles) } : {}),
         ...(config.alertWebhook
