@@ -4,6 +4,7 @@ import path from 'node:path';
 import { CfnOutput, type Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { DEFAULT_RETENTION_DAYS } from '../lambda/adapters/dynamodb/schema.js';
+import type { ConditionRule } from '../lambda/engine/conditions/rules.js';
 import { Alerting } from './constructs/alerting.js';
 import { DocsBucket } from './constructs/docs-bucket.js';
 import { Monitoring } from './constructs/monitoring.js';
@@ -35,6 +36,8 @@ export interface VerifierStackProps extends StackProps {
   readonly rps?: number;
   /** Run docs that contain DELETE steps. @default false */
   readonly allowDelete?: boolean;
+  /** Business-condition rules added to the two documented ones (FORMAT.md §9). @default - only the documented rules */
+  readonly conditionRules?: readonly ConditionRule[];
   /** @default Duration.minutes(15) */
   readonly verifierTimeout?: Duration;
   /** Applied to the bucket and the state table. @default RemovalPolicy.RETAIN */
@@ -70,6 +73,7 @@ export class VerifierStack extends Stack {
       ...(props.concurrency !== undefined && { concurrency: props.concurrency }),
       ...(props.rps !== undefined && { rps: props.rps }),
       ...(props.allowDelete !== undefined && { allowDelete: props.allowDelete }),
+      ...(props.conditionRules && { conditionRules: props.conditionRules }),
       ...(props.verifierTimeout && { timeout: props.verifierTimeout }),
     });
     this.alerting = new Alerting(this, 'Alerts', {

@@ -1,5 +1,6 @@
 // The verifier Lambda's configuration (set by lib/ constructs; see VerifierFunction).
 import * as z from 'zod';
+import { type ConditionRule, conditionRuleSchema, DEFAULT_RULES } from '../engine/conditions/rules.js';
 import { DEFAULTS } from '../engine/target.js';
 import { type Env, flag, httpUrl, intFrom, nonEmpty, readEnv } from './env.js';
 
@@ -21,6 +22,20 @@ export const VerifyEnvSchema = z.object({
   /** Stop starting docs when less than this remains before the Lambda timeout. */
   STOP_MARGIN_MS: intFrom(0, 60_000),
   SECRET_MAX_AGE_SECONDS: intFrom(0, 300),
+  /** Extra business-condition rules, a JSON array (the stack's `conditionRules` prop). */
+  CONDITION_RULES: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (!text) return [];
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected a JSON array of rules' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.array(conditionRuleSchema)),
 });
 
 export interface VerifyConfig {
@@ -40,6 +55,8 @@ export interface VerifyConfig {
   readonly lockName: string;
   readonly stopMarginMs: number;
   readonly secretMaxAgeSeconds: number;
+  /** The documented defaults, then CONDITION_RULES. */
+  readonly rules: readonly ConditionRule[];
 }
 
 export function loadVerifyConfig(env: Env = process.env): VerifyConfig {
@@ -61,5 +78,6 @@ export function loadVerifyConfig(env: Env = process.env): VerifyConfig {
     lockName: e.LOCK_NAME,
     stopMarginMs: e.STOP_MARGIN_MS,
     secretMaxAgeSeconds: e.SECRET_MAX_AGE_SECONDS,
+    rules: [...DEFAULT_RULES, ...e.CONDITION_RULES],
   };
 }

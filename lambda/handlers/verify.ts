@@ -44,7 +44,8 @@ export interface VerifyHandlerDeps {
   readonly config: Pick<
     VerifyConfig,
     'baseUrl' | 'fallbackUrl' | 'partnersUrl' | 'concurrency' | 'allowDelete' | 'lockName' | 'stopMarginMs'
-  >;
+  > &
+    Partial<Pick<VerifyConfig, 'rules'>>;
   readonly store: StateStore & { flush?: () => Promise<void> };
   readonly docs: DocSource;
   readonly testFiles?: TestFiles;
@@ -151,6 +152,7 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
           http: deps.http,
           store,
           clock,
+          ...(config.rules && { rules: config.rules }),
           ...(deps.testFiles && { testFiles: deps.testFiles }),
           onEvent,
           shouldStop: () => context.getRemainingTimeInMillis() < config.stopMarginMs,

@@ -12,6 +12,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { STATE_TABLE } from '../../lambda/adapters/dynamodb/schema.js';
 import { METRICS } from '../../lambda/config/env.js';
+import type { ConditionRule } from '../../lambda/engine/conditions/rules.js';
 import { createNodeFunction } from './node-function.js';
 
 export interface TargetProps {
@@ -45,6 +46,8 @@ export interface VerifierFunctionProps {
   readonly rps?: number;
   /** @default false */
   readonly allowDelete?: boolean;
+  /** Business-condition rules added to the two documented ones. @default - only the documented rules */
+  readonly conditionRules?: readonly ConditionRule[];
   /** @default 30 */
   readonly retentionDays?: number;
   /** @default Duration.minutes(15) */
@@ -98,6 +101,7 @@ export class VerifierFunction extends Construct {
         CONCURRENCY: String(props.concurrency ?? 4),
         RPS: String(props.rps ?? 5),
         ALLOW_DELETE: String(props.allowDelete ?? false),
+        ...(props.conditionRules?.length && { CONDITION_RULES: JSON.stringify(props.conditionRules) }),
         RETENTION_DAYS: String(props.retentionDays ?? 30),
         // Stop starting docs with a minute (or a fifth of a short timeout) left.
         STOP_MARGIN_MS: String(Math.min(60_000, Math.floor(timeout.toMilliseconds() / 5))),

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadApiConfig } from '../../lambda/config/api.js';
 import { loadVerifyConfig } from '../../lambda/config/verify.js';
+import { DEFAULT_RULES } from '../../lambda/engine/conditions/rules.js';
 
 const verifyEnv = {
   STATE_TABLE_NAME: 'state',
@@ -27,7 +28,30 @@ describe('verifier config', () => {
       lockName: 'verifier-run',
       stopMarginMs: 60_000,
       secretMaxAgeSeconds: 300,
+      rules: DEFAULT_RULES,
     });
+  });
+
+  const rule = {
+    name: 'suspended',
+    condition: 'spam_flagged',
+    endpoints: ['POST /v3/campaigns/{uid}/send'],
+    status: 403,
+    body: { equals: { code: 'account_suspended' } },
+  };
+
+  it('adds CONDITION_RULES to the documented rules', () => {
+    const config = loadVerifyConfig({ ...verifyEnv, CONDITION_RULES: JSON.stringify([rule]) });
+    expect(config.rules).toEqual([...DEFAULT_RULES, rule]);
+  });
+
+  it('names CONDITION_RULES when it is not JSON or not a rule', () => {
+    expect(() => loadVerifyConfig({ ...verifyEnv, CONDITION_RULES: '[{' })).toThrow(
+      /CONDITION_RULES: expected a JSON array of rules/,
+    );
+    expect(() =>
+      loadVerifyConfig({ ...verifyEnv, CONDITION_RULES: JSON.stringify([{ ...rule, status: 'x' }]) }),
+    ).toThrow(/CONDITION_RULES\.0\.status/);
   });
 
   it('reads what the stack sets', () => {

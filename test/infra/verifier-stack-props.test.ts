@@ -20,6 +20,15 @@ beforeAll(() => {
       rps: 50,
       concurrency: 10,
       allowDelete: true,
+      conditionRules: [
+        {
+          name: 'suspended',
+          condition: 'spam_flagged',
+          endpoints: ['POST /v3/campaigns/{uid}/send'],
+          status: 403,
+          body: { equals: { code: 'account_suspended' } },
+        },
+      ],
       verifierTimeout: Duration.minutes(5),
     },
     { cfnValidation: false },
@@ -59,6 +68,7 @@ describe('stack props', () => {
           CONCURRENCY: '10',
           ALLOW_DELETE: 'true',
           STOP_MARGIN_MS: '60000',
+          CONDITION_RULES: Match.stringLikeRegexp('"name":"suspended"'),
         }),
       },
     });
