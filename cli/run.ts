@@ -7,13 +7,13 @@ import { createUndiciHttpClient } from '../lambda/adapters/http/undici-client.js
 import { createLocalDocSource } from '../lambda/adapters/local/doc-source.js';
 import { createLocalStateStore } from '../lambda/adapters/local/state-store.js';
 import { createLocalTestFiles } from '../lambda/adapters/local/test-files.js';
+import { createJsonReportWriter } from '../lambda/adapters/report/json-report.js';
+import { createJunitReportWriter } from '../lambda/adapters/report/junit-report.js';
+import type { ReportWriter } from '../lambda/adapters/report/stream-file.js';
 import { createWebhookAlertSink } from '../lambda/adapters/webhook/webhook-sink.js';
 import type { Summary } from '../lambda/engine/model.js';
 import { type RunEvent, systemClock } from '../lambda/engine/ports.js';
 import { createRedactor } from '../lambda/engine/redact.js';
-import { createJsonReportWriter } from '../lambda/engine/report/json-report.js';
-import { createJunitReportWriter } from '../lambda/engine/report/junit-report.js';
-import type { ReportWriter } from '../lambda/engine/report/stream-file.js';
 import { runDocs } from '../lambda/engine/run/run-docs.js';
 import { secretForms } from '../lambda/engine/run/secrets.js';
 import type { DocFilters, Target } from '../lambda/engine/target.js';

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 
 export interface ReportWriter {
   /** Feed every run event; writes happen in the background, errors surface in `close`. */
-  onEvent(e: import('../ports.js').RunEvent): void;
+  onEvent(e: import('../../engine/ports.js').RunEvent): void;
   /** Finishes the report file. Safe to call more than once. */
   close(): Promise<void>;
 }

@@ -4,9 +4,10 @@
 import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { RunResult } from '../model.js';
-import { emptySummary } from '../model.js';
-import type { RunEvent } from '../ports.js';
+import type { RunResult } from '../../engine/model.js';
+import { emptySummary } from '../../engine/model.js';
+import type { RunEvent } from '../../engine/ports.js';
+import { addToSummary } from '../../engine/report/summary.js';
 import {
   openPartSink,
   type ReportWriter,
@@ -14,7 +15,6 @@ import {
   siblingPath,
   writeFileFromChunks,
 } from './stream-file.js';
-import { addToSummary } from './summary.js';
 
 export type { ReportWriter } from './stream-file.js';
 

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createJsonReportWriter } from '../../lambda/adapters/report/json-report.js';
 import type { DocResult } from '../../lambda/engine/model.js';
-import { createJsonReportWriter } from '../../lambda/engine/report/json-report.js';
-import { ALL, FINISHED, passed, RUN_ID, runEvents, runResult, STARTED } from './report-fixtures.js';
+import { ALL, FINISHED, passed, RUN_ID, runEvents, runResult, STARTED } from '../engine/report-fixtures.js';
 
 describe('JSON report', () => {
   let dir: string;

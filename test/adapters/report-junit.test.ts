@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createJunitReportWriter, renderTestcase } from '../../lambda/adapters/report/junit-report.js';
+import { stripInvalidXml, xmlAttr, xmlText } from '../../lambda/adapters/report/xml.js';
 import type { DocResult } from '../../lambda/engine/model.js';
-import { createJunitReportWriter, renderTestcase } from '../../lambda/engine/report/junit-report.js';
-import { stripInvalidXml, xmlAttr, xmlText } from '../../lambda/engine/report/xml.js';
-import { ALL, failed, runEvents, STARTED } from './report-fixtures.js';
+import { ALL, failed, runEvents, STARTED } from '../engine/report-fixtures.js';
 
 const parser = new XMLParser({
   ignoreAttributes: false,

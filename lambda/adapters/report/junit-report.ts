@@ -4,8 +4,9 @@
 import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { DocResult, Outcome, RunResult } from '../model.js';
-import type { RunEvent } from '../ports.js';
+import type { DocResult, Outcome, RunResult } from '../../engine/model.js';
+import type { RunEvent } from '../../engine/ports.js';
+import { failureDetail, failureMessage } from '../../engine/report/summary.js';
 import type { ReportWriterOptions } from './json-report.js';
 import {
   openPartSink,
@@ -15,7 +16,6 @@ import {
   siblingPath,
   writeFileFromChunks,
 } from './stream-file.js';
-import { failureDetail, failureMessage } from './summary.js';
 import { attrs, xmlText } from './xml.js';
 
 const ELEMENT: Partial<Record<Outcome, 'failure' | 'error'>> = {
