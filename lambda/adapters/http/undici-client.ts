@@ -2,7 +2,7 @@
 // a per-request timeout covering slow headers and slow bodies, a response body cap, redirects
 // returned as responses (never followed, so Authorization never travels), 429 retries and one
 // retry of a GET after a timeout or connection error.
-import { Agent, type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import {
   type HttpClient,
   HttpFault,
@@ -15,6 +15,7 @@ import { toFault } from './faults.js';
 import { encodeMultipart } from './multipart.js';
 import { createRateCap } from './rate-cap.js';
 import { backoffMs, retryAfterMs } from './retry-after.js';
+import { Agent, request } from './undici-lite.js';
 
 export interface UndiciHttpClientOptions {
   /** Per attempt, headers and body included. @default DEFAULTS.timeoutMs */

@@ -1,8 +1,8 @@
 // AlertSink that POSTs the alert JSON to a webhook (`--alert-webhook URL`). A failing or hanging
 // webhook is retried once and then reported through onError: it never fails or loses the run.
-import { Agent, request } from 'undici';
 import type { Alert } from '../../engine/model.js';
 import type { AlertSink } from '../../engine/ports.js';
+import { Agent, request } from '../http/undici-lite.js';
 
 export interface WebhookAlertSinkOptions {
   readonly url: string;

@@ -1,0 +1,42 @@
+// undici's Agent and request() without undici's index. Why the deep imports: the index loads fetch,
+// WebSocket, EventSource, the cache stores, mock agents and every interceptor (about 520 KB of the
+// Lambda bundle, none of it used here); the Agent and the request API (plus the errors module they
+// load anyway) are about 290 KB, half of it the llhttp WASM parser. undici is pinned in
+// package-lock.json, so these paths are stable; test/adapters/undici-lite.test.ts fails if an
+// upgrade moves them. Types: undici-deep.d.ts (the public undici types).
+import type { Dispatcher, Agent as UndiciAgent } from 'undici';
+import dispatchRequest from 'undici/lib/api/api-request.js';
+import errors from 'undici/lib/core/errors.js';
+import AgentClass from 'undici/lib/dispatcher/agent.js';
+
+/** undici's Agent (the same class as `import { Agent } from 'undici'`). */
+export const Agent = AgentClass;
+export type Agent = UndiciAgent;
+
+export type LiteRequestOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path'> & {
+  readonly dispatcher: Dispatcher;
+};
+
+/**
+ * What undici's top-level `request(url, { dispatcher, ... })` does: split the URL into origin and
+ * path (an http: or https: URL only) and let the dispatcher send it. A method defaults as there:
+ * PUT with a body, GET without.
+ */
+export async function request(
+  url: string | URL,
+  options: LiteRequestOptions,
+): Promise<Dispatcher.ResponseData> {
+  const parsed = typeof url === 'string' ? new URL(url) : url;
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new errors.InvalidArgumentError(
+      'Invalid URL protocol: the URL must start with `http:` or `https:`.',
+    );
+  }
+  const { dispatcher, ...opts } = options;
+  return dispatchRequest.call(dispatcher, {
+    ...opts,
+    origin: parsed.origin,
+    path: parsed.search ? `${parsed.pathname}${parsed.search}` : parsed.pathname,
+    method: opts.method ?? (opts.body ? 'PUT' : 'GET'),
+  });
+}
