@@ -1,14 +1,6 @@
 // Ports: the only way the pure engine reaches the outside world. Adapters in lambda/adapters/
 // implement them (undici, local files, DynamoDB, S3, SNS, Secrets Manager); tests use real servers.
-import type {
-  Alert,
-  BusinessState,
-  DocResult,
-  DocStatus,
-  Outcome,
-  RunResult,
-  Summary,
-} from './model.js';
+import type { Alert, BusinessState, DocResult, DocStatus, Outcome, RunResult, Summary } from './model.js';
 
 // ---------------------------------------------------------------- HTTP
 
@@ -118,7 +110,12 @@ export interface StateStore {
   startRun(run: RunRecord): Promise<void>;
   /** Records one doc's result as soon as it completes: history item + current doc state. */
   recordDocResult(runId: string, result: DocResult): Promise<DocState>;
-  finishRun(runId: string, finishedAt: string, summary: Summary, status?: 'finished' | 'failed'): Promise<void>;
+  finishRun(
+    runId: string,
+    finishedAt: string,
+    summary: Summary,
+    status?: 'finished' | 'failed',
+  ): Promise<void>;
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** A run's per-doc results, in completion order. */
   getRunResults(runId: string): Promise<readonly DocResult[]>;

@@ -2,7 +2,13 @@
 // Every string that leaves the engine (errors, excerpts, URLs, reports, state, alerts) passes here.
 
 export const REDACTED = '[REDACTED]';
-const SENSITIVE_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
+const SENSITIVE_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+]);
 
 export interface Redactor {
   /** Replaces every occurrence of every known secret value. */
@@ -44,7 +50,8 @@ export function createRedactor(secrets: Iterable<string>): Redactor {
     value,
     headers(h) {
       const o: Record<string, string> = {};
-      for (const [k, v] of Object.entries(h)) o[k] = SENSITIVE_HEADERS.has(k.toLowerCase()) ? REDACTED : text(v);
+      for (const [k, v] of Object.entries(h))
+        o[k] = SENSITIVE_HEADERS.has(k.toLowerCase()) ? REDACTED : text(v);
       return o;
     },
   };
