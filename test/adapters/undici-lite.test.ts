@@ -71,7 +71,7 @@ describe('undici-lite', () => {
     seen = [];
     const a = await request(new URL(`${base}/a#frag`), { dispatcher: agent });
     await a.body.dump();
-    const b = await request(`${base}/b`, { dispatcher: agent, body: 'x' } as Parameters<typeof request>[1]);
+    const b = await request(`${base}/b`, { dispatcher: agent, body: 'x' });
     await b.body.dump();
     expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual(['GET /a', 'PUT /b']);
   });

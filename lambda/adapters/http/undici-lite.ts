@@ -13,7 +13,9 @@ import AgentClass from 'undici/lib/dispatcher/agent.js';
 export const Agent = AgentClass;
 export type Agent = UndiciAgent;
 
-export type LiteRequestOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path'> & {
+/** As undici's own `request(url, options)`: the URL gives origin and path, the method may be left out. */
+export type LiteRequestOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path' | 'method'> & {
+  readonly method?: Dispatcher.HttpMethod;
   readonly dispatcher: Dispatcher;
 };
 
