@@ -56,15 +56,17 @@ export async function dummyEnv(root: string): Promise<Record<string, string>> {
   const source = await readFile(file, 'utf8');
   for (const [, name] of source.matchAll(/\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b/g)) {
     if (!name || name in env) continue;
-    env[name] = /ARN/.test(name)
-      ? `arn:aws:sns:us-east-1:123456789012:${name.toLowerCase()}`
-      : /URL|ENDPOINT/.test(name)
-        ? 'https://example.invalid'
-        : /DAYS|SECONDS|_MS|CONCURRENCY|RPS|TIMEOUT|LIMIT|MAX/.test(name)
-          ? '5'
-          : /ENABLED|ALLOW/.test(name)
-            ? 'false'
-            : `bench-${name.toLowerCase().replace(/_/g, '-')}`;
+    env[name] = /RULES/.test(name)
+      ? '[]'
+      : /ARN/.test(name)
+        ? `arn:aws:sns:us-east-1:123456789012:${name.toLowerCase()}`
+        : /URL|ENDPOINT/.test(name)
+          ? 'https://example.invalid'
+          : /DAYS|SECONDS|_MS|CONCURRENCY|RPS|TIMEOUT|LIMIT|MAX/.test(name)
+            ? '5'
+            : /ENABLED|ALLOW/.test(name)
+              ? 'false'
+              : `bench-${name.toLowerCase().replace(/_/g, '-')}`;
   }
   return env;
 }
