@@ -37,13 +37,39 @@ afterAll(async () => {
 const named = (texts: readonly string[]): Record<string, string> =>
   Object.fromEntries(texts.map((t, i) => [`hostile/${String(i).padStart(2, '0')}.md`, t]));
 
-async function runHostile(docs: Record<string, string>, params: Record<string, unknown> = {}) {
+async function runHostile(
+  docs: Record<string, string>,
+  params: Record<string, unknown> = {},
+  client: UndiciHttpClient = http,
+) {
   return runOnce({
     docs,
     baseUrl: `${fs.url}/base`,
-    http,
+    http: client,
     credentials: { tokens: TEST_CREDENTIALS.tokens, params: { ...TEST_CREDENTIALS.params, ...params } },
   });
+}
+
+/**
+ * A client of its own for tests whose docs may upset the transport, so a broken client cannot hang the
+ * other tests. Not awaited on close: a client with stuck requests never finishes closing.
+ */
+async function withOwnClient<T>(fn: (client: UndiciHttpClient) => Promise<T>): Promise<T> {
+  const client = createUndiciHttpClient({ timeoutMs: 300, rps: 0 });
+  try {
+    return await fn(client);
+  } finally {
+    void client.close().catch(() => {});
+  }
+}
+
+/** Fails fast with a clear message instead of a test timeout when a run hangs. */
+function withinSeconds<T>(seconds: number, p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the run did not finish within ${seconds} s`)), seconds * 1000);
+  });
+  return Promise.race([p, hang]).finally(() => clearTimeout(timer));
 }
 
 function expectAllInvalid(out: Awaited<ReturnType<typeof runHostile>>, docs: Record<string, string>) {
@@ -116,6 +142,17 @@ describe('hostile docs', () => {
       ),
     );
     const out = await runHostile(docs);
+    expectAllInvalid(out, docs);
+    expect(fs.requests).toEqual([]);
+  });
+
+  it('makes header values HTTP cannot carry (U+2028, emoji) invalid, before any request', async () => {
+    const docs = named(
+      ['a\u2028b', 'smile \u{1F600}', '\u0100'].flatMap((v) => [
+        docWithStep(okStep('odd', { headers: { 'X-Test': v } })),
+      ]),
+    );
+    const out = await withOwnClient((client) => withinSeconds(5, runHostile(docs, {}, client)));
     expectAllInvalid(out, docs);
     expect(fs.requests).toEqual([]);
   });
@@ -213,6 +250,58 @@ describe('hostile docs', () => {
       { seed: 7_2026_1125, numRuns: 25 },
     );
     // Joinable paths were generated too, so the property saw real requests.
+    expect(sent).toBeGreaterThan(10);
+  });
+
+  it('never lets a generated header value, written or via a variable, add a header to the request', async () => {
+    const ALLOWED = new Set([
+      'host',
+      'connection',
+      'accept',
+      'user-agent',
+      'authorization',
+      'x-gen',
+      'content-type',
+      'content-length',
+    ]);
+    const piece = fc.constantFrom(
+      'a',
+      ':',
+      ' ',
+      '\r',
+      '\n',
+      '\r\n',
+      '\u0000',
+      '\t',
+      'X-Injected: 1',
+      '\u0085',
+      '\u2028',
+      'é',
+    );
+    const value = fc.array(piece, { minLength: 1, maxLength: 6 }).map((xs) => xs.join(''));
+    let sent = 0;
+    await withOwnClient((client) =>
+      fc.assert(
+        fc.asyncProperty(fc.array(value, { minLength: 1, maxLength: 5 }), async (values) => {
+          fs.reset();
+          const docs = named(
+            values.flatMap((v, i) => [
+              docWithStep(okStep('written', { path: '/echo', headers: { 'X-Gen': v } })),
+              docWithStep(okStep('carried', { path: '/echo', headers: { 'X-Gen': `{{h${i}}}` } })),
+            ]),
+          );
+          const out = await withinSeconds(
+            5,
+            runHostile(docs, Object.fromEntries(values.map((v, i) => [`h${i}`, v])), client),
+          );
+          expect(out.docs).toHaveLength(values.length * 2);
+          sent += fs.requests.length;
+          for (const r of fs.requests)
+            expect(Object.keys(r.headers).filter((h) => !ALLOWED.has(h))).toEqual([]);
+        }),
+        { seed: 7_2026_1125, numRuns: 25, endOnFailure: true },
+      ),
+    );
     expect(sent).toBeGreaterThan(10);
   });
 });
