@@ -4,6 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as z from 'zod';
 import { type ConditionRule, conditionRuleSchema, DEFAULT_RULES } from '../lambda/engine/conditions/rules.js';
+import { credentialsSchema } from '../lambda/engine/credentials.js';
 import type { Credentials } from '../lambda/engine/target.js';
 import { DEFAULTS } from '../lambda/engine/target.js';
 
@@ -132,10 +133,7 @@ const mergedSchema = z
   })
   .strict();
 
-const tokensFileSchema = z.object({
-  tokens: z.record(z.string(), z.string()),
-  params: z.record(z.string(), z.unknown()).default({}),
-});
+const tokensFileSchema = credentialsSchema;
 
 const camel = (k: string) => k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 const PATH_KEYS = ['docs', 'tokens', 'state', 'testFiles'] as const;

@@ -40,6 +40,18 @@ export interface UndiciHttpClient extends HttpClient {
   close(): Promise<void>;
 }
 
+/** RFC 9110 token for names; visible Latin-1 plus space and tab for values (what undici will send). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/** The name of the first header HTTP cannot carry, if any (never the value: it may be a token). */
+export function unsendableHeader(headers: Readonly<Record<string, string>>): string | undefined {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name) || !HEADER_VALUE.test(value)) return name;
+  }
+  return undefined;
+}
+
 const TRANSPORT_RETRY = new Set(['timeout', 'connect', 'reset', 'dns']);
 
 export function createUndiciHttpClient(options: UndiciHttpClientOptions = {}): UndiciHttpClient {
@@ -54,6 +66,12 @@ export function createUndiciHttpClient(options: UndiciHttpClientOptions = {}): U
   const cap = createRateCap(options.rps ?? DEFAULTS.rps);
 
   async function once(req: HttpRequest, signal?: AbortSignal): Promise<HttpResponse> {
+    // Checked before undici sees the request: undici rejects such a header only after it has taken a
+    // connection slot, which it then never gives back (enough of them and the pool hangs for good).
+    const unsendable = unsendableHeader(req.headers);
+    if (unsendable) {
+      throw new HttpFault('other', `header ${JSON.stringify(unsendable)} holds characters HTTP cannot carry`);
+    }
     const started = performance.now();
     const ac = new AbortController();
     const state = { timedOut: false, timeoutMs, callerAborted: false };

@@ -3,17 +3,14 @@
 // the secret and what is wrong with its shape, never a value.
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import * as z from 'zod';
+import { credentialsSchema } from '../../engine/credentials.js';
 import type { Credentials } from '../../engine/target.js';
 
 export class SecretsError extends Error {
   override readonly name = 'SecretsError';
 }
 
-export const CredentialsSchema = z.object({
-  tokens: z.record(z.string(), z.string()),
-  params: z.record(z.string(), z.unknown()).default({}),
-});
+export const CredentialsSchema = credentialsSchema;
 
 export interface SecretCredentialsOptions {
   readonly client: SecretsManagerClient;
