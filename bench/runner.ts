@@ -2,10 +2,9 @@
 //   growth: runDocs N times in one process against one local state store; RSS and heap after gc.
 //   dynamo: runDocs against the DynamoDB state store on dynalite started here; the store's writes.
 // Prints one JSON object on stdout. Run with --expose-gc for the growth mode.
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { join, relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
