@@ -3,6 +3,7 @@
 // returned as responses (never followed, so Authorization never travels), 429 retries and one
 // retry of a GET after a timeout or connection error.
 import type { Dispatcher } from 'undici';
+import { HEADER_NAME, HEADER_VALUE } from '../../engine/headers.js';
 import {
   type HttpClient,
   HttpFault,
@@ -39,10 +40,6 @@ export interface UndiciHttpClientOptions {
 export interface UndiciHttpClient extends HttpClient {
   close(): Promise<void>;
 }
-
-/** RFC 9110 token for names; visible Latin-1 plus space and tab for values (what undici will send). */
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /** The name of the first header HTTP cannot carry, if any (never the value: it may be a token). */
 export function unsendableHeader(headers: Readonly<Record<string, string>>): string | undefined {

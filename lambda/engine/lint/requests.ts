@@ -1,26 +1,11 @@
 // Request-shape checks: unsafe or placeholder paths (FORMAT.md §3, §7), header injection, extract paths (§5).
+
+import { HEADER_NAME, RESERVED_HEADERS } from '../headers.js';
 import type { Doc, Finding } from '../model.js';
 import { VARIABLE_NAME } from '../names.js';
 import { errorAt } from '../parse/findings.js';
 import { checkJsonPath } from '../parse/jsonpath-check.js';
 import { lineIn } from '../parse/lines.js';
-
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
-/** Headers the HTTP client owns (framing, routing, proxy auth): a doc may not set them. */
-export const RESERVED_HEADERS: ReadonlySet<string> = new Set([
-  'host',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'keep-alive',
-  'upgrade',
-  'te',
-  'trailer',
-  'expect',
-  'proxy-connection',
-  'proxy-authorization',
-]);
 
 export function lintRequests(doc: Doc): Finding[] {
   const findings: Finding[] = [];

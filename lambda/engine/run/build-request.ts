@@ -1,5 +1,7 @@
 // Turns one step (templates already resolvable through `resolve`) into an HttpRequest (FORMAT.md §3, §7).
 // Returns data: a request, or why the doc cannot be run (invalid) or the token is missing (error).
+
+import { HEADER_NAME, HEADER_VALUE, RESERVED_HEADERS } from '../headers.js';
 import type { Doc, Step } from '../model.js';
 import type { HttpRequest, MultipartPart, RequestBody, TestFiles } from '../ports.js';
 import type { Target } from '../target.js';
@@ -27,29 +29,13 @@ export interface BuildContext {
   readonly testFiles?: TestFiles;
 }
 
-/** Headers that decide framing or routing belong to the HTTP client, never to a doc. */
-const RESERVED_HEADERS = new Set([
-  'host',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'keep-alive',
-  'upgrade',
-  'te',
-  'trailer',
-  'expect',
-  'proxy-connection',
-  'proxy-authorization',
-]);
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
 function headerProblem(name: string, value: string): string | undefined {
   if (!HEADER_NAME.test(name)) return 'not a valid header name';
   if (RESERVED_HEADERS.has(name))
     return 'would change how the request is framed or routed; remove it from the step';
   if (/[\r\n\0]/.test(value)) return 'its value contains a line break or NUL, which would split the request';
   // HTTP carries visible ASCII, space, tab and Latin-1 bytes (obs-text); anything else cannot be sent.
-  if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(value)) {
+  if (!HEADER_VALUE.test(value)) {
     return 'its value holds characters a header cannot carry (only ASCII and Latin-1); encode the value';
   }
   return undefined;
