@@ -67,6 +67,44 @@ describe('DynamoDB state store', () => {
     });
   });
 
+  it('loses no history item when many docs finish at once (concurrent batch flushes)', async () => {
+    const store = createDynamoStateStore({ client, tableName: await createStateTable(raw) });
+    const runId = 'burst-01';
+    await store.startRun({ runId, startedAt: '2026-01-01T00:01:00.000Z', status: 'running' });
+    const docs = Array.from({ length: 350 }, (_, i) => `burst/doc-${String(i).padStart(3, '0')}.md`);
+    // Ten lanes, like a run at concurrency 10: each records its docs one after another.
+    await Promise.all(
+      Array.from({ length: 10 }, async (_, lane) => {
+        for (const doc of docs.filter((_, i) => i % 10 === lane)) {
+          await store.recordDocResult(runId, result(doc, 'pass'));
+        }
+      }),
+    );
+    await store.finishRun(runId, '2026-01-01T00:02:00.000Z', { ...emptySummary(), total: docs.length });
+    const stored = await store.getRunResults(runId);
+    expect(stored.map((r) => r.doc).sort()).toEqual(docs);
+    expect(store.writeStats().result).toBe(350);
+  });
+
+  it('sends a partial batch within maxDelay, without waiting for a flush', async () => {
+    const table = await createStateTable(raw);
+    const store = createDynamoStateStore({ client, tableName: table });
+    await store.startRun({ runId: 'slow-01', startedAt: '2026-01-01T00:01:00.000Z', status: 'running' });
+    await store.recordDocResult('slow-01', result('slow/a.md', 'pass'));
+    // Read straight from the table (a store read would flush first).
+    const count = async () =>
+      (
+        await client.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :doc)',
+            ExpressionAttributeValues: { ':pk': 'RUN#slow-01', ':doc': 'DOC#' },
+          }),
+        )
+      ).Items?.length ?? 0;
+    await expect.poll(count, { timeout: 3_000, interval: 100 }).toBe(1);
+  });
+
   it('loses no update when two store instances (two Lambdas) write the same doc', async () => {
     const table = await createStateTable(raw);
     const a = createDynamoStateStore({ client, tableName: table });

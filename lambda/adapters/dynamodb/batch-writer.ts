@@ -15,12 +15,14 @@ export interface BatchWriterOptions {
   readonly maxAttempts?: number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly onRequest?: (items: number) => void;
+  /** A queued put waits at most this long for its batch to fill (bounds what a crash can lose). @default 1000 */
+  readonly maxDelayMs?: number;
 }
 
 export function createBatchWriter(options: BatchWriterOptions) {
   const { client, tableName, maxAttempts = 8 } = options;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  let pending: Item[] = [];
+  const pending: Item[] = [];
   const pendingKeys = new Set<string>();
   const keyOf = (item: Item) => `${String(item.pk)}\u0000${String(item.sk)}`;
 
@@ -39,25 +41,65 @@ export function createBatchWriter(options: BatchWriterOptions) {
     }
   }
 
-  async function flush(): Promise<void> {
-    while (pending.length > 0) {
-      const chunk = pending.slice(0, MAX_BATCH);
-      await send(chunk);
-      pending = pending.slice(chunk.length);
-      for (const item of chunk) pendingKeys.delete(keyOf(item));
+  // Flushes run one after another on one chain: two at once would send the same queued items and
+  // drop others. Each takes its items off the queue before sending them.
+  let chain: Promise<void> = Promise.resolve();
+  let failure: unknown;
+  let timer: NodeJS.Timeout | undefined;
+
+  function flush(): Promise<void> {
+    if (timer) {
+      clearTimeout(timer);
+      timer = undefined;
     }
+    const run = chain.then(async () => {
+      while (pending.length > 0) {
+        const chunk = pending.splice(0, MAX_BATCH);
+        try {
+          await send(chunk);
+        } finally {
+          for (const item of chunk) pendingKeys.delete(keyOf(item));
+        }
+      }
+    });
+    chain = run.catch(() => undefined);
+    return run;
+  }
+
+  function schedule(): void {
+    if (timer || pending.length === 0) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      // Surfaced by the next put or flush: a write is never only logged.
+      flush().catch((err: unknown) => {
+        failure ??= err;
+      });
+    }, options.maxDelayMs ?? 1_000);
+    timer.unref?.();
+  }
+
+  function rethrow(): void {
+    if (failure === undefined) return;
+    const err = failure;
+    failure = undefined;
+    throw err;
   }
 
   return {
-    /** Queues a put; sends a full batch as soon as one is ready. */
+    /** Queues a put; sends a full batch as soon as one is ready, a partial one after maxDelayMs. */
     async put(item: Item): Promise<void> {
+      rethrow();
       // One request cannot hold the same key twice: send what is queued first.
       if (pendingKeys.has(keyOf(item))) await flush();
       pending.push(item);
       pendingKeys.add(keyOf(item));
       if (pending.length >= MAX_BATCH) await flush();
+      else schedule();
     },
-    flush,
+    async flush(): Promise<void> {
+      await flush();
+      rethrow();
+    },
     get size() {
       return pending.length;
     },
