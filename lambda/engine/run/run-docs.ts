@@ -7,6 +7,7 @@ import { fallbackEndpoints as fallbackEndpointsOf } from '../lint/fallback.js';
 import { lintDoc } from '../lint/lint.js';
 import type { Doc, DocResult, DocStatus, Finding, RunResult } from '../model.js';
 import { emptySummary } from '../model.js';
+import { type DocHeader, readDocHeader } from '../parse/doc-header.js';
 import { parseDoc } from '../parse/parse-doc.js';
 import type { AlertSink, Clock, DocSource, HttpClient, RunEvent, StateStore, TestFiles } from '../ports.js';
 import { createRedactor } from '../redact.js';
@@ -50,7 +51,8 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
   const runId = options.runId;
   const startedAt = clock.now().toISOString();
 
-  // Pass one: which docs are in the run, and which endpoints other docs route to the fallback API.
+  // Pass one (frontmatter only): which docs are in the run, and which endpoints other docs route to the
+  // fallback API. It must finish before the first request, so it stays cheap.
   const filter = createFilter(options.filters);
   const fallbackEndpoints = new Set<string>();
   // Reads in parallel (a remote DocSource is latency-bound); only the small DocInfo is kept.
@@ -60,9 +62,10 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
     ids.map((id) =>
       readLimit(async (): Promise<DocInfo | undefined> => {
         // A doc that cannot be read here is still in the run: pass two reports it as error.
+        // Only the frontmatter is read here: the steps are parsed once, in runOne.
         const text = await deps.docs.read(id).catch(() => undefined);
-        const doc = text === undefined ? undefined : parseDoc(id, text).doc;
-        for (const key of fallbackEndpointsOf([doc])) fallbackEndpoints.add(key);
+        const doc = text === undefined ? undefined : readDocHeader(id, text);
+        for (const key of fallbackEndpointsOf([doc && asRoutingDoc(doc)])) fallbackEndpoints.add(key);
         const domain = doc?.domain ?? domainOfId(id);
         if (!filter(id, domain, doc?.tags ?? [])) return undefined;
         return { id, domain, ...(doc ? { endpoint: doc.endpoint, tags: doc.tags, status: doc.status } : {}) };
@@ -219,6 +222,14 @@ function sleepFindings(doc: Doc, maxSleepMs: number | undefined): Finding[] {
       message: `step "${s.id}": sleep ${s.sleepMs} ms is longer than this run's ${maxSleepMs} ms limit; shorten the sleep`,
     }));
 }
+
+/** lint's `fallbackEndpoints` reads only `useFallbackApi` and `endpoint`, which a header holds. */
+const asRoutingDoc = (header: DocHeader): Doc => ({
+  ...header,
+  prerequisites: [],
+  test: [],
+  frontmatter: {},
+});
 
 function businessIdOf(target: Target): string {
   const id = target.credentials.params.business_id;
