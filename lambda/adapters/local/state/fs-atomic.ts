@@ -46,11 +46,11 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
 }
 
 /**
- * Appends one line durably. If the file ends with a torn line (a writer was killed mid-append),
- * a newline is written first so the torn bytes stay a line of their own. Callers serialise appends
- * to one file (see the mutex) so the tail check and the write are one step.
+ * Appends lines durably (one write, one fsync). If the file ends with a torn line (a writer was
+ * killed mid-append), a newline is written first so the torn bytes stay a line of their own. Callers
+ * serialise appends to one file (see serial.ts) so the tail check and the write are one step.
  */
-export async function appendLine(file: string, line: string): Promise<void> {
+export async function appendLines(file: string, lines: readonly string[]): Promise<void> {
   const handle = await open(file, 'a+');
   try {
     const { size } = await handle.stat();
@@ -60,12 +60,14 @@ export async function appendLine(file: string, line: string): Promise<void> {
       await handle.read(last, 0, 1, size - 1);
       if (last[0] !== 0x0a) prefix = '\n';
     }
-    await handle.appendFile(`${prefix}${line}\n`, 'utf8');
+    await handle.appendFile(`${prefix}${lines.join('\n')}\n`, 'utf8');
     await handle.sync();
   } finally {
     await handle.close();
   }
 }
+
+export const appendLine = (file: string, line: string): Promise<void> => appendLines(file, [line]);
 
 /** Reads a file as text, or undefined when it does not exist. */
 export async function readTextIfExists(file: string): Promise<string | undefined> {

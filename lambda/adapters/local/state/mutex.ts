@@ -1,14 +1,17 @@
-// A cross-process mutex on a folder name: `mkdir` is atomic on every local file system, so exactly
-// one process creates the folder. Critical sections are a read and an atomic write (milliseconds);
-// a holder killed inside one leaves the folder behind, which others break at once when the holder
-// process (same host) is gone, or else once the folder is `staleMs` old.
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+// A cross-process mutex on a lock file: `open(path, 'wx')` (O_CREAT | O_EXCL) is atomic on every
+// local file system, so exactly one process creates the file, and it writes its holder
+// (`host:pid`) through the same descriptor. Taking and releasing it is three syscalls and an unlink
+// (a folder lock cost a mkdir, a holder file and an `rm -r`). Critical sections are a read and an
+// atomic write (milliseconds); a holder killed inside one leaves the file behind, which others break
+// at once when the holder process (same host) is gone, or else once the file is `staleMs` old.
+// A lock folder left by an older version of the store (folder + `holder` file) is judged the same way.
+import { open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { isAlreadyExists, isNotFound } from './fs-atomic.js';
 
 export interface MutexOptions {
-  /** A lock folder older than this is considered abandoned by a crashed holder. */
+  /** A lock file older than this is considered abandoned by a crashed holder. */
   readonly staleMs: number;
   /** Give up (and throw) after waiting this long. */
   readonly timeoutMs: number;
@@ -20,20 +23,30 @@ export class StateLockTimeoutError extends Error {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const HOLDER_FILE = 'holder';
-const me = () => `${hostname()}:${process.pid}`;
+const LEGACY_HOLDER_FILE = 'holder';
+const HOST = hostname();
+const me = () => `${HOST}:${process.pid}`;
 
-/** True when the folder names a holder on this host whose process no longer exists. */
-async function holderIsDead(path: string): Promise<boolean> {
-  let holder: string;
+async function readHolder(path: string): Promise<string | undefined> {
   try {
-    holder = await readFile(join(path, HOLDER_FILE), 'utf8');
-  } catch {
-    return false; // not written yet (or already gone): judge by age
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 'EISDIR') return undefined;
   }
+  try {
+    return await readFile(join(path, LEGACY_HOLDER_FILE), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when the lock names a holder on this host whose process no longer exists. */
+async function holderIsDead(path: string): Promise<boolean> {
+  const holder = await readHolder(path);
+  if (!holder) return false; // not written yet (or already gone): judge by age
   const sep = holder.lastIndexOf(':');
   const pid = Number(holder.slice(sep + 1));
-  if (holder.slice(0, sep) !== hostname() || !Number.isInteger(pid) || pid <= 0) return false;
+  if (holder.slice(0, sep) !== HOST || !Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return false;
@@ -56,36 +69,45 @@ async function breakIfStale(path: string, staleMs: number): Promise<void> {
   }
 }
 
-/** Runs `fn` while holding the mutex folder `path` (its parent must exist). */
+/** Creates the lock file with our holder in it; false when someone else holds it. */
+async function tryTake(path: string): Promise<boolean> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, 'wx');
+  } catch (err) {
+    if (isAlreadyExists(err)) return false;
+    throw err;
+  }
+  let written = false;
+  try {
+    await handle.writeFile(me(), 'utf8');
+    written = true;
+  } finally {
+    await handle.close();
+    if (!written) await unlink(path).catch(() => {});
+  }
+  return true;
+}
+
+/** Runs `fn` while holding the lock file `path` (its parent must exist). */
 export async function withMutex<T>(path: string, options: MutexOptions, fn: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
-  let wait = 2;
-  for (;;) {
-    try {
-      await mkdir(path);
-    } catch (err) {
-      if (!isAlreadyExists(err)) throw err;
-      if (Date.now() > deadline) {
-        throw new StateLockTimeoutError(
-          `state lock ${path} still held after ${options.timeoutMs} ms; if no verifier is running, remove that folder`,
-        );
-      }
-      await breakIfStale(path, options.staleMs);
-      await sleep(wait + Math.random() * wait);
-      wait = Math.min(wait * 2, 50);
-      continue;
+  let wait = 1;
+  while (!(await tryTake(path))) {
+    if (Date.now() > deadline) {
+      throw new StateLockTimeoutError(
+        `state lock ${path} still held after ${options.timeoutMs} ms; if no verifier is running, remove it`,
+      );
     }
-    try {
-      await writeFile(join(path, HOLDER_FILE), me());
-    } catch (err) {
-      await rm(path, { recursive: true, force: true });
-      throw err;
-    }
-    break;
+    await breakIfStale(path, options.staleMs);
+    await sleep(wait + Math.random() * wait);
+    wait = Math.min(wait * 2, 50);
   }
   try {
     return await fn();
   } finally {
-    await rm(path, { recursive: true, force: true });
+    await unlink(path).catch((err) => {
+      if (!isNotFound(err)) throw err;
+    });
   }
 }

@@ -1,0 +1,84 @@
+// Measures the local state store's recordDocResult: 350 results at concurrency 10 into a temp
+// folder (one run, one process), then prints wall ms per doc and CPU (user + system) ms per doc.
+// Usage: npx tsx scripts/state-bench.ts [docs=350] [concurrency=10] [repeats=3]
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLocalStateStore } from '../lambda/adapters/local/state-store.js';
+import type { DocResult } from '../lambda/engine/model.js';
+
+const [docs = 350, concurrency = 10, repeats = 3] = process.argv.slice(2).map(Number);
+
+function result(i: number): DocResult {
+  const outcome = i % 7 === 0 ? 'fail' : 'pass';
+  return {
+    doc: `domain-${i % 12}/doc-${i}.md`,
+    domain: `domain-${i % 12}`,
+    outcome,
+    durationMs: 20,
+    startedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, i)).toISOString(),
+    steps: [
+      {
+        id: 'create',
+        phase: 'prerequisite',
+        line: 12,
+        method: 'POST',
+        expected: [201],
+        status: 201,
+        outcome: 'pass',
+        durationMs: 10,
+      },
+      {
+        id: 'call',
+        phase: 'test',
+        line: 30,
+        method: 'GET',
+        expected: [200],
+        status: outcome === 'pass' ? 200 : 500,
+        outcome,
+        durationMs: 10,
+        bodyExcerpt: 'x'.repeat(300),
+      },
+    ],
+  };
+}
+
+async function once(): Promise<{ wallMs: number; cpuMs: number }> {
+  const dir = await mkdtemp(join(tmpdir(), 'state-bench-'));
+  try {
+    const store = createLocalStateStore({ dir });
+    const runId = `bench-${Date.now()}`;
+    await store.startRun({ runId, startedAt: new Date().toISOString(), status: 'running' });
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        for (let i = next++; i < docs; i = next++) await store.recordDocResult(runId, result(i));
+      }),
+    );
+    const wallMs = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    await store.finishRun(runId, new Date().toISOString(), {
+      total: docs,
+      pass: 0,
+      fail: 0,
+      error: 0,
+      blocked: 0,
+      invalid: 0,
+      skip: 0,
+    });
+    if ((await store.getRunResults(runId)).length !== docs) throw new Error('results lost');
+    if ((await store.listDocStates()).length !== docs) throw new Error('doc states lost');
+    return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000 };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+for (let r = 0; r < repeats; r++) {
+  const { wallMs, cpuMs } = await once();
+  console.log(
+    `${docs} docs, concurrency ${concurrency}: ${(wallMs / docs).toFixed(3)} ms/doc wall, ${(cpuMs / docs).toFixed(3)} ms/doc CPU (user+sys, all threads)`,
+  );
+}
