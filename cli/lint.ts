@@ -1,7 +1,6 @@
 // `verifier lint [PATH...]`: static checks of docs, no network. One line per finding, compiler style.
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { type Command, Option } from 'commander';
 import * as z from 'zod';
 import { createLocalDocSource } from '../lambda/adapters/local/doc-source.js';
 import { fallbackEndpoints } from '../lambda/engine/lint/fallback.js';
@@ -9,7 +8,6 @@ import { type LintContext, lintDoc } from '../lambda/engine/lint/lint.js';
 import type { Finding, ParsedDoc } from '../lambda/engine/model.js';
 import { DOCUMENTED_PARAMS } from '../lambda/engine/names.js';
 import { parseDoc } from '../lambda/engine/parse/parse-doc.js';
-import type { CommandResult } from './main.js';
 
 export interface LintCommandOptions {
   readonly tokens?: string;
@@ -33,21 +31,6 @@ class UsageError extends Error {
 }
 
 const TokensFile = z.object({ params: z.record(z.string(), z.unknown()).optional() });
-
-export function registerLint(program: Command, result: CommandResult): void {
-  program
-    .command('lint')
-    .description('Check workflow docs without sending a request (files or folders; default seeds/).')
-    .argument('[paths...]', 'doc files or folders (folders are searched for *.md)')
-    .option('--tokens <file>', 'tokens file whose params names count as defined variables')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(async (paths: string[], opts: LintCommandOptions) => {
-      result.code = await lintCommand(paths, opts, {
-        stdout: (s) => process.stdout.write(s),
-        stderr: (s) => process.stderr.write(s),
-      });
-    });
-}
 
 /** Runs lint and returns the exit code: 0 clean or warnings only, 1 any error, 2 usage error. */
 export async function lintCommand(

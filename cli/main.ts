@@ -1,10 +1,8 @@
-// Wires the subcommands. Each command module owns its flags and returns an exit code:
+// Wires the subcommands. cli/commands.ts declares their flags and imports each implementation only when
+// its command runs (a fast start); each implementation returns an exit code:
 // 0 ok, 1 findings/failures, 2 usage error.
 import { Command, CommanderError } from 'commander';
-import { registerLint } from './lint.js';
-import { registerRun } from './run.js';
-import { registerSandbox } from './sandbox.js';
-import { registerStart } from './start.js';
+import { registerLint, registerRun, registerSandbox, registerStart } from './commands.js';
 
 export type CommandResult = { code: number };
 

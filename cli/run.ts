@@ -2,7 +2,6 @@
 // test files, webhook), subscribes the console and the report writers to run events, and turns the
 // summary into an exit code: 0 nothing fail/error/blocked/invalid, 1 otherwise, 2 usage error.
 import { randomBytes } from 'node:crypto';
-import type { Command } from 'commander';
 import { createUndiciHttpClient } from '../lambda/adapters/http/undici-client.js';
 import { createLocalDocSource } from '../lambda/adapters/local/doc-source.js';
 import { createLocalStateStore } from '../lambda/adapters/local/state-store.js';
@@ -18,7 +17,6 @@ import { runDocs } from '../lambda/engine/run/run-docs.js';
 import { secretForms } from '../lambda/engine/run/secrets.js';
 import type { DocFilters, Target } from '../lambda/engine/target.js';
 import { createConsoleRenderer } from './console.js';
-import type { CommandResult } from './main.js';
 import { type RunCliOptions, resolveRunConfig, UsageError } from './run-config.js';
 
 export type { RunCliOptions } from './run-config.js';
@@ -106,38 +104,4 @@ export async function executeRun(opts: RunCliOptions, io: RunIo): Promise<number
     await http.close();
   }
   return code;
-}
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-
-export function registerRun(program: Command, result: CommandResult): void {
-  program
-    .command('run')
-    .description('Run workflow docs against a target API and record pass/fail.')
-    .option('--docs <dir>', 'docs root; doc ids are paths relative to it (default: seeds/)')
-    .option('--base-url <url>', 'primary base URL, e.g. https://host/apigw')
-    .option('--fallback-url <url>', 'fallback base URL, e.g. https://host/api2')
-    .option('--partners-url <url>', 'partners base URL, for paths containing /partners/')
-    .option('--tokens <file>', 'JSON {"tokens": {...}, "params": {...}}')
-    .option('--include <statuses>', 'also run these statuses: pending,failed (repeatable)', collect)
-    .option('--domain <domain>', 'only docs of this domain (repeatable)', collect)
-    .option('--tag <tag>', 'only docs with this tag (repeatable)', collect)
-    .option('--doc <glob>', 'only docs whose id matches this glob (repeatable)', collect)
-    .option('--allow-delete', 'run DELETE steps (off by default)')
-    .option('--concurrency <n>', 'docs in flight at once (default: 4)')
-    .option('--rps <n>', 'requests per second across the run; 0 = no cap (default: 5)')
-    .option('--timeout-ms <n>', 'per request (default: 30000)')
-    .option('--deadline-ms <n>', 'for the whole run; docs not started in time are skip "deadline"')
-    .option('--state <dir>', 'local state folder (default: .verifier/)')
-    .option('--report <kind=file>', 'json=FILE or junit=FILE (repeatable)', collect)
-    .option('--alert-webhook <url>', 'POST alerts as JSON to this URL')
-    .option('--test-files <dir>', 'folder for file_fields (default: <docs>/../test-files when present)')
-    .option('--config <file>', 'JSON file with any of these options; flags win')
-    .action(async (opts: RunCliOptions) => {
-      result.code = await executeRun(opts, {
-        stdout: process.stdout,
-        stderr: process.stderr,
-        isTTY: Boolean(process.stdout.isTTY),
-      });
-    });
 }

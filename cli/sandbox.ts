@@ -2,9 +2,7 @@
 import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
 import { createSandbox, type Sandbox, type SandboxOptions } from '../sandbox/server.js';
-import type { CommandResult } from './main.js';
 
 export interface SandboxCommandOptions {
   readonly port?: number;
@@ -65,15 +63,7 @@ export async function serveSandbox(opts: SandboxCommandOptions, io: SandboxIo): 
   }
 }
 
-export const parseInteger =
-  (name: string, min: number, max: number) =>
-  (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}, got "${v}"`);
-    }
-    return n;
-  };
+export { parseInteger } from './commands.js';
 
 /** Resolves on the first SIGINT or SIGTERM, and removes its listeners. */
 export function untilSignal(): Promise<void> {
@@ -86,31 +76,4 @@ export function untilSignal(): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-}
-
-export function registerSandbox(program: Command, result: CommandResult): void {
-  program
-    .command('sandbox')
-    .description(
-      'Serve the sandbox API (a local emulator of the platform) and write a tokens file for `verifier run`.',
-    )
-    .option('--port <n>', 'port on 127.0.0.1 (default: a free port)', parseInteger('--port', 0, 65535))
-    .option('--seed <n>', 'seed for deterministic ids (default 1)', parseInteger('--seed', 0, 2 ** 31))
-    .option('--tokens-out <file>', 'where to write the tokens file (default: a new temp file)')
-    .option(
-      '--spam-threshold <n>',
-      'messages per window before an unverified business is flagged (default 500)',
-      parseInteger('--spam-threshold', 0, 1e9),
-    )
-    .option(
-      '--spam-window-ms <n>',
-      'spam window in ms (default 60000)',
-      parseInteger('--spam-window-ms', 1, 1e9),
-    )
-    .action(async (opts: SandboxCommandOptions) => {
-      result.code = await serveSandbox(opts, {
-        stdout: (s) => process.stdout.write(s),
-        stopped: untilSignal(),
-      });
-    });
 }

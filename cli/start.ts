@@ -7,14 +7,12 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Command, Option } from 'commander';
 import { createSandbox } from '../sandbox/server.js';
-import type { CommandResult } from './main.js';
+import type { Scenario } from './commands.js';
 import { executeRun, type RunIo } from './run.js';
-import { parseInteger, writeTokensFile } from './sandbox.js';
+import { writeTokensFile } from './sandbox.js';
 
-export const SCENARIOS = ['healthy', 'spam-flagged'] as const;
-export type Scenario = (typeof SCENARIOS)[number];
+export { SCENARIOS, type Scenario } from './commands.js';
 
 export interface StartOptions {
   readonly scenario?: Scenario;
@@ -72,26 +70,4 @@ export async function executeStart(opts: StartOptions, io: RunIo): Promise<numbe
     await sandbox.close();
     if (tokensFile) await rm(dirname(tokensFile), { recursive: true, force: true });
   }
-}
-
-export function registerStart(program: Command, result: CommandResult): void {
-  program
-    .command('start')
-    .description('Run the shipped docs (seeds/) against the built-in sandbox API: no AWS account, no tokens.')
-    .addOption(
-      new Option('--scenario <name>', 'healthy, or spam-flagged (flags the sandbox business first)')
-        .choices(SCENARIOS)
-        .default('healthy'),
-    )
-    .option('--alert-webhook <url>', 'POST business alerts (JSON) to this URL')
-    .option('--state <dir>', 'local state folder', '.verifier')
-    .option('--docs <dir>', 'docs folder (default: the shipped seeds/)')
-    .option('--seed <n>', 'sandbox seed (default 1)', parseInteger('--seed', 0, 2 ** 31))
-    .action(async (opts: StartOptions) => {
-      result.code = await executeStart(opts, {
-        stdout: process.stdout,
-        stderr: process.stderr,
-        isTTY: Boolean(process.stdout.isTTY),
-      });
-    });
 }

@@ -1,7 +1,7 @@
 // Bundles the CLI (and the benchmark) with esbuild so `verifier` starts without a TypeScript transpile.
 // `--if-stale` rebuilds only when a source file is newer than the bundle (keeps `npm start` fast).
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { build } from 'esbuild';
 
 const entries = [
@@ -26,21 +26,47 @@ if (process.argv.includes('--if-stale')) {
   if (entries.every((e) => existsSync(e.out) && statSync(e.out).mtimeMs >= src)) process.exit(0);
 }
 
-for (const e of entries) {
-  await build({
-    entryPoints: [e.in],
-    outfile: e.out,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    sourcemap: 'linked',
-    // CommonJS dependencies bundled into ESM need a real `require`.
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-    // dynalite and esbuild (dev only, used by the bench) load at run time from node_modules.
-    external: ['aws-cdk-lib', 'constructs', 'cdk-nag', '@aws-sdk/*', 'dynalite', 'esbuild'],
-    logLevel: 'warning',
-  });
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  minify: true,
+  sourcemap: 'linked',
+  // CommonJS dependencies bundled into ESM need a real `require` (the banner goes on every chunk).
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
+  // dynalite and esbuild (dev only, used by the bench) load at run time from node_modules.
+  external: ['aws-cdk-lib', 'constructs', 'cdk-nag', '@aws-sdk/*', 'dynalite', 'esbuild'],
+  logLevel: 'warning',
+};
+
+// The CLI is split: dist/verifier.mjs holds commander and the flags; each command's implementation is
+// a chunk it imports when that command runs. Chunks sit next to the entry (dist/), because
+// cli/start.ts finds the project root one folder above its own file.
+const [cli, ...rest] = entries;
+const result = await build({
+  ...common,
+  entryPoints: [{ in: cli.in, out: 'verifier' }],
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  splitting: true,
+  chunkNames: 'verifier-chunk-[hash]',
+  metafile: true,
+});
+removeStaleChunks(new Set(Object.keys(result.metafile.outputs).map((f) => basename(f))));
+
+for (const e of rest) {
+  await build({ ...common, entryPoints: [e.in], outfile: e.out });
+}
+
+/** Chunks of earlier builds that are an hour old (a CLI still running may yet import a recent one). */
+function removeStaleChunks(current) {
+  const hourAgo = Date.now() - 3600_000;
+  for (const name of readdirSync('dist')) {
+    if (!/^verifier-chunk-.*\.mjs(\.map)?$/.test(name) || current.has(name)) continue;
+    const p = join('dist', name);
+    if (statSync(p).mtimeMs < hourAgo) rmSync(p, { force: true });
+  }
 }
