@@ -5,7 +5,8 @@
 // earlier calls; when a timer fires late (a busy event loop), the real gap between call k-N and call k
 // shrinks below the interval and the cap is exceeded for that moment. Here every start is recorded when
 // it really happens and a waiter re-checks the window after each wake-up, so late timers only ever
-// make the rate lower.
+// make the rate lower. A start is then re-dated to just after the request was written (the next
+// macrotask), so a stall between letting a request through and sending it cannot bunch arrivals.
 
 /**
  * A small guard on top of the one-second window: the server sees a request a little after the client
@@ -20,38 +21,53 @@ export type RateCap = <T>(fn: () => Promise<T>) => Promise<T>;
 export interface RateCapClock {
   now(): number;
   sleep(ms: number): Promise<void>;
+  /**
+   * Runs `fn` once the work queued by the current task is done: by then the HTTP client has written
+   * the request it was just handed. Without it, a start counts from when it was let through.
+   */
+  afterDispatch?(fn: () => void): void;
 }
 
 const realClock: RateCapClock = {
   now: () => performance.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  afterDispatch: (fn) => void setImmediate(fn),
 };
 
 export function createRateCap(rps: number, clock: RateCapClock = realClock): RateCap {
   if (!(rps > 0)) return (fn) => fn();
   const limit = Math.max(1, Math.floor(rps));
-  /** Actual start times of the last `limit` requests, oldest first. */
-  const starts: number[] = [];
+  /**
+   * Start times still inside the window. A start is recorded when it is let through, then moved to
+   * when the request was really dispatched: synchronous work elsewhere (a busy event loop) can hold the
+   * request back after it was let through, and it must count from when the server may see it.
+   */
+  let starts: { at: number }[] = [];
   let queue: Promise<void> = Promise.resolve();
 
-  const acquire = (): Promise<void> => {
+  const acquire = (): Promise<{ at: number }> => {
     const turn = queue.then(async () => {
       for (;;) {
+        const now = clock.now();
+        starts = starts.filter((s) => s.at + WINDOW_MS > now);
         if (starts.length < limit) break;
-        const wait = (starts[0] as number) + WINDOW_MS - clock.now();
-        if (wait <= 0) {
-          starts.shift();
-          break;
-        }
-        await clock.sleep(Math.ceil(wait));
+        // Re-dated starts may be out of order: wait for the one whose expiry leaves room.
+        const ats = starts.map((s) => s.at).sort((a, b) => a - b);
+        await clock.sleep(Math.ceil((ats[starts.length - limit] as number) + WINDOW_MS - now));
       }
-      starts.push(clock.now());
+      const start = { at: clock.now() };
+      starts.push(start);
+      return start;
     });
-    queue = turn;
+    queue = turn.then(() => undefined);
     return turn;
   };
   return async <T>(fn: () => Promise<T>): Promise<T> => {
-    await acquire();
-    return fn();
+    const start = await acquire();
+    const result = fn();
+    clock.afterDispatch?.(() => {
+      start.at = Math.max(start.at, clock.now());
+    });
+    return result;
   };
 }
