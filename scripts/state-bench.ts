@@ -1,13 +1,17 @@
 // Measures the local state store's recordDocResult: 350 results at concurrency 10 into a temp
 // folder (one run, one process), then prints wall ms per doc and CPU (user + system) ms per doc.
-// Usage: npx tsx scripts/state-bench.ts [docs=350] [concurrency=10] [repeats=3]
+// Usage: npx tsx scripts/state-bench.ts [docs=350] [concurrency=10] [repeats=3] [store module]
+// (the store module defaults to this checkout's; pass another checkout's to compare on one machine)
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLocalStateStore } from '../lambda/adapters/local/state-store.js';
+import type { createLocalStateStore as Create } from '../lambda/adapters/local/state-store.js';
 import type { DocResult } from '../lambda/engine/model.js';
 
-const [docs = 350, concurrency = 10, repeats = 3] = process.argv.slice(2).map(Number);
+const [docs = 350, concurrency = 10, repeats = 3] = process.argv.slice(2, 5).map(Number);
+const modulePath =
+  process.argv[5] ?? new URL('../lambda/adapters/local/state-store.ts', import.meta.url).pathname;
+const { createLocalStateStore } = (await import(modulePath)) as { createLocalStateStore: typeof Create };
 
 function result(i: number): DocResult {
   const outcome = i % 7 === 0 ? 'fail' : 'pass';

@@ -110,6 +110,67 @@ describe('local state store on disk', () => {
     );
   });
 
+  it('appends concurrent results of one run in call order, each readable once acknowledged', async () => {
+    await store.startRun({ runId: 'r1', startedAt: '2026-01-01T00:00:00.000Z', status: 'running' });
+    const ids = Array.from({ length: 40 }, (_, i) => `many/doc-${String(i).padStart(2, '0')}.md`);
+    const seen: number[] = [];
+    await Promise.all(
+      ids.map(async (id, i) => {
+        await store.recordDocResult('r1', docResult(id, i % 3 ? 'pass' : 'fail', '2026-01-01T00:00:00.000Z'));
+        // acknowledged: this result and every one called before it is in the file already
+        seen.push((await store.getRunResults('r1')).findIndex((r) => r.doc === id));
+      }),
+    );
+    expect(seen.filter((at) => at < 0)).toEqual([]);
+    expect((await store.getRunResults('r1')).map((r) => r.doc)).toEqual(ids);
+    expect((await store.listDocStates({ domain: 'many' })).map((s) => s.doc)).toEqual(ids);
+    expect(await readdir(join(dir, 'mutex'))).toEqual([]);
+  });
+
+  it('appends a result without the run lock, which only guards the run record', async () => {
+    const impatient = createLocalStateStore({ dir, mutex: { staleMs: 60_000, timeoutMs: 100 } });
+    await impatient.startRun({ runId: 'r1', startedAt: '2026-01-01T00:00:00.000Z', status: 'running' });
+    await writeFile(join(dir, 'mutex', 'run-r1'), `${hostname()}:${process.pid}`);
+    await impatient.recordDocResult('r1', docResult('a/d.md', 'pass', '2026-01-01T00:00:00.000Z'));
+    expect((await impatient.getRunResults('r1')).map((r) => r.doc)).toEqual(['a/d.md']);
+    const summary = { total: 1, pass: 1, fail: 0, error: 0, blocked: 0, invalid: 0, skip: 0 };
+    await expect(impatient.finishRun('r1', '2026-01-01T00:01:00.000Z', summary)).rejects.toThrow(
+      /still held/,
+    );
+  });
+
+  it('loses no update when two store instances in one process record the same doc at once', async () => {
+    const other = createLocalStateStore({ dir });
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        (i % 2 ? store : other).recordDocResult(
+          `r${i % 2}`,
+          docResult('a/d.md', 'fail', '2026-01-01T00:00:00.000Z'),
+        ),
+      ),
+    );
+    expect((await store.getDocState('a/d.md'))?.consecutiveFailures).toBe(30);
+    expect((await store.getRunResults('r0')).length + (await store.getRunResults('r1')).length).toBe(30);
+  });
+
+  it('waits for a doc lock file whose holder is alive, and breaks one whose holder is gone', async () => {
+    const impatient = createLocalStateStore({ dir, mutex: { staleMs: 60_000, timeoutMs: 100 } });
+    await impatient.recordDocResult('r1', docResult('a/d.md', 'fail', '2026-01-01T00:00:00.000Z'));
+    const lock = join(dir, 'mutex', `doc-${keyToFileName('a/d.md')}`);
+    await writeFile(lock, `${hostname()}:${process.pid}`);
+    await expect(
+      impatient.recordDocResult('r2', docResult('a/d.md', 'fail', '2026-01-02T00:00:00.000Z')),
+    ).rejects.toThrow(/doc-a%2Fd%2Emd still held after 100 ms/);
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    await writeFile(lock, `${hostname()}:${gone.stdout.toString()}`);
+    const next = await impatient.recordDocResult(
+      'r3',
+      docResult('a/d.md', 'fail', '2026-01-03T00:00:00.000Z'),
+    );
+    expect(next.consecutiveFailures).toBe(2);
+    expect(await readdir(join(dir, 'mutex'))).toEqual([]);
+  });
+
   it('reports a state file that is not what the store wrote, naming it', async () => {
     await store.recordDocResult('r1', docResult('a/d.md', 'pass', '2026-01-01T00:00:00.000Z'));
     await writeFile(join(dir, 'docs', 'a%2Fd%2Emd.json'), '{"doc": 42}');
