@@ -1,12 +1,9 @@
 // Markdown sections (FORMAT.md §1): only the first ```yaml block directly under `## Prerequisites` and
 // `## Test Request` holds steps; YAML anywhere else (Cleanup, "How to obtain X", subsections) never runs.
 //
-// micromark (under mdast-util-from-markdown) is quadratic on some inputs: 30 KB of setext headings or
-// nested list markers takes tens of seconds. So the file is first cut at its `#`/`##` headings (outside
-// fences, one linear pass), and only the two step sections, small and checked for pathological nesting,
-// go through mdast. Setext (`---`-underlined) headings do not start sections.
-import type { RootContent } from 'mdast';
-import { fromMarkdown } from 'mdast-util-from-markdown';
+// One linear pass cuts the file at its `#`/`##` headings (outside fences); a second one over each step
+// section finds its yaml fence (yaml-fence.ts). Setext (`---`-underlined) headings do not start sections.
+import { findYamlFence } from './yaml-fence.js';
 
 export interface StepsBlock {
   readonly source: string;
@@ -27,38 +24,16 @@ export interface DocSections {
   readonly test?: Section;
   /** Markdown prose of `## Known Issues`, subsections included. */
   readonly knownIssues?: string;
-  /** Sections too large or too deeply nested to parse safely. */
+  /** Step sections too large to be a step list. */
   readonly issues: readonly { readonly line: number; readonly message: string }[];
 }
 
-/** Limits for a step section (real ones are under 3 KB and 60 lines). */
+/** Limits for a step section (real ones are under 3 KB and 60 lines): a bigger one is not a step list. */
 export const MAX_SECTION_CHARS = 32 * 1024;
 export const MAX_SECTION_LINES = 800;
-const MAX_CONTAINER_MARKERS = 4;
-const MAX_INDENT = 64;
-
-/** Inline constructs are not needed to find code blocks, and links/emphasis are micromark's slow paths. */
-const BLOCKS_ONLY = {
-  disable: {
-    null: [
-      'attention',
-      'autolink',
-      'characterEscape',
-      'characterReference',
-      'codeText',
-      'definition',
-      'hardBreakEscape',
-      'htmlText',
-      'labelEnd',
-      'labelStartImage',
-      'labelStartLink',
-    ],
-  },
-};
 
 const ATX = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$/;
 const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
-const CONTAINERS = /^(?:[ \t]*(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))+/;
 
 interface RawSection {
   readonly title: string;
@@ -66,8 +41,6 @@ interface RawSection {
   readonly start: number;
   /** 0-based index one past the last line. */
   readonly end: number;
-  /** First line index (outside fences) that would make micromark slow, if any. */
-  readonly hazard?: number;
 }
 
 /** `lines` are the file's lines (frontmatter blanked), so indexes are file lines minus one. */
@@ -88,19 +61,15 @@ export function readSections(lines: readonly string[]): DocSections {
     const phase =
       s.title === 'prerequisites' ? 'prerequisites' : s.title === 'test request' ? 'test' : undefined;
     if (!phase || (phase === 'prerequisites' ? prerequisites : test)) continue;
-    const section: Section = { line: s.start + 1, tooComplex: true };
-    const text = lines.slice(s.start, s.end).join('\n');
-    if (text.length > MAX_SECTION_CHARS || s.end - s.start > MAX_SECTION_LINES || s.hazard !== undefined) {
-      const at = s.hazard !== undefined ? s.hazard + 1 : s.start + 1;
+    let section: Section;
+    if (s.end - s.start > MAX_SECTION_LINES || charsIn(lines, s.start, s.end) > MAX_SECTION_CHARS) {
+      section = { line: s.start + 1, tooComplex: true };
       issues.push({
-        line: at,
-        message: `the "## ${phase === 'test' ? 'Test Request' : 'Prerequisites'}" section is too large or too deeply nested to read safely (limits: ${MAX_SECTION_CHARS} characters, ${MAX_SECTION_LINES} lines, ${MAX_CONTAINER_MARKERS} nested list/quote markers, ${MAX_INDENT} columns of indentation outside code blocks); expected a short section with one yaml block; move the prose to another section`,
+        line: s.start + 1,
+        message: `the "## ${phase === 'test' ? 'Test Request' : 'Prerequisites'}" section is too large to be a step list (limits: ${MAX_SECTION_CHARS} characters, ${MAX_SECTION_LINES} lines); expected a short section with one yaml block; move the prose to another section`,
       });
     } else {
-      const parsed: Section = { line: s.start + 1, block: firstYamlBlock(text, s.start) };
-      if (phase === 'prerequisites') prerequisites = parsed;
-      else test = parsed;
-      continue;
+      section = { line: s.start + 1, block: findYamlFence(lines, s.start, s.end) };
     }
     if (phase === 'prerequisites') prerequisites = section;
     else test = section;
@@ -110,7 +79,7 @@ export function readSections(lines: readonly string[]): DocSections {
 
 function splitSections(lines: readonly string[]): RawSection[] {
   const out: RawSection[] = [];
-  let current: { title: string; start: number; hazard?: number } | undefined;
+  let current: { title: string; start: number } | undefined;
   let fence: { char: string; len: number } | undefined;
   const close = (end: number) => {
     if (current) out.push({ ...current, end });
@@ -130,19 +99,10 @@ function splitSections(lines: readonly string[]): RawSection[] {
     if (heading?.[1] && heading[1].length <= 2) {
       close(i);
       current = { title: normaliseTitle(heading[2] ?? ''), start: i };
-      return;
     }
-    if (current && current.hazard === undefined && isHazard(line)) current.hazard = i;
   });
   close(lines.length);
   return out;
-}
-
-function isHazard(line: string): boolean {
-  const indent = /^[ \t]*/.exec(line)?.[0].replace(/\t/g, '    ').length ?? 0;
-  if (indent > MAX_INDENT) return true;
-  const containers = CONTAINERS.exec(line)?.[0] ?? '';
-  return (containers.match(/>|[-*+]|\d{1,9}[.)]/g)?.length ?? 0) > MAX_CONTAINER_MARKERS;
 }
 
 function normaliseTitle(raw: string): string {
@@ -155,15 +115,8 @@ function normaliseTitle(raw: string): string {
     .toLowerCase();
 }
 
-/** The first yaml/yml fence among the section's own content, before any further heading. */
-function firstYamlBlock(text: string, lineOffset: number): StepsBlock | undefined {
-  const children: readonly RootContent[] = fromMarkdown(text, { extensions: [BLOCKS_ONLY] }).children;
-  for (let i = 1; i < children.length; i++) {
-    const node = children[i];
-    if (!node || node.type === 'heading') return undefined;
-    if (node.type === 'code' && /^ya?ml$/i.test(node.lang ?? '')) {
-      return { source: node.value, firstLine: (node.position?.start.line ?? 0) + lineOffset + 1 };
-    }
-  }
-  return undefined;
+function charsIn(lines: readonly string[], start: number, end: number): number {
+  let n = end - start - 1;
+  for (let i = start; i < end; i++) n += lines[i]?.length ?? 0;
+  return n;
 }
