@@ -4,7 +4,8 @@
 // (a folder lock cost a mkdir, a holder file and an `rm -r`). Critical sections are a read and an
 // atomic write (milliseconds); a holder killed inside one leaves the file behind, which others break
 // at once when the holder process (same host) is gone, or else once the file is `staleMs` old.
-// A lock folder left by an older version of the store (folder + `holder` file) is judged the same way.
+// A lock folder of an older version of the store (folder + `holder` file) excludes just the same
+// (`open(O_EXCL)` and `mkdir` both fail on an existing name), and is judged stale the same way.
 import { open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
