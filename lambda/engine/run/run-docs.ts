@@ -29,14 +29,34 @@ export interface RunDeps {
   readonly shouldStop?: () => boolean;
 }
 
-/** What pass one keeps per doc in the run: enough to report a skip without re-parsing. */
-interface DocInfo {
-  readonly id: string;
+/** A doc's header fields as its result reports them (none when the doc could not be understood). */
+interface DocMeta {
   readonly domain: string;
   readonly endpoint?: string;
   readonly tags?: readonly string[];
   readonly status?: DocStatus;
 }
+
+/**
+ * What pass one keeps per doc in the run. `meta` is absent when pass one had no need to read the
+ * frontmatter (no domain/tag filter, and the doc cannot declare useFallbackApi): runOne takes it from
+ * the full parse instead.
+ */
+interface DocInfo {
+  readonly id: string;
+  readonly meta?: DocMeta;
+}
+
+const metaOf = (id: string, header: DocHeader | undefined): DocMeta =>
+  header
+    ? { domain: header.domain, endpoint: header.endpoint, tags: header.tags, status: header.status }
+    : { domain: domainOfId(id) };
+
+/**
+ * Whether the frontmatter may set useFallbackApi: the key spelled out, or a backslash (a YAML escape
+ * could spell it). When neither, the doc adds no fallback endpoint and pass one can skip its YAML.
+ */
+const mayDeclareFallback = (text: string): boolean => text.includes('useFallbackApi') || text.includes('\\');
 
 /** Docs read at once while listing. */
 const PASS_ONE_READS = 16;
@@ -58,17 +78,21 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
   // Reads in parallel (a remote DocSource is latency-bound); only the small DocInfo is kept.
   const readLimit = pLimit(PASS_ONE_READS);
   const ids = await deps.docs.list();
+  const filtersNeedHeader = Boolean(options.filters?.domains?.length || options.filters?.tags?.length);
   const infos = await Promise.all(
     ids.map((id) =>
       readLimit(async (): Promise<DocInfo | undefined> => {
         // A doc that cannot be read here is still in the run: pass two reports it as error.
         // Only the frontmatter is read here: the steps are parsed once, in runOne.
         const text = await deps.docs.read(id).catch(() => undefined);
+        if (text !== undefined && !filtersNeedHeader && !mayDeclareFallback(text)) {
+          return filter(id, '', []) ? { id } : undefined;
+        }
         const doc = text === undefined ? undefined : readDocHeader(id, text);
         for (const key of fallbackEndpointsOf([doc && asRoutingDoc(doc)])) fallbackEndpoints.add(key);
-        const domain = doc?.domain ?? domainOfId(id);
-        if (!filter(id, domain, doc?.tags ?? [])) return undefined;
-        return { id, domain, ...(doc ? { endpoint: doc.endpoint, tags: doc.tags, status: doc.status } : {}) };
+        const meta = metaOf(id, doc);
+        if (!filter(id, meta.domain, doc?.tags ?? [])) return undefined;
+        return { id, meta };
       }),
     ),
   );
@@ -101,23 +125,27 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
 
   const runOne = async (info: DocInfo): Promise<DocResult> => {
     const started = clock.now();
-    const base = {
+    let meta = info.meta ?? { domain: domainOfId(info.id) };
+    const done = (r: Omit<DocResult, keyof DocMeta | 'doc' | 'startedAt' | 'durationMs'>): DocResult => ({
       doc: info.id,
-      domain: info.domain,
-      ...(info.endpoint ? { endpoint: info.endpoint } : {}),
-      ...(info.tags ? { tags: info.tags } : {}),
-      ...(info.status ? { status: info.status } : {}),
+      domain: meta.domain,
+      ...(meta.endpoint ? { endpoint: meta.endpoint } : {}),
+      ...(meta.tags ? { tags: meta.tags } : {}),
+      ...(meta.status ? { status: meta.status } : {}),
       startedAt: started.toISOString(),
-    };
-    const done = (r: Omit<DocResult, keyof typeof base | 'durationMs'>): DocResult => ({
-      ...base,
       ...r,
       // A doc may hard-code a token; nothing that quotes the doc may carry it out.
       ...(r.reason !== undefined ? { reason: redactor.text(r.reason) } : {}),
       ...(r.findings ? { findings: redactor.value(r.findings) } : {}),
       durationMs: clock.now().getTime() - started.getTime(),
     });
-    if (stopNow()) return done({ outcome: 'skip', reason: 'deadline', steps: [] });
+    if (stopNow()) {
+      if (!info.meta) {
+        const text = await deps.docs.read(info.id).catch(() => undefined);
+        meta = metaOf(info.id, text === undefined ? undefined : readDocHeader(info.id, text));
+      }
+      return done({ outcome: 'skip', reason: 'deadline', steps: [] });
+    }
     emit({ type: 'doc-started', doc: info.id });
     let text: string;
     try {
@@ -132,6 +160,7 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
     try {
       const parsed = parseDoc(info.id, text);
       const doc = parsed.doc;
+      if (!info.meta) meta = metaOf(info.id, doc);
       const parseErrors = parsed.findings.filter((f) => f.severity === 'error');
       if (!doc) {
         const first = parseErrors[0];
