@@ -25,7 +25,7 @@ export interface StartOptions {
   readonly seed?: number;
 }
 
-/** The project root: cli/start.ts and dist/verifier.mjs both sit one folder below it. */
+/** The project root: cli/start.ts and its bundled chunk (dist/verifier-chunk-*.mjs) both sit one folder below it. */
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
