@@ -7,7 +7,7 @@ import { rememberLines } from './lines.js';
 import type { StepsBlock } from './sections.js';
 import { EXPECT_KEYS, EXPECTED, MAX_SLEEP_MS, STEP_KEYS, type StepInput, StepSchema } from './step-schema.js';
 import { isPlainObject } from './templates.js';
-import { collectLines, parseYaml, pointerKey } from './yaml-source.js';
+import { lineAtPath, parseYaml } from './yaml-source.js';
 
 const SECTION: Record<Phase, string> = { prerequisite: 'Prerequisites', test: 'Test Request' };
 
@@ -44,13 +44,12 @@ export function parseStepsBlock(
     );
     return { steps, findings };
   }
-  const lines = collectLines(root, parsed.lineOf);
   for (const key of Object.keys(value)) {
     if (key !== 'steps') {
       findings.push(
         warningAt(
           doc,
-          lines.get(pointerKey([key])) ?? block.firstLine,
+          lineAtPath(root, [key], parsed.lineOf) ?? block.firstLine,
           'unknown-key',
           `${where}: unknown key "${key}" next to "steps"; expected only "steps"; remove it (it is ignored)`,
         ),
@@ -67,7 +66,7 @@ export function parseStepsBlock(
     findings.push(
       errorAt(
         doc,
-        lines.get(pointerKey(['steps'])) ?? block.firstLine,
+        lineAtPath(root, ['steps'], parsed.lineOf) ?? block.firstLine,
         'missing-steps',
         `${where}: "steps" holds ${found}; expected a list of steps ("- id: ..."); add the steps`,
       ),
@@ -92,8 +91,8 @@ export function parseStepsBlock(
       );
       return;
     }
-    const stepLines = collectLines(node, parsed.lineOf);
-    const lineOfKey = (...at: (string | number)[]): number => stepLines.get(pointerKey(at)) ?? line;
+    const stepLines = (at: readonly (string | number)[]) => lineAtPath(node, at, parsed.lineOf);
+    const lineOfKey = (...at: (string | number)[]): number => stepLines(at) ?? line;
     for (const key of Object.keys(raw)) {
       if (!STEP_KEYS.has(key))
         findings.push(

@@ -70,33 +70,40 @@ export function parseYaml(source: string, firstLine: number): ParsedYaml {
   }
 }
 
-/** File lines of every key and item under `node`, by pointer (JSON of the key path). */
-export function collectLines(
+/**
+ * File line of the key (in a map) or item (in a sequence) at `at` under `node`, found when asked for
+ * (most nodes never need theirs). Map keys match strings, sequence items numbers; with duplicate key
+ * texts (`1` and "1") the last one holding the path wins, as in the JS value.
+ */
+export function lineAtPath(
   node: unknown,
+  at: Pointer,
   lineOf: ParsedYaml['lineOf'],
-  at: Pointer = [],
-  out = new Map<string, number>(),
-): Map<string, number> {
+  from = 0,
+): number | undefined {
+  if (from >= at.length) return undefined;
+  const step = at[from];
+  const last = from === at.length - 1;
   if (isMap(node)) {
-    for (const pair of node.items) {
+    if (typeof step !== 'string') return undefined;
+    for (let i = node.items.length - 1; i >= 0; i--) {
+      const pair = node.items[i];
       if (!isPair(pair)) continue;
       const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      const here = [...at, key];
-      out.set(pointerKey(here), lineOf(isScalar(pair.key) ? pair.key : null));
-      collectLines(pair.value, lineOf, here, out);
+      if (key !== step) continue;
+      const line = last
+        ? lineOf(isScalar(pair.key) ? pair.key : null)
+        : lineAtPath(pair.value, at, lineOf, from + 1);
+      if (line !== undefined) return line;
     }
   } else if (isSeq(node)) {
-    node.items.forEach((item, i) => {
-      const here = [...at, i];
-      if (isNode(item)) out.set(pointerKey(here), lineOf(item));
-      collectLines(item, lineOf, here, out);
-    });
+    if (typeof step !== 'number') return undefined;
+    const item = node.items[step];
+    if (item === undefined) return undefined;
+    if (last) return isNode(item) ? lineOf(item) : undefined;
+    return lineAtPath(item, at, lineOf, from + 1);
   }
-  return out;
-}
-
-export function pointerKey(at: Pointer): string {
-  return JSON.stringify(at);
+  return undefined;
 }
 
 function firstSentence(message: string): string {
@@ -108,13 +115,30 @@ function errorText(err: unknown): string {
   return err instanceof Error ? (err.message.split('\n')[0] ?? err.name) : String(err);
 }
 
-/** Dates never leak out of the parser: any Date becomes its ISO string (FORMAT.md §1). */
+/**
+ * Dates never leak out of the parser: any Date becomes its ISO string (FORMAT.md §1). The value is
+ * rebuilt only when it holds a Date; either walk throws on a cyclic value (a self-referencing alias).
+ */
 export function normaliseDates(value: unknown): unknown {
+  return hasDate(value) ? rebuild(value) : value;
+}
+
+function hasDate(value: unknown): boolean {
+  if (value instanceof Date) return true;
+  if (Array.isArray(value)) return value.some(hasDate);
+  if (value && typeof value === 'object') {
+    for (const k in value)
+      if (Object.hasOwn(value, k) && hasDate((value as Record<string, unknown>)[k])) return true;
+  }
+  return false;
+}
+
+function rebuild(value: unknown): unknown {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? String(value) : value.toISOString();
-  if (Array.isArray(value)) return value.map(normaliseDates);
+  if (Array.isArray(value)) return value.map(rebuild);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) setOwn(out, k, normaliseDates(v));
+    for (const [k, v] of Object.entries(value)) setOwn(out, k, rebuild(v));
     return out;
   }
   return value;
