@@ -1,15 +1,12 @@
 // Side table of the file line of every key inside a parsed step, so lint can point at the exact line
-// (`path`, `body.message.client_id`) while the Step type stays the plain data model. Lines are looked up
-// in the step's YAML node when asked for: most steps never need one.
+// (`path`, `body.message.client_id`) while the Step type stays the plain data model.
 import type { Step } from '../model.js';
 import type { Pointer } from './templates.js';
+import { pointerKey } from './yaml-source.js';
 
-/** File line of the key or item at `at` inside the step, or undefined when it has none of its own. */
-export type LineLookup = (at: Pointer) => number | undefined;
+const TABLE = new WeakMap<Step, ReadonlyMap<string, number>>();
 
-const TABLE = new WeakMap<Step, LineLookup>();
-
-export function rememberLines(step: Step, lines: LineLookup): void {
+export function rememberLines(step: Step, lines: ReadonlyMap<string, number>): void {
   TABLE.set(step, lines);
 }
 
@@ -18,7 +15,7 @@ export function lineIn(step: Step, at: Pointer): number {
   const lines = TABLE.get(step);
   if (lines) {
     for (let n = at.length; n > 0; n--) {
-      const line = lines(at.slice(0, n));
+      const line = lines.get(pointerKey(at.slice(0, n)));
       if (line !== undefined) return line;
     }
   }

@@ -7,7 +7,7 @@ import { rememberLines } from './lines.js';
 import type { StepsBlock } from './sections.js';
 import { EXPECT_KEYS, EXPECTED, MAX_SLEEP_MS, STEP_KEYS, type StepInput, StepSchema } from './step-schema.js';
 import { isPlainObject } from './templates.js';
-import { lineAtPath, parseYaml } from './yaml-source.js';
+import { collectLines, lineAtPath, parseYaml, pointerKey } from './yaml-source.js';
 
 const SECTION: Record<Phase, string> = { prerequisite: 'Prerequisites', test: 'Test Request' };
 
@@ -91,8 +91,8 @@ export function parseStepsBlock(
       );
       return;
     }
-    const stepLines = (at: readonly (string | number)[]) => lineAtPath(node, at, parsed.lineOf);
-    const lineOfKey = (...at: (string | number)[]): number => stepLines(at) ?? line;
+    const stepLines = collectLines(node, parsed.lineOf);
+    const lineOfKey = (...at: (string | number)[]): number => stepLines.get(pointerKey(at)) ?? line;
     for (const key of Object.keys(raw)) {
       if (!STEP_KEYS.has(key))
         findings.push(

@@ -106,6 +106,39 @@ export function lineAtPath(
   return undefined;
 }
 
+/**
+ * File lines of every key and item under `node`, by pointer (`pointerKey` of the key path), in one walk
+ * that builds each pointer from its parent's.
+ */
+export function collectLines(
+  node: unknown,
+  lineOf: ParsedYaml['lineOf'],
+  out = new Map<string, number>(),
+  inner = '',
+): Map<string, number> {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      const here = inner === '' ? JSON.stringify(key) : `${inner},${JSON.stringify(key)}`;
+      out.set(`[${here}]`, lineOf(isScalar(pair.key) ? pair.key : null));
+      collectLines(pair.value, lineOf, out, here);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => {
+      const here = inner === '' ? String(i) : `${inner},${i}`;
+      if (isNode(item)) out.set(`[${here}]`, lineOf(item));
+      collectLines(item, lineOf, out, here);
+    });
+  }
+  return out;
+}
+
+/** The key of a path in `collectLines`' map: its JSON. */
+export function pointerKey(at: Pointer): string {
+  return JSON.stringify(at);
+}
+
 function firstSentence(message: string): string {
   const cut = message.search(/ at line \d+, column \d+/);
   return (cut >= 0 ? message.slice(0, cut) : (message.split('\n')[0] ?? message)).trim();
