@@ -1,6 +1,6 @@
 // readDocHeader: the frontmatter fields of a doc without reading its steps (a run's first pass, selection).
 import type { Doc } from '../model.js';
-import { readFrontmatter, splitFrontmatter } from './frontmatter.js';
+import { headerFields, readFrontmatter, splitFrontmatter } from './frontmatter.js';
 import { MAX_DOC_BYTES } from './parse-doc.js';
 
 export type DocHeader = Pick<
@@ -32,24 +32,8 @@ export function readDocHeader(id: string, input: string): DocHeader | undefined 
     const split = splitFrontmatter(id, lines);
     if (split.error) return undefined;
     const f = readFrontmatter(id, split.yaml).fields;
-    return {
-      id,
-      endpoint: f.endpoint,
-      domain: f.domain ?? defaultDomain(id),
-      tags: f.tags,
-      status: f.status ?? 'active',
-      rawStatus: f.rawStatus,
-      useFallbackApi: f.useFallbackApi,
-      skipReason: f.skipReason,
-      expectedOutcome: f.expectedOutcome,
-    };
+    return headerFields(id, f);
   } catch {
     return undefined;
   }
-}
-
-/** `communication/x.md` → `communication`, for docs whose frontmatter lacks `domain`. */
-function defaultDomain(id: string): string {
-  const slash = id.indexOf('/');
-  return slash > 0 ? id.slice(0, slash) : '';
 }

@@ -248,3 +248,25 @@ export function readFrontmatter(
   read('notes', RULES.notes);
   return { fields, findings };
 }
+
+/** `communication/x.md` → `communication`, for docs whose frontmatter lacks `domain`. */
+function defaultDomain(id: string): string {
+  const slash = id.indexOf('/');
+  return slash > 0 ? id.slice(0, slash) : '';
+}
+
+/** The doc fields the frontmatter decides: shared by parseDoc and readDocHeader so they never differ. */
+export function headerFields(id: string, f: FrontmatterFields) {
+  return {
+    id,
+    endpoint: f.endpoint,
+    domain: f.domain ?? defaultDomain(id),
+    tags: f.tags,
+    // A doc whose status is unknown is invalid (an error finding); `active` keeps it visible in runs.
+    status: f.status ?? 'active',
+    rawStatus: f.rawStatus,
+    useFallbackApi: f.useFallbackApi,
+    skipReason: f.skipReason,
+    expectedOutcome: f.expectedOutcome,
+  };
+}

@@ -1,7 +1,7 @@
 // parseDoc: one file's text → a Doc plus findings. Never throws: whatever the input, problems are findings.
 import type { Doc, Finding, ParsedDoc, Step } from '../model.js';
 import { errorAt } from './findings.js';
-import { readFrontmatter, splitFrontmatter } from './frontmatter.js';
+import { headerFields, readFrontmatter, splitFrontmatter } from './frontmatter.js';
 import { readSections } from './sections.js';
 import { parseStepsBlock } from './steps.js';
 
@@ -117,16 +117,7 @@ function parseText(id: string, input: string): ParsedDoc {
   }
   const f = front.fields;
   const doc: Doc = {
-    id,
-    endpoint: f.endpoint,
-    domain: f.domain ?? defaultDomain(id),
-    tags: f.tags,
-    // A doc whose status is unknown is invalid (an error finding); `active` keeps it visible in runs.
-    status: f.status ?? 'active',
-    rawStatus: f.rawStatus,
-    useFallbackApi: f.useFallbackApi,
-    skipReason: f.skipReason,
-    expectedOutcome: f.expectedOutcome,
+    ...headerFields(id, f),
     prerequisites,
     test,
     knownIssues: sections.knownIssues,
@@ -140,10 +131,4 @@ function parseText(id: string, input: string): ParsedDoc {
       .map((f) => (f.line > lines.length ? { ...f, line: lines.length } : f))
       .sort((a, b) => a.line - b.line),
   };
-}
-
-/** `communication/x.md` → `communication`, for docs whose frontmatter lacks `domain`. */
-function defaultDomain(id: string): string {
-  const slash = id.indexOf('/');
-  return slash > 0 ? id.slice(0, slash) : '';
 }
