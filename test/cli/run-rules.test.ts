@@ -3,20 +3,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { executeRun } from '../../cli/run.js';
-import { type ApiServer, cleanTempDirs, doc, startApi, tempDir } from '../engine/run-harness.js';
+import { doc, tempDir, useApi } from '../engine/run-harness.js';
 
-let api: ApiServer;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterEach(async () => {
-  api.received.length = 0;
-  api.handler = () => undefined;
-  await cleanTempDirs();
-});
-afterAll(async () => api.close());
+const api = useApi();
 
 const suspended = {
   name: 'account-suspended',

@@ -2,23 +2,12 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { executeRun, type RunCliOptions } from '../../cli/run.js';
-import { type ApiServer, cleanTempDirs, doc, startApi, tempDir } from '../engine/run-harness.js';
+import { doc, tempDir, useApi } from '../engine/run-harness.js';
 
-let api: ApiServer;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterEach(async () => {
-  api.received.length = 0;
-  api.handler = () => undefined;
-  await cleanTempDirs();
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useApi();
 
 function capture(): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough();

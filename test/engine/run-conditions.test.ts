@@ -1,23 +1,12 @@
 // FORMAT.md §9 in the runner: classify before expectations, re-probe to confirm, blocked outcome,
 // business state and alerts (never failing the run), pending docs never alert.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLocalStateStore } from '../../lambda/adapters/local/state-store.js';
 import type { Alert } from '../../lambda/engine/model.js';
 import type { AlertSink } from '../../lambda/engine/ports.js';
-import { type ApiServer, cleanTempDirs, doc, run, startApi, tempDir } from './run-harness.js';
+import { doc, run, tempDir, useApi } from './run-harness.js';
 
-let api: ApiServer;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterEach(async () => {
-  api.received.length = 0;
-  api.handler = () => undefined;
-  await cleanTempDirs();
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useApi();
 
 const SPAM = { status: 422, body: { status: 'Error', data: {} } };
 const messages = (status = 'verified') =>

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createUndiciHttpClient } from '../../lambda/adapters/http/undici-client.js';
 import { createLocalStateStore } from '../../lambda/adapters/local/state-store.js';
 import type { Alert, DocResult, RunResult } from '../../lambda/engine/model.js';
@@ -191,4 +192,42 @@ export async function run(api: { readonly url: string }, setup: RunSetup): Promi
   } finally {
     await http.close();
   }
+}
+
+/**
+ * One API server per test file: started before the tests, reset after each (requests, handler, temp
+ * dirs), closed at the end. Returns a handle that reaches the server once it is up.
+ */
+export function useApi(): ApiServer {
+  let server: ApiServer | undefined;
+  const get = (): ApiServer => {
+    if (!server) throw new Error('useApi: the server starts in beforeAll; use it inside a test');
+    return server;
+  };
+  beforeAll(async () => {
+    server = await startApi();
+  });
+  afterEach(async () => {
+    get().received.length = 0;
+    get().handler = () => undefined;
+    await cleanTempDirs();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  return {
+    get url() {
+      return get().url;
+    },
+    get received() {
+      return get().received;
+    },
+    get handler() {
+      return get().handler;
+    },
+    set handler(h: Handler) {
+      get().handler = h;
+    },
+    close: () => get().close(),
+  };
 }

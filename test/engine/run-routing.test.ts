@@ -1,19 +1,8 @@
 // FORMAT.md §7: base-URL routing, auth schemes, X-On-Behalf-Of, unsafe paths, missing tokens.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiServer, cleanTempDirs, doc, run, startApi, TOKENS } from './run-harness.js';
+import { describe, expect, it } from 'vitest';
+import { doc, run, TOKENS, useApi } from './run-harness.js';
 
-let api: ApiServer;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterEach(async () => {
-  api.received.length = 0;
-  api.handler = () => undefined;
-  await cleanTempDirs();
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useApi();
 
 const get = (id: string, path: string, more = '') =>
   `  - id: ${id}\n    method: GET\n    path: "${path}"\n${more}    expect: { status: [200] }`;

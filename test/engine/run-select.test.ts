@@ -1,19 +1,8 @@
 // FORMAT.md §6 and the run contract: which docs run, deletes, filters, deadline, streaming of results.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiServer, cleanTempDirs, doc, run, startApi } from './run-harness.js';
+import { describe, expect, it } from 'vitest';
+import { doc, run, useApi } from './run-harness.js';
 
-let api: ApiServer;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterEach(async () => {
-  api.received.length = 0;
-  api.handler = () => undefined;
-  await cleanTempDirs();
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useApi();
 
 const front = (status: string, more = '') => `endpoint: "GET /x"\ndomain: clients\nstatus: ${status}${more}`;
 const getStep = (path: string) => `  - id: s\n    method: GET\n    path: "${path}"`;

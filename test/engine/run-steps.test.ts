@@ -1,22 +1,11 @@
 // FORMAT.md §3-§5, §8: steps in order, extraction, whole-value typing, onFail, sleep, multipart, outcomes.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLocalTestFiles } from '../../lambda/adapters/local/test-files.js';
-import { type ApiServer, cleanTempDirs, doc, run, startApi, TOKENS, tempDir } from './run-harness.js';
+import { doc, run, TOKENS, tempDir, useApi } from './run-harness.js';
 
-let api: ApiServer;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterEach(async () => {
-  api.received.length = 0;
-  api.handler = () => undefined;
-  await cleanTempDirs();
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useApi();
 
 const step = (lines: string[]) => lines.map((l, i) => (i === 0 ? `  - ${l}` : `    ${l}`)).join('\n');
 const clients = {
