@@ -1,28 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSnsAlertSink, SnsAlertError } from '../../lambda/adapters/sns/sns-sink.js';
 import { renderAlertText } from '../../lambda/engine/conditions/alert.js';
-import type { Alert } from '../../lambda/engine/model.js';
+import { spamAlert } from '../support/alert-fixtures.js';
 import { type SnsStub, startSnsStub } from '../support/sns-stub.js';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:verifier-alerts';
-const alert: Alert = {
-  type: 'business.spam_flagged',
-  businessId: 'biz-1',
-  since: '2026-01-01T00:00:00.000Z',
-  evidence: {
-    doc: 'communication/post_platform_v1_messages.md',
-    stepId: 'create_message',
-    endpoint: 'POST /platform/v1/messages',
-    status: 422,
-    body: '{"status":"Error","data":{}}',
-    at: '2026-01-01T00:00:00.000Z',
-    rule: 'spam-flagged-messages',
-  },
-  affectedDocs: ['communication/post_platform_v1_messages.md'],
-  remedy: 'Create a fresh business.',
-  runId: 'run-1',
-  idempotencyKey: 'biz-1#1',
-};
+const alert = spamAlert;
 
 let sns: SnsStub;
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWebhookAlertSink } from '../../lambda/adapters/webhook/webhook-sink.js';
-import type { Alert } from '../../lambda/engine/model.js';
+import { spamAlert } from '../support/alert-fixtures.js';
 
 interface Received {
   method?: string;
@@ -11,24 +11,7 @@ interface Received {
   body: string;
 }
 
-const alert: Alert = {
-  type: 'business.spam_flagged',
-  businessId: 'biz-1',
-  since: '2026-01-01T00:00:00.000Z',
-  evidence: {
-    doc: 'communication/post_platform_v1_messages.md',
-    stepId: 'create_message',
-    endpoint: 'POST /platform/v1/messages',
-    status: 422,
-    body: '{"status":"Error","data":{}}',
-    at: '2026-01-01T00:00:00.000Z',
-    rule: 'spam-flagged-messages',
-  },
-  affectedDocs: ['communication/post_platform_v1_messages.md'],
-  remedy: 'Create a fresh business.',
-  runId: 'run-1',
-  idempotencyKey: 'biz-1#1',
-};
+const alert = spamAlert;
 
 let server: Server | undefined;
 async function stop(): Promise<void> {

@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSnsAlertSink } from '../../lambda/adapters/sns/sns-sink.js';
 import { AlertConfigError, loadAlertConfig } from '../../lambda/config/alert.js';
 import { DEFAULT_REMEDY, RECOVERED_REMEDY, renderAlertText } from '../../lambda/engine/conditions/alert.js';
-import type { BusinessState, Evidence } from '../../lambda/engine/model.js';
+import type { BusinessState } from '../../lambda/engine/model.js';
 import { type AlertHandler, createAlertHandler } from '../../lambda/handlers/alert.js';
 import { ALERT_FILTER_PATTERNS } from '../../lambda/handlers/alert-filters.js';
+import { spamEvidence } from '../support/alert-fixtures.js';
 import { createDynamoClient, createIdempotencyTable } from '../support/aws-services.js';
 import { type SnsStub, startSnsStub } from '../support/sns-stub.js';
 
@@ -20,15 +21,7 @@ const context = {
   getRemainingTimeInMillis: () => 30_000,
 } as unknown as Context;
 
-const evidence: Evidence = {
-  doc: 'communication/post_platform_v1_messages.md',
-  stepId: 'create_message',
-  endpoint: 'POST /platform/v1/messages',
-  status: 422,
-  body: '{"status":"Error","data":{}}',
-  at: '2026-01-01T00:00:00.000Z',
-  rule: 'spam-flagged-messages',
-};
+const evidence = spamEvidence;
 const flagged = (businessId: string, version: number, extra: Partial<BusinessState> = {}): BusinessState => ({
   businessId,
   condition: 'spam_flagged',
