@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { DOCS_INDEX_PK, keys, STATE_TABLE } from '../lambda/adapters/dynamodb/schema.js';
+import { DOCS_INDEX_PK, keys, STATE_TABLE, stateTableInput } from '../lambda/adapters/dynamodb/schema.js';
 import { createDynamoStateStore } from '../lambda/adapters/dynamodb/state-store.js';
 import { createUndiciHttpClient } from '../lambda/adapters/http/undici-client.js';
 import { createLocalDocSource } from '../lambda/adapters/local/doc-source.js';
@@ -68,31 +68,7 @@ async function startDynalite(): Promise<{ endpoint: string; close(): Promise<voi
 }
 
 async function createTable(client: DynamoDBClient, name: string): Promise<void> {
-  const { partitionKey, sortKey, gsi1 } = STATE_TABLE;
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [partitionKey, sortKey, gsi1.partitionKey, gsi1.sortKey].map((n) => ({
-        AttributeName: n,
-        AttributeType: 'S' as const,
-      })),
-      KeySchema: [
-        { AttributeName: partitionKey, KeyType: 'HASH' },
-        { AttributeName: sortKey, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: gsi1.name,
-          KeySchema: [
-            { AttributeName: gsi1.partitionKey, KeyType: 'HASH' },
-            { AttributeName: gsi1.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    }),
-  );
+  await client.send(new CreateTableCommand(stateTableInput(name)));
 }
 
 /** Items a query finds (all pages): what the table really holds, whatever the store counted. */

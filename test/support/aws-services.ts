@@ -5,7 +5,7 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-s
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
-import { IDEMPOTENCY_TABLE, STATE_TABLE } from '../../lambda/adapters/dynamodb/schema.js';
+import { IDEMPOTENCY_TABLE, stateTableInput } from '../../lambda/adapters/dynamodb/schema.js';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -41,31 +41,7 @@ async function waitActive(client: DynamoDBClient, name: string): Promise<void> {
 /** Creates a state table with the stack's key design; returns its name. */
 export async function createStateTable(client: DynamoDBClient, prefix = 'state'): Promise<string> {
   const name = uniqueName(prefix);
-  const { partitionKey, sortKey, gsi1 } = STATE_TABLE;
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [partitionKey, sortKey, gsi1.partitionKey, gsi1.sortKey].map((n) => ({
-        AttributeName: n,
-        AttributeType: 'S',
-      })),
-      KeySchema: [
-        { AttributeName: partitionKey, KeyType: 'HASH' },
-        { AttributeName: sortKey, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: gsi1.name,
-          KeySchema: [
-            { AttributeName: gsi1.partitionKey, KeyType: 'HASH' },
-            { AttributeName: gsi1.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    }),
-  );
+  await client.send(new CreateTableCommand(stateTableInput(name)));
   await waitActive(client, name);
   return name;
 }

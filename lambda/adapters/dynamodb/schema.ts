@@ -8,6 +8,7 @@
 //   BUSINESS#<id>          STATE                   business   business condition (read by the alert Lambda)
 //   BUSINESSES             <businessId>            business-index  lets the API list businesses without a scan
 //   LOCK#<name>            LOCK                    lock       run lock with a lease
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
 export const STATE_TABLE = {
   partitionKey: 'pk',
@@ -16,6 +17,36 @@ export const STATE_TABLE = {
   ttlAttribute: 'expiresAt',
   gsi1: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
 } as const;
+
+/**
+ * CreateTable input with the stack's key design, for the DynamoDB-compatible server in tests and the
+ * benchmark (the stack itself declares the same keys in lib/constructs/state-tables.ts).
+ */
+export function stateTableInput(tableName: string): CreateTableCommandInput {
+  const { partitionKey, sortKey, gsi1 } = STATE_TABLE;
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [partitionKey, sortKey, gsi1.partitionKey, gsi1.sortKey].map((n) => ({
+      AttributeName: n,
+      AttributeType: 'S',
+    })),
+    KeySchema: [
+      { AttributeName: partitionKey, KeyType: 'HASH' },
+      { AttributeName: sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: gsi1.name,
+        KeySchema: [
+          { AttributeName: gsi1.partitionKey, KeyType: 'HASH' },
+          { AttributeName: gsi1.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+  };
+}
 
 /** Powertools idempotency's default key attribute. */
 export const IDEMPOTENCY_TABLE = { partitionKey: 'id', ttlAttribute: 'expiration' } as const;
