@@ -21,7 +21,9 @@ const USAGE = `usage: npm run bench -- [--quick] [--only ${WORKLOADS.join(',')}]
   --latency   target server latency per request in ms (default 20)
   --corpus    the real docs (default ../shared/corpus)
   --out       where the JSON goes (default bench-results/)
-  --verifier  another CLI bundle to measure instead of dist/verifier.mjs (e.g. a candidate fix)`;
+  --verifier  another CLI bundle to measure instead of dist/verifier.mjs (e.g. a candidate fix)
+  --profile   write a V8 CPU profile of every verifier run to this directory
+              (summarise one with: node scripts/profile-top.mjs <file.cpuprofile>)`;
 
 /** The commit the bench ran on (with `+` when the tree has changes), so a quoted result can be traced. */
 function commit(): string {
@@ -49,6 +51,7 @@ async function main(): Promise<number> {
       corpus: { type: 'string' },
       out: { type: 'string' },
       verifier: { type: 'string' },
+      profile: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -71,6 +74,7 @@ async function main(): Promise<number> {
     quick: values.quick,
     log: (line) => process.stderr.write(`${line}\n`),
     ...(values.verifier ? { verifierCli: resolve(values.verifier) } : {}),
+    ...(values.profile ? { profileDir: resolve(values.profile) } : {}),
   };
   const started = new Date();
   const ws = await createWorkspace();

@@ -20,6 +20,8 @@ export interface BenchConfig {
   readonly log: (line: string) => void;
   /** The CLI bundle under test; default dist/verifier.mjs (`--verifier` compares another build). */
   readonly verifierCli?: string;
+  /** When set, every verifier run writes a V8 CPU profile here (`--cpu-prof`); see scripts/profile-top.mjs. */
+  readonly profileDir?: string;
 }
 
 /** Repo root: this module runs as dist/bench.mjs (or bench/context.ts in tests); both sit one level down. */
@@ -132,7 +134,8 @@ export async function runVerifier(cfg: BenchConfig, ws: Workspace, set: DocsSet,
     ...['--concurrency', String(o.concurrency), '--rps', String(o.rps), '--state', o.stateDir],
     ...(o.reportFile ? ['--report', `json=${o.reportFile}`] : []),
   ];
-  const s = await sample(set, (onSpawn) => measureNode(args, { onSpawn }));
+  const nodeFlags = cfg.profileDir ? ['--cpu-prof', '--cpu-prof-dir', cfg.profileDir] : [];
+  const s = await sample(set, (onSpawn) => measureNode(args, { onSpawn, nodeFlags }));
   if (s.code !== 0 && s.code !== 1) {
     throw new Error(`verifier run exited ${s.code}: ${s.stderr.slice(-2000)}`);
   }
