@@ -35,12 +35,13 @@ export function lintRequests(doc: Doc): Finding[] {
       );
     }
     for (const [name, value] of Object.entries(step.headers)) {
-      const line = lineIn(step, ['headers', name]);
+      // Read from the YAML only when a finding needs it.
+      const line = () => lineIn(step, ['headers', name]);
       if (!HEADER_NAME.test(name)) {
         findings.push(
           errorAt(
             doc.id,
-            line,
+            line(),
             'bad-header',
             `step "${step.id}": header name ${JSON.stringify(name)} is not a valid HTTP header name; expected letters, digits and - only; rename the header`,
           ),
@@ -50,7 +51,7 @@ export function lintRequests(doc: Doc): Finding[] {
         findings.push(
           errorAt(
             doc.id,
-            line,
+            line(),
             'reserved-header',
             `step "${step.id}": header ${name} decides how the request is framed, routed or authenticated, which the verifier controls; expected only application headers such as X-On-Behalf-Of; remove it`,
           ),
@@ -60,7 +61,7 @@ export function lintRequests(doc: Doc): Finding[] {
         findings.push(
           errorAt(
             doc.id,
-            line,
+            line(),
             'bad-header',
             `step "${step.id}": header ${name} has a line break or NUL in its value, which could inject headers; expected a single-line value; remove the line break`,
           ),
@@ -68,12 +69,12 @@ export function lintRequests(doc: Doc): Finding[] {
       }
     }
     for (const [name, path] of Object.entries(step.extract)) {
-      const line = lineIn(step, ['extract', name]);
+      const line = () => lineIn(step, ['extract', name]);
       if (!VARIABLE_NAME.test(name)) {
         findings.push(
           errorAt(
             doc.id,
-            line,
+            line(),
             'bad-extract',
             `step "${step.id}": extract name ${JSON.stringify(name)} cannot be used as {{${name}}}; expected letters, digits and underscores; rename it`,
           ),
@@ -84,7 +85,7 @@ export function lintRequests(doc: Doc): Finding[] {
         findings.push(
           errorAt(
             doc.id,
-            line,
+            line(),
             'bad-extract',
             `step "${step.id}": extract ${name}: ${JSON.stringify(path)} is not a JSONPath (${why}); expected a path such as "$.data.clients[0].id" or "$.data.items[?(@.name == 'x')].uid"; ${extractFix(path)}`,
           ),

@@ -26,27 +26,35 @@ export function lintVariables(doc: Doc, paramNames: ReadonlySet<string>): Findin
     const seen = new Set<string>();
     for (const [part, value] of templatedParts(step)) {
       walkStrings(value, (text, at) => {
+        if (!text.includes('{{') && !text.includes('}}')) return;
         const where: Pointer = [part, ...at];
-        const line = lineIn(step, where);
+        // The line (read from the YAML only when a finding needs it) also dedupes: one finding per
+        // template per line.
+        let line: number | undefined;
+        const lineOf = () => {
+          line ??= lineIn(step, where);
+          return line;
+        };
         const field = fieldName(where);
         for (const t of templatesIn(text)) {
-          const key = `${line}\u0000${t.raw}`;
+          if (t.supported && defined.has(t.name)) continue;
+          const key = `${lineOf()}\u0000${t.raw}`;
           if (seen.has(key)) continue;
           seen.add(key);
           if (!t.supported) {
             findings.push(
               errorAt(
                 doc.id,
-                line,
+                lineOf(),
                 'unsupported-expression',
                 `step "${step.id}": unsupported expression ${t.raw} in ${field}: only plain names such as {{client_uid}} are supported; ${expressionFix(t.name)}`,
               ),
             );
-          } else if (!defined.has(t.name)) {
+          } else {
             findings.push(
               errorAt(
                 doc.id,
-                line,
+                lineOf(),
                 'unresolved-variable',
                 `step "${step.id}": unknown variable ${t.raw} in ${field}: no config param, run-time value or earlier extract defines it; ${unresolvedFix(t.name, step, steps.slice(index + 1))}`,
               ),
@@ -58,7 +66,7 @@ export function lintVariables(doc: Doc, paramNames: ReadonlySet<string>): Findin
           findings.push(
             errorAt(
               doc.id,
-              line,
+              lineOf(),
               'malformed-template',
               `step "${step.id}": unbalanced braces in ${field} (${JSON.stringify(text.slice(0, 60))}): the text would be sent literally; expected {{name}} with both pairs of braces; close or remove the braces`,
             ),

@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import type { DocStatus, Finding } from '../model.js';
 import { errorAt, quote, warningAt } from './findings.js';
-import { lineAtPath, parseYaml } from './yaml-source.js';
+import { parseYaml } from './yaml-source.js';
 
 export interface FrontmatterSplit {
   /** The YAML between the fences; undefined when the file has no frontmatter. */
@@ -160,7 +160,7 @@ export function readFrontmatter(
     return { fields: empty, findings };
   }
   const data: Record<string, unknown> = { ...value };
-  const lineOf = (key: string): number => lineAtPath(parsed.root, [key], parsed.lineOf) ?? 2;
+  const lineOf = (key: string): number => parsed.lineAt([key]) ?? 2;
   const read = <T>(key: keyof typeof RULES, rule: KeyRule<T>): NonNullable<T> | undefined => {
     if (!Object.hasOwn(data, key)) return undefined;
     const result = rule.schema.safeParse(data[key]);

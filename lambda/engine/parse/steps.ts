@@ -1,5 +1,4 @@
 // Reads one steps block (the YAML under `## Prerequisites` or `## Test Request`) into Steps with file lines.
-import { isAlias, isMap, isScalar, isSeq, type Node } from 'yaml';
 import type * as z from 'zod';
 import type { Finding, Phase, Step } from '../model.js';
 import { errorAt, quote, warningAt } from './findings.js';
@@ -7,7 +6,7 @@ import { rememberLines } from './lines.js';
 import type { StepsBlock } from './sections.js';
 import { EXPECT_KEYS, EXPECTED, MAX_SLEEP_MS, STEP_KEYS, type StepInput, StepSchema } from './step-schema.js';
 import { isPlainObject } from './templates.js';
-import { collectLines, lineAtPath, parseYaml, pointerKey } from './yaml-source.js';
+import { parseYaml, pointerKey } from './yaml-source.js';
 
 const SECTION: Record<Phase, string> = { prerequisite: 'Prerequisites', test: 'Test Request' };
 
@@ -31,9 +30,8 @@ export function parseStepsBlock(
     );
   }
   if (parsed.issues.length > 0) return { steps, findings };
-  const root = parsed.root;
   const value = parsed.value;
-  if (!isPlainObject(value) || !isMap(root) || !Object.hasOwn(value, 'steps')) {
+  if (!isPlainObject(value) || !Object.hasOwn(value, 'steps')) {
     findings.push(
       errorAt(
         doc,
@@ -49,24 +47,23 @@ export function parseStepsBlock(
       findings.push(
         warningAt(
           doc,
-          lineAtPath(root, [key], parsed.lineOf) ?? block.firstLine,
+          parsed.lineAt([key]) ?? block.firstLine,
           'unknown-key',
           `${where}: unknown key "${key}" next to "steps"; expected only "steps"; remove it (it is ignored)`,
         ),
       );
     }
   }
-  const stepsNode = root.get('steps', true);
   const list = value.steps;
   // `steps:` with nothing under Prerequisites means none; a Test Request must have steps.
   if (phase === 'prerequisite' && (list === null || (Array.isArray(list) && list.length === 0)))
     return { steps, findings };
-  if (!Array.isArray(list) || !isSeq(stepsNode)) {
+  if (!Array.isArray(list)) {
     const found = list === null || list === undefined ? 'nothing' : quote(list);
     findings.push(
       errorAt(
         doc,
-        lineAtPath(root, ['steps'], parsed.lineOf) ?? block.firstLine,
+        parsed.lineAt(['steps']) ?? block.firstLine,
         'missing-steps',
         `${where}: "steps" holds ${found}; expected a list of steps ("- id: ..."); add the steps`,
       ),
@@ -74,8 +71,7 @@ export function parseStepsBlock(
     return { steps, findings };
   }
   list.forEach((raw, i) => {
-    const node = stepsNode.items[i];
-    const line = parsed.lineOf(isNode(node) ? node : null);
+    const line = parsed.lineAt(['steps', i]) ?? block.firstLine;
     const label =
       isPlainObject(raw) && (typeof raw.id === 'string' || typeof raw.id === 'number')
         ? `step "${String(raw.id)}"`
@@ -91,8 +87,13 @@ export function parseStepsBlock(
       );
       return;
     }
-    const stepLines = collectLines(node, parsed.lineOf);
-    const lineOfKey = (...at: (string | number)[]): number => stepLines.get(pointerKey(at)) ?? line;
+    // Key lines are needed only for findings: the yaml library reads them when first asked.
+    let keyLines: Map<string, number> | undefined;
+    const stepLines = () => {
+      keyLines ??= parsed.linesUnder(['steps', i]);
+      return keyLines;
+    };
+    const lineOfKey = (...at: (string | number)[]): number => stepLines().get(pointerKey(at)) ?? line;
     for (const key of Object.keys(raw)) {
       if (!STEP_KEYS.has(key))
         findings.push(
@@ -202,8 +203,4 @@ function valueAt(value: unknown, at: readonly (string | number)[]): unknown {
     else return undefined;
   }
   return here;
-}
-
-function isNode(value: unknown): value is Node {
-  return isScalar(value) || isMap(value) || isSeq(value) || isAlias(value);
 }

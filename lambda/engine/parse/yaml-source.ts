@@ -1,5 +1,18 @@
 // YAML with the 1.2 core schema, alias-bomb protection and file line numbers for any node.
-import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+//
+// Two libraries, one result. js-yaml reads the value: it is several times faster than the yaml
+// library on a cold process (most of a run's parse time was yaml's document model), and a run parses
+// every doc. A listener records where each node starts, which is enough for the line of every step.
+// The yaml library (a full document model with a range on every node) is used only when it is needed:
+// - js-yaml rejects the source: yaml reads it instead and its errors are the ones reported (as before),
+//   so messages and lines of YAML errors never depend on which library read the source first;
+// - the source declares an anchor (`&name`): yaml expands it under its alias limit (billion laughs);
+// - a map has a collection as a key (`? [a]`), which the two libraries turn into different strings;
+// - a finding needs the line of a key the recorded starts cannot vouch for (lineAt / linesUnder).
+// test/engine/yaml-source.test.ts holds both to the same value and the same lines.
+import jsYaml from 'js-yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { CORE_SCHEMA } from './core-schema.js';
 import { type Pointer, setOwn } from './templates.js';
 
 /** Aliases allowed when expanding a document; a billion-laughs bomb exceeds it immediately. */
@@ -14,60 +27,219 @@ export interface YamlIssue {
 export interface ParsedYaml {
   /** Plain JS value (undefined when the source could not be read). */
   readonly value: unknown;
-  readonly root: Node | null;
   readonly issues: readonly YamlIssue[];
-  /** File line (1-based) of a node or pair key. */
-  lineOf(node: { range?: [number, number, number] | null | undefined } | null | undefined): number;
+  /**
+   * File line of the key (in a map) or item (in a sequence) at `at`, as the yaml library places it;
+   * undefined when the path is not in the document.
+   */
+  lineAt(at: Pointer): number | undefined;
+  /** File lines of every key and item under `at`, by `pointerKey` of the path below `at`. */
+  linesUnder(at: Pointer): Map<string, number>;
+}
+
+/**
+ * How many sources each library read in this process (the yaml library's reads include lines asked
+ * for by findings). The parse benchmark and the tests read it; nothing else does.
+ */
+export const yamlReads = { jsYaml: 0, yaml: 0 };
+
+/** Where js-yaml started one node (one composeNode call), with what it read. */
+interface Frame {
+  readonly line: number;
+  readonly children: Frame[];
+  kind: string | null;
+  result: unknown;
+}
+
+/** The parts of js-yaml's loader state its listener sees (not in @types/js-yaml). */
+interface LoaderState {
+  readonly line: number;
+  readonly kind: string | null;
+  readonly result: unknown;
+  readonly anchor: string | null;
 }
 
 /** Parses `source`, whose first line is line `firstLine` of the file. Never throws. */
 export function parseYaml(source: string, firstLine: number): ParsedYaml {
+  const root: Frame = { line: 0, children: [], kind: null, result: undefined };
+  const stack: Frame[] = [root];
+  let unusual = false;
+  let value: unknown;
+  yamlReads.jsYaml++;
+  try {
+    value = jsYaml.load(source, {
+      schema: CORE_SCHEMA,
+      listener(event, state) {
+        const st = state as unknown as LoaderState;
+        if (event === 'open') {
+          const frame: Frame = { line: st.line, children: [], kind: null, result: undefined };
+          (stack[stack.length - 1] as Frame).children.push(frame);
+          stack.push(frame);
+          return;
+        }
+        const frame = stack.pop() as Frame;
+        frame.kind = st.kind;
+        frame.result = st.result;
+        if (st.anchor !== null || (st.kind === 'mapping' && !plainKeys(frame))) unusual = true;
+      },
+    } as jsYaml.LoadOptions);
+  } catch {
+    return parseWithYaml(source, firstLine);
+  }
+  if (unusual) return parseWithYaml(source, firstLine);
+  let full: ParsedYaml | undefined;
+  const slow = () => {
+    full ??= parseWithYaml(source, firstLine);
+    return full;
+  };
+  const top = root.children[0];
+  return {
+    value: value === undefined ? null : value,
+    issues: [],
+    lineAt(at) {
+      const line = top ? fastLine(top, at) : undefined;
+      return line === undefined ? slow().lineAt(at) : line + firstLine;
+    },
+    linesUnder: (at) => slow().linesUnder(at),
+  };
+}
+
+/** Whether a map's recorded children are key, value pairs with scalar keys. */
+function plainKeys(map: Frame): boolean {
+  const pairs = map.children;
+  if (pairs.length % 2 !== 0) return false;
+  for (let i = 0; i < pairs.length; i += 2) {
+    const kind = unwrap(pairs[i] as Frame).kind;
+    if (kind === 'mapping' || kind === 'sequence') return false;
+  }
+  return true;
+}
+
+/** A node js-yaml composed twice (a key tried as the start of a mapping, say) is one node. */
+function unwrap(frame: Frame): Frame {
+  let f = frame;
+  while (f.children.length === 1 && f.children[0]?.result === f.result && f.kind !== 'sequence') {
+    f = f.children[0] as Frame;
+  }
+  return f;
+}
+
+/**
+ * The 0-based source line of the key or item at `at`, from the recorded starts, when they account for
+ * every key and item on the way (anything unusual, e.g. a flow-map key with no value, gives undefined
+ * and the yaml library answers instead).
+ */
+function fastLine(top: Frame, at: Pointer): number | undefined {
+  let frame = unwrap(top);
+  let line: number | undefined;
+  for (const step of at) {
+    const value = frame.result;
+    if (frame.kind === 'sequence' && Array.isArray(value) && typeof step === 'number') {
+      if (frame.children.length !== value.length) return undefined;
+      const item = frame.children[step];
+      if (!item || !Object.is(item.result, value[step])) return undefined;
+      line = item.line;
+      frame = unwrap(item);
+    } else if (frame.kind === 'mapping' && isRecord(value) && typeof step === 'string') {
+      const pairs = frame.children;
+      if (pairs.length !== 2 * Object.keys(value).length || !Object.hasOwn(value, step)) return undefined;
+      let found = -1;
+      for (let i = 0; i < pairs.length; i += 2) if (String(pairs[i]?.result) === step) found = i;
+      const key = pairs[found];
+      const val = pairs[found + 1];
+      if (!key || !val || !Object.is(val.result, value[step])) return undefined;
+      line = key.line;
+      frame = unwrap(val);
+    } else {
+      return undefined;
+    }
+  }
+  return line;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The yaml library's reading: its errors, its alias limit, a range on every node. */
+export function parseWithYaml(source: string, firstLine: number): ParsedYaml {
+  yamlReads.yaml++;
   const counter = new LineCounter();
   const lineAt = (offset: number): number => counter.linePos(offset).line + firstLine - 1;
-  const lineOf: ParsedYaml['lineOf'] = (node) => (node?.range ? lineAt(node.range[0]) : firstLine);
+  const lineOf = (node: { range?: [number, number, number] | null | undefined } | null | undefined) =>
+    node?.range ? lineAt(node.range[0]) : firstLine;
+  const failed = (issues: YamlIssue[]): ParsedYaml => ({
+    value: undefined,
+    issues,
+    lineAt: () => undefined,
+    linesUnder: () => new Map(),
+  });
   try {
     const doc = parseDocument(source, {
       schema: 'core',
       lineCounter: counter,
       uniqueKeys: true,
       prettyErrors: true,
+      // Its warnings (a collection as a key) would go to the process's stderr; the value says enough.
+      logLevel: 'error',
     });
     const issues: YamlIssue[] = doc.errors.map((e) => ({
       line: e.linePos ? e.linePos[0].line + firstLine - 1 : lineAt(e.pos[0]),
       code: 'yaml-syntax' as const,
       message: firstSentence(e.message),
     }));
-    if (issues.length > 0) return { value: undefined, root: null, issues, lineOf };
+    if (issues.length > 0) return failed(issues);
     try {
       const value: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-      return { value: normaliseDates(value), root: doc.contents, issues, lineOf };
+      const root = doc.contents;
+      return {
+        value: normaliseDates(value),
+        issues,
+        lineAt: (at) => lineAtPath(root, at, lineOf),
+        linesUnder: (at) => {
+          const node = at.length === 0 ? root : nodeAt(root, at);
+          return node ? collectLines(node, lineOf) : new Map();
+        },
+      };
     } catch (err) {
       const bomb = err instanceof ReferenceError && /alias/i.test(err.message);
-      return {
-        value: undefined,
-        root: null,
-        issues: [
-          {
-            line: firstLine,
-            code: bomb ? 'yaml-bomb' : 'yaml-syntax',
-            message: bomb
-              ? `YAML expands too many aliases (more than ${MAX_ALIAS_COUNT}): this looks like a resource-exhaustion ("billion laughs") document; write the values out instead of nesting aliases`
-              : `YAML could not be read: ${errorText(err)}`,
-          },
-        ],
-        lineOf,
-      };
+      return failed([
+        {
+          line: firstLine,
+          code: bomb ? 'yaml-bomb' : 'yaml-syntax',
+          message: bomb
+            ? `YAML expands too many aliases (more than ${MAX_ALIAS_COUNT}): this looks like a resource-exhaustion ("billion laughs") document; write the values out instead of nesting aliases`
+            : `YAML could not be read: ${errorText(err)}`,
+        },
+      ]);
     }
   } catch (err) {
-    return {
-      value: undefined,
-      root: null,
-      issues: [
-        { line: firstLine, code: 'yaml-syntax', message: `YAML could not be read: ${errorText(err)}` },
-      ],
-      lineOf,
-    };
+    return failed([
+      { line: firstLine, code: 'yaml-syntax', message: `YAML could not be read: ${errorText(err)}` },
+    ]);
   }
+}
+
+/** The node at `at` under `node` (last matching key wins, as in the JS value). */
+function nodeAt(node: unknown, at: Pointer): unknown {
+  let here = node;
+  for (const step of at) {
+    if (isMap(here) && typeof step === 'string') {
+      let next: unknown;
+      for (const pair of here.items) {
+        if (!isPair(pair)) continue;
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        if (key === step) next = pair.value;
+      }
+      if (next === undefined) return undefined;
+      here = next;
+    } else if (isSeq(here) && typeof step === 'number') {
+      here = here.items[step];
+      if (here === undefined) return undefined;
+    } else {
+      return undefined;
+    }
+  }
+  return here;
 }
 
 /**
@@ -75,12 +247,7 @@ export function parseYaml(source: string, firstLine: number): ParsedYaml {
  * (most nodes never need theirs). Map keys match strings, sequence items numbers; with duplicate key
  * texts (`1` and "1") the last one holding the path wins, as in the JS value.
  */
-export function lineAtPath(
-  node: unknown,
-  at: Pointer,
-  lineOf: ParsedYaml['lineOf'],
-  from = 0,
-): number | undefined {
+export function lineAtPath(node: unknown, at: Pointer, lineOf: LineOf, from = 0): number | undefined {
   if (from >= at.length) return undefined;
   const step = at[from];
   const last = from === at.length - 1;
@@ -112,7 +279,7 @@ export function lineAtPath(
  */
 export function collectLines(
   node: unknown,
-  lineOf: ParsedYaml['lineOf'],
+  lineOf: LineOf,
   out = new Map<string, number>(),
   inner = '',
 ): Map<string, number> {
@@ -133,6 +300,8 @@ export function collectLines(
   }
   return out;
 }
+
+type LineOf = (node: { range?: [number, number, number] | null | undefined } | null | undefined) => number;
 
 /** The key of a path in `collectLines`' map: its JSON. */
 export function pointerKey(at: Pointer): string {
