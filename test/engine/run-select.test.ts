@@ -1,6 +1,8 @@
 // FORMAT.md §6 and the run contract: which docs run, deletes, filters, deadline, streaming of results.
-import { describe, expect, it } from 'vitest';
-import { doc, run, useApi } from './run-harness.js';
+import { describe, expect, it, vi } from 'vitest';
+import { createLocalStateStore } from '../../lambda/adapters/local/state-store.js';
+import type { StateStore } from '../../lambda/engine/ports.js';
+import { doc, run, tempDir, useApi } from './run-harness.js';
 
 const api = useApi();
 
@@ -134,6 +136,47 @@ describe('deadline and streaming', () => {
     expect(stored.map((r) => r.doc).sort()).toEqual(Object.keys(docs).sort());
     expect((await out.store.getRun('run-1'))?.status).toBe('finished');
     expect((await out.store.getDocState('clients/a.md'))?.outcome).toBe('pass');
+  });
+
+  it('frees the concurrency slot while a result is stored; no doc starts while `concurrency` results wait', async () => {
+    const docs = Object.fromEntries(
+      ['a', 'b', 'c', 'd', 'e'].map((n) => [`clients/${n}.md`, doc({ test: getStep(`/${n}`) })]),
+    );
+    const inner = createLocalStateStore({ dir: await tempDir() });
+    // The store holds every result until the test lets it go.
+    const gates: (() => void)[] = [];
+    const store: StateStore = {
+      ...inner,
+      recordDocResult: async (runId, result) => {
+        await new Promise<void>((r) => gates.push(r));
+        return inner.recordDocResult(runId, result);
+      },
+    };
+    const done = run(api, { docs, store, options: { concurrency: 2 } });
+    // a's result waits for the store, yet c starts in its slot; once two results wait (a, b), d does
+    // not start; c, already running, finishes and waits too.
+    await vi.waitFor(() => expect(gates).toHaveLength(3));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(gates).toHaveLength(3);
+    expect(api.received.map((r) => r.path).sort()).toEqual(['/apigw/a', '/apigw/b', '/apigw/c']);
+    const release = async () => {
+      while (gates.length > 0) gates.shift()?.();
+      await new Promise((r) => setTimeout(r, 20));
+    };
+    await vi.waitFor(async () => {
+      await release();
+      expect(api.received).toHaveLength(5);
+    });
+    let out: Awaited<typeof done> | undefined;
+    void done.then((o) => {
+      out = o;
+    });
+    await vi.waitFor(async () => {
+      await release();
+      expect(out).toBeDefined();
+    });
+    expect(Object.values(out?.docs ?? {}).map((d) => d.outcome)).toEqual(Array(5).fill('pass'));
+    expect((await inner.getRunResults('run-1')).length).toBe(5);
   });
 
   it('makes a doc invalid when a step sleeps longer than the run allows', async () => {

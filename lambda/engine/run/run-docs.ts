@@ -194,22 +194,40 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
 
   let fault: unknown;
   const limit = pLimit(Math.max(1, options.concurrency));
+  // A concurrency slot is held while a doc runs, not while its result is stored: the durable write
+  // overlaps the next doc's requests. No doc starts while `concurrency` results wait for the store,
+  // so a slow store slows the run down instead of piling results up in memory.
+  const recording = new Set<Promise<void>>();
+  const record = (result: DocResult): Promise<void> => {
+    const p = store.recordDocResult(runId, result).then(
+      () => {
+        summary[result.outcome]++;
+        summary.total++;
+        emit({ type: 'doc-finished', result });
+      },
+      (err: unknown) => {
+        fault ??= err;
+      },
+    );
+    const tracked = p.finally(() => recording.delete(tracked));
+    recording.add(tracked);
+    return tracked;
+  };
   await Promise.all(
     inRun.map((info) =>
       limit(async () => {
         if (fault) return;
         try {
-          const result = await runOne(info);
-          await store.recordDocResult(runId, result);
-          summary[result.outcome]++;
-          summary.total++;
-          emit({ type: 'doc-finished', result });
+          while (recording.size >= Math.max(1, options.concurrency)) await Promise.race(recording);
+          if (fault) return;
+          void record(await runOne(info));
         } catch (err) {
           fault ??= err;
         }
       }),
     ),
   );
+  while (recording.size > 0) await Promise.all(recording);
   const businessId = businessIdOf(target);
   try {
     if (fault) throw fault;
