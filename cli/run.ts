@@ -17,6 +17,7 @@ import { runDocs } from '../lambda/engine/run/run-docs.js';
 import { secretForms } from '../lambda/engine/run/secrets.js';
 import type { DocFilters, Target } from '../lambda/engine/target.js';
 import { createConsoleRenderer } from './console.js';
+import { createLineBuffer } from './line-buffer.js';
 import { type RunCliOptions, resolveRunConfig, UsageError } from './run-config.js';
 
 export type { RunCliOptions } from './run-config.js';
@@ -57,11 +58,16 @@ export async function executeRun(opts: RunCliOptions, io: RunIo): Promise<number
   const now = systemClock.now();
   const runId = `${now.toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
   const http = createUndiciHttpClient({ rps: config.rps, timeoutMs: config.timeoutMs });
-  const renderer = createConsoleRenderer({ stream: io.stdout, isTTY: io.isTTY });
+  // Not a terminal (CI log, pipe, file): one line per doc, written in batches.
+  const stdout = io.isTTY ? undefined : createLineBuffer(io.stdout);
+  const renderer = createConsoleRenderer({ stream: stdout ?? io.stdout, isTTY: io.isTTY });
   const writers: ReportWriter[] = config.reports.map((r) =>
     r.kind === 'json' ? createJsonReportWriter(r.file) : createJunitReportWriter(r.file),
   );
-  const warn = (m: string) => io.stderr.write(`${redactor.text(m)}\n`);
+  const warn = (m: string) => {
+    stdout?.flush();
+    io.stderr.write(`${redactor.text(m)}\n`);
+  };
   const onEvent = (e: RunEvent) => {
     renderer.onEvent(e);
     for (const w of writers) w.onEvent(e);
@@ -96,6 +102,7 @@ export async function executeRun(opts: RunCliOptions, io: RunIo): Promise<number
     warn(`verifier run: the run stopped: ${(err as Error).message}`);
   } finally {
     renderer.close();
+    stdout?.flush();
     for (const w of writers) {
       await w
         .close()
