@@ -51,6 +51,45 @@ export function unsendableHeader(headers: Readonly<Record<string, string>>): str
 
 const TRANSPORT_RETRY = new Set(['timeout', 'connect', 'reset', 'dns']);
 
+/**
+ * Reads a response body, keeping the first `maxBody` bytes. Up to `maxDrain` bytes past that are read
+ * and dropped so the connection can be reused; beyond that the body is destroyed (the connection
+ * closes). Stream events, not `for await`: the async iterator costs a promise per chunk.
+ */
+function readBody(
+  body: Dispatcher.ResponseData['body'],
+  maxBody: number,
+  maxDrain: number,
+): Promise<{ text: string; truncated: boolean }> {
+  return new Promise((resolve, reject) => {
+    const kept: Buffer[] = [];
+    let keptBytes = 0;
+    let seen = 0;
+    const done = () => {
+      body.off('data', onData);
+      // A late error (the socket dies after the last byte) must not become an uncaught exception.
+      body.off('error', reject).on('error', () => {});
+      resolve({ text: Buffer.concat(kept, keptBytes).toString('utf8'), truncated: seen > maxBody });
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (keptBytes < maxBody) {
+        const take = chunk.length <= maxBody - keptBytes ? chunk : chunk.subarray(0, maxBody - keptBytes);
+        kept.push(take);
+        keptBytes += take.length;
+      }
+      if (seen > maxBody + maxDrain) {
+        body.off('end', done);
+        done();
+        body.destroy();
+      }
+    };
+    body.on('data', onData);
+    body.once('end', done);
+    body.once('error', reject);
+  });
+}
+
 export function createUndiciHttpClient(options: UndiciHttpClientOptions = {}): UndiciHttpClient {
   const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
   const maxBody = options.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
@@ -100,23 +139,7 @@ export function createUndiciHttpClient(options: UndiciHttpClientOptions = {}): U
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
-      const kept: Buffer[] = [];
-      let keptBytes = 0;
-      let seen = 0;
-      let truncated = false;
-      for await (const chunk of res.body as AsyncIterable<Buffer>) {
-        seen += chunk.length;
-        if (keptBytes < maxBody) {
-          const take = chunk.subarray(0, maxBody - keptBytes);
-          kept.push(take);
-          keptBytes += take.length;
-        }
-        if (seen > maxBody) truncated = true;
-        if (seen > maxBody + maxDrain) {
-          res.body.destroy();
-          break;
-        }
-      }
+      const { text, truncated } = await readBody(res.body, maxBody, maxDrain);
       const out: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) {
         if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
@@ -124,7 +147,7 @@ export function createUndiciHttpClient(options: UndiciHttpClientOptions = {}): U
       return {
         status: res.statusCode,
         headers: out,
-        body: Buffer.concat(kept).toString('utf8'),
+        body: text,
         truncated,
         durationMs: Math.round(performance.now() - started),
       };

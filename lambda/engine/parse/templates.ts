@@ -26,20 +26,31 @@ export function templatesIn(text: string): TemplateRef[] {
   return out;
 }
 
-/** Calls `visit` for every string at any depth of objects and arrays (values, not keys). */
+/**
+ * Calls `visit` for every string at any depth of objects and arrays (values, not keys). `at` is the
+ * path to the string, valid only during the call (one array is reused for the whole walk: copy it to
+ * keep it).
+ */
 export function walkStrings(
   value: unknown,
   visit: (text: string, at: Pointer) => void,
-  at: Pointer = [],
+  at: (string | number)[] = [],
 ): void {
   if (typeof value === 'string') {
     visit(value, at);
   } else if (Array.isArray(value)) {
-    value.forEach((item, i) => {
-      walkStrings(item, visit, [...at, i]);
-    });
+    for (let i = 0; i < value.length; i++) {
+      at.push(i);
+      walkStrings(value[i], visit, at);
+      at.pop();
+    }
   } else if (isPlainObject(value)) {
-    for (const [k, v] of Object.entries(value)) walkStrings(v, visit, [...at, k]);
+    for (const k in value) {
+      if (!Object.hasOwn(value, k)) continue;
+      at.push(k);
+      walkStrings(value[k], visit, at);
+      at.pop();
+    }
   }
 }
 
