@@ -102,6 +102,8 @@ export interface RunSample extends Measurement {
   readonly unmatched: number;
   /** Spawn to first request at the target, ms. */
   readonly firstRequestMs: number;
+  /** Last request at the target to the process's exit, ms (the target's latency included). */
+  readonly lastRequestToExitMs: number;
   readonly maxPerSecond: number;
 }
 
@@ -120,6 +122,7 @@ async function sample(
     requests: stats.requests,
     unmatched: stats.unmatched,
     firstRequestMs: stats.firstAt === undefined ? Number.NaN : stats.firstAt - spawnedAt,
+    lastRequestToExitMs: stats.lastAt === undefined ? Number.NaN : spawnedAt + m.wallMs - stats.lastAt,
     maxPerSecond: stats.maxInWindow(1000),
   };
 }

@@ -22,6 +22,8 @@ export interface TargetStats {
   readonly literalBraces: number;
   /** `performance.now()` of the first request since the last reset, in this process. */
   readonly firstAt?: number;
+  /** `performance.now()` of the last request since the last reset, in this process. */
+  readonly lastAt?: number;
   /** The most requests that arrived in any `windowMs` sliding window. */
   maxInWindow(windowMs?: number): number;
 }
@@ -104,6 +106,7 @@ export async function startTargetServer(options: TargetServerOptions): Promise<T
         unmatched,
         literalBraces,
         firstAt: snapshot[0],
+        lastAt: snapshot.at(-1),
         maxInWindow: (windowMs = 1000) => maxInWindow(snapshot, windowMs),
       };
     },
