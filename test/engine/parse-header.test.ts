@@ -1,7 +1,9 @@
-// readDocHeader gives the same header fields as parseDoc, from the frontmatter alone.
+// readDocHeader gives the same header fields as parseDoc, from the frontmatter alone; readDocRouting the
+// same endpoint and useFallbackApi as readDocHeader.
 import { readdirSync, readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readDocHeader } from '../../lambda/engine/parse/doc-header.js';
+import { readDocHeader, readDocRouting } from '../../lambda/engine/parse/doc-header.js';
 import { parseDoc } from '../../lambda/engine/parse/parse-doc.js';
 
 const ROOT = new URL('../../../shared/corpus/', import.meta.url);
@@ -60,5 +62,59 @@ describe('readDocHeader', () => {
       expect(readDocHeader('d/x.md', text)).toBeUndefined();
     }
     expect(readDocHeader('d/x.md', 42 as unknown as string)).toBeUndefined();
+  });
+});
+
+describe('readDocRouting', () => {
+  const routingOf = (id: string, text: string) => {
+    const h = readDocHeader(id, text);
+    return h ? { endpoint: h.endpoint, useFallbackApi: h.useFallbackApi } : undefined;
+  };
+
+  it('reads endpoint and useFallbackApi as readDocHeader does, on every corpus and seed doc', () => {
+    const seeds = readdirSync('seeds', { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.md'),
+    );
+    const all = [
+      ...ids.map((id) => ({ id, text: readFileSync(new URL(id, ROOT), 'utf8') })),
+      ...seeds.map((id) => ({ id, text: readFileSync(`seeds/${id}`, 'utf8') })),
+    ];
+    expect(all.filter((d) => readDocRouting(d.id, d.text)?.useFallbackApi).length).toBeGreaterThan(5);
+    for (const d of all) expect(readDocRouting(d.id, d.text), d.id).toEqual(routingOf(d.id, d.text));
+  });
+
+  it('on odd values and broken frontmatter', () => {
+    const values = fc.oneof(
+      fc.constantFrom('true', 'True', 'TRUE', '"true"', 'yes', '1', 'false', '~', '', '[true]', '{a: 1}'),
+      fc.string({ maxLength: 12 }).map((s) => JSON.stringify(s)),
+    );
+    const endpoints = fc.constantFrom(
+      'GET /x',
+      '"POST /a/b"',
+      '  PUT /y  ',
+      '42',
+      '[GET /x]',
+      '',
+      '~',
+      'x: y',
+    );
+    fc.assert(
+      fc.property(values, endpoints, fc.boolean(), fc.boolean(), (flag, endpoint, dup, broken) => {
+        const lines = ['---', `endpoint: ${endpoint}`, `useFallbackApi: ${flag}`, 'status: verified'];
+        if (dup) lines.push('useFallbackApi: true');
+        if (broken) lines.push('bad: [unclosed');
+        const text = `${lines.join('\n')}\n---\n# T\n`;
+        expect(readDocRouting('d/x.md', text)).toEqual(routingOf('d/x.md', text));
+      }),
+      { seed: 7, numRuns: 400 },
+    );
+    for (const text of [
+      '---\nstatus: verified\n',
+      'a\u0000b',
+      'no frontmatter',
+      `---\nx: "${'y'.repeat(70_000)}"\n---\n`,
+    ]) {
+      expect(readDocRouting('d/x.md', text)).toEqual(routingOf('d/x.md', text));
+    }
   });
 });

@@ -8,7 +8,9 @@ export function endpointKey(method: string, path: string): string {
 }
 
 /** Endpoints of the docs that declare `useFallbackApi: true`. */
-export function fallbackEndpoints(docs: Iterable<Doc | undefined>): Set<string> {
+export function fallbackEndpoints(
+  docs: Iterable<Pick<Doc, 'useFallbackApi' | 'endpoint'> | undefined>,
+): Set<string> {
   const out = new Set<string>();
   for (const doc of docs) {
     if (!doc?.useFallbackApi || !doc.endpoint) continue;

@@ -7,7 +7,7 @@ import { fallbackEndpoints as fallbackEndpointsOf } from '../lint/fallback.js';
 import { lintDoc } from '../lint/lint.js';
 import type { Doc, DocResult, DocStatus, Finding, RunResult } from '../model.js';
 import { emptySummary } from '../model.js';
-import { type DocHeader, readDocHeader } from '../parse/doc-header.js';
+import { type DocHeader, readDocHeader, readDocRouting } from '../parse/doc-header.js';
 import { parseDoc } from '../parse/parse-doc.js';
 import type { AlertSink, Clock, DocSource, HttpClient, RunEvent, StateStore, TestFiles } from '../ports.js';
 import { createRedactor } from '../redact.js';
@@ -85,11 +85,14 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
         // A doc that cannot be read here is still in the run: pass two reports it as error.
         // Only the frontmatter is read here: the steps are parsed once, in runOne.
         const text = await deps.docs.read(id).catch(() => undefined);
-        if (text !== undefined && !filtersNeedHeader && !mayDeclareFallback(text)) {
+        if (text !== undefined && !filtersNeedHeader) {
+          // Only routing matters here: endpoint and useFallbackApi, read without the other keys' checks.
+          const routing = mayDeclareFallback(text) ? readDocRouting(id, text) : undefined;
+          for (const key of fallbackEndpointsOf([routing])) fallbackEndpoints.add(key);
           return filter(id, '', []) ? { id } : undefined;
         }
         const doc = text === undefined ? undefined : readDocHeader(id, text);
-        for (const key of fallbackEndpointsOf([doc && asRoutingDoc(doc)])) fallbackEndpoints.add(key);
+        for (const key of fallbackEndpointsOf([doc])) fallbackEndpoints.add(key);
         const meta = metaOf(id, doc);
         if (!filter(id, meta.domain, doc?.tags ?? [])) return undefined;
         return { id, meta };
@@ -269,14 +272,6 @@ function sleepFindings(doc: Doc, maxSleepMs: number | undefined): Finding[] {
       message: `step "${s.id}": sleep ${s.sleepMs} ms is longer than this run's ${maxSleepMs} ms limit; shorten the sleep`,
     }));
 }
-
-/** lint's `fallbackEndpoints` reads only `useFallbackApi` and `endpoint`, which a header holds. */
-const asRoutingDoc = (header: DocHeader): Doc => ({
-  ...header,
-  prerequisites: [],
-  test: [],
-  frontmatter: {},
-});
 
 function businessIdOf(target: Target): string {
   const id = target.credentials.params.business_id;
