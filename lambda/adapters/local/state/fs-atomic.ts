@@ -2,6 +2,7 @@
 // A crash (even SIGKILL) leaves either the previous or the new content of a file, never a torn one;
 // a line torn by a crash mid-append is ignored on read and never glued to the next line.
 import { randomBytes } from 'node:crypto';
+import { closeSync, fstatSync, fsync, openSync, readSync, writeSync } from 'node:fs';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -51,21 +52,28 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
  * serialise appends to one file (see serial.ts) so the tail check and the write are one step.
  */
 export async function appendLines(file: string, lines: readonly string[]): Promise<void> {
-  const handle = await open(file, 'a+');
+  // open/fstat/pread/write/close are page-cache work of microseconds: synchronous calls cost far less
+  // CPU than a threadpool round trip each. The fsync waits on the disk: it stays asynchronous.
+  const fd = openSync(file, 'a+');
   try {
-    const { size } = await handle.stat();
+    const { size } = fstatSync(fd);
     let prefix = '';
     if (size > 0) {
       const last = Buffer.alloc(1);
-      await handle.read(last, 0, 1, size - 1);
+      readSync(fd, last, 0, 1, size - 1);
       if (last[0] !== 0x0a) prefix = '\n';
     }
-    await handle.appendFile(`${prefix}${lines.join('\n')}\n`, 'utf8');
-    await handle.sync();
+    const bytes = Buffer.from(`${prefix}${lines.join('\n')}\n`, 'utf8');
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+    await fsyncFd(fd);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
+
+/** fsync on a raw descriptor: one threadpool round trip, no FileHandle. */
+export const fsyncFd = (fd: number): Promise<void> =>
+  new Promise((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
 
 export const appendLine = (file: string, line: string): Promise<void> => appendLines(file, [line]);
 

@@ -1,12 +1,14 @@
 // A cross-process mutex on a lock file: `open(path, 'wx')` (O_CREAT | O_EXCL) is atomic on every
 // local file system, so exactly one process creates the file, and it writes its holder
 // (`host:pid`) through the same descriptor. Taking and releasing it is three syscalls and an unlink
-// (a folder lock cost a mkdir, a holder file and an `rm -r`). Critical sections are a read and an
+// (a folder lock cost a mkdir, a holder file and an `rm -r`), made synchronously: page-cache work of
+// microseconds, cheaper than a threadpool round trip each. Critical sections are a read and an
 // atomic write (milliseconds); a holder killed inside one leaves the file behind, which others break
 // at once when the holder process (same host) is gone, or else once the file is `staleMs` old.
 // A lock folder of an older version of the store (folder + `holder` file) excludes just the same
 // (`open(O_EXCL)` and `mkdir` both fail on an existing name), and is judged stale the same way.
-import { open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { readFile, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { isAlreadyExists, isNotFound } from './fs-atomic.js';
@@ -70,22 +72,32 @@ async function breakIfStale(path: string, staleMs: number): Promise<void> {
   }
 }
 
-/** Creates the lock file with our holder in it; false when someone else holds it. */
-async function tryTake(path: string): Promise<boolean> {
-  let handle: Awaited<ReturnType<typeof open>>;
+/**
+ * Creates the lock file with our holder in it; false when someone else holds it. Synchronous: an
+ * exclusive create, a write and a close of a few bytes touch only the page cache (no fsync: a lock
+ * file needs no durability), and cost far less CPU than three threadpool round trips.
+ */
+function tryTake(path: string): boolean {
+  let fd: number;
   try {
-    handle = await open(path, 'wx');
+    fd = openSync(path, 'wx');
   } catch (err) {
     if (isAlreadyExists(err)) return false;
     throw err;
   }
   let written = false;
   try {
-    await handle.writeFile(me(), 'utf8');
+    writeSync(fd, me());
     written = true;
   } finally {
-    await handle.close();
-    if (!written) await unlink(path).catch(() => {});
+    closeSync(fd);
+    if (!written) {
+      try {
+        unlinkSync(path);
+      } catch {
+        // could not write our holder nor remove the file: it goes stale and is broken by age
+      }
+    }
   }
   return true;
 }
@@ -94,7 +106,7 @@ async function tryTake(path: string): Promise<boolean> {
 export async function withMutex<T>(path: string, options: MutexOptions, fn: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
   let wait = 1;
-  while (!(await tryTake(path))) {
+  while (!tryTake(path)) {
     if (Date.now() > deadline) {
       throw new StateLockTimeoutError(
         `state lock ${path} still held after ${options.timeoutMs} ms; if no verifier is running, remove it`,
@@ -104,11 +116,22 @@ export async function withMutex<T>(path: string, options: MutexOptions, fn: () =
     await sleep(wait + Math.random() * wait);
     wait = Math.min(wait * 2, 50);
   }
+  let value: T;
   try {
-    return await fn();
-  } finally {
-    await unlink(path).catch((err) => {
-      if (!isNotFound(err)) throw err;
-    });
+    value = await fn();
+  } catch (err) {
+    release(path, false);
+    throw err;
+  }
+  release(path, true);
+  return value;
+}
+
+/** Removes our lock file; a failure to do so is reported only when nothing else failed first. */
+function release(path: string, report: boolean): void {
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    if (report && !isNotFound(err)) throw err;
   }
 }

@@ -1,31 +1,12 @@
-// In-process ordering for the local state store, shared by every store instance in this process
-// (keys are absolute file paths, so two instances on one folder queue on the same chain).
+// In-process ordering of appends for the local state store, shared by every store instance in this
+// process (keys are file paths, so two instances on one folder queue on the same log).
 //
-// `serially` runs one task per key at a time, in call order, with no file system work at all: the
-// cheap first half of every doc-state update, so this process never competes with itself for a
-// cross-process lock file (and never sleeps in that lock's retry loop).
-//
-// `appendLineDurably` is a group commit: lines handed in while a write is in flight are appended
+// `appendLinesDurably` is a group commit: lines handed in while a write is in flight are appended
 // together by the next write, with one fsync for all of them. Each call resolves only after the
-// fsync that covers its line, in call order, so an acknowledged line survives a SIGKILL (and a power
+// fsync that covers its lines, in call order, so an acknowledged line survives a SIGKILL (and a power
 // loss). Only this process appends to a run's results file: the run id belongs to the process that
 // started it, so no cross-process lock is needed.
 import { appendLines } from './fs-atomic.js';
-
-const tails = new Map<string, Promise<void>>();
-const noop = () => {};
-
-/** Runs `fn` after every earlier task for `key` in this process has settled. */
-export function serially<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const prev = tails.get(key) ?? Promise.resolve();
-  const run = prev.then(fn);
-  const tail = run.then(noop, noop);
-  tails.set(key, tail);
-  void tail.then(() => {
-    if (tails.get(key) === tail) tails.delete(key);
-  });
-  return run;
-}
 
 interface Waiter {
   readonly resolve: () => void;
@@ -57,6 +38,11 @@ async function drain(file: string, log: Log): Promise<void> {
 
 /** Appends `line` to `file` (which this process alone appends to), durable once resolved. */
 export function appendLineDurably(file: string, line: string): Promise<void> {
+  return appendLinesDurably(file, [line]);
+}
+
+/** Appends `lines`, in order and next to each other, to `file`; durable once resolved. */
+export function appendLinesDurably(file: string, lines: readonly string[]): Promise<void> {
   let log = logs.get(file);
   if (!log) {
     log = { lines: [], waiters: [], writing: false };
@@ -64,7 +50,7 @@ export function appendLineDurably(file: string, line: string): Promise<void> {
   }
   const target = log;
   return new Promise<void>((resolve, reject) => {
-    target.lines.push(line);
+    target.lines.push(...lines);
     target.waiters.push({ resolve, reject });
     if (!target.writing) void drain(file, target);
   });

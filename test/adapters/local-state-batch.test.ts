@@ -1,0 +1,296 @@
+// The local store's group commit of doc-state updates (state/doc-batch.ts): calls made together go
+// into one flush under ONE docs lock, each call still gets its own exact DocState, nothing is lost
+// between store instances or processes, and a failing flush rejects exactly its own callers.
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DOCS_BATCH_LOCK, docBatchStats } from '../../lambda/adapters/local/state/doc-batch.js';
+import { keyToFileName } from '../../lambda/adapters/local/state/paths.js';
+import { createLocalStateStore, StateFileError } from '../../lambda/adapters/local/state-store.js';
+import type { Outcome } from '../../lambda/engine/model.js';
+import type { DocState, StateStore } from '../../lambda/engine/ports.js';
+import { docResult } from '../contract/state-store.contract.js';
+
+const T = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();
+const FAILING = new Set<Outcome>(['fail', 'error', 'blocked']);
+
+/** What a doc's state must say after `outcomes` (started at T(0), T(1), ...), computed by hand. */
+function expected(outcomes: readonly Outcome[]): Pick<DocState, 'outcome' | 'since' | 'consecutiveFailures'> {
+  const last = outcomes.length - 1;
+  const outcome = outcomes[last] as Outcome;
+  let first = last;
+  while (first > 0 && outcomes[first - 1] === outcome) first--;
+  let failures = 0;
+  for (let i = last; i >= 0 && FAILING.has(outcomes[i] as Outcome); i--) failures++;
+  return { outcome, since: T(first), consecutiveFailures: failures };
+}
+
+const settled = (ps: readonly Promise<unknown>[]) => Promise.allSettled(ps);
+const stats = () => ({ ...docBatchStats });
+const nextTurn = () => new Promise<void>((r) => setImmediate(r));
+
+describe('local state store: group commit of doc states', () => {
+  let dir: string;
+  let store: StateStore;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'verifier-batch-'));
+    store = createLocalStateStore({ dir });
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  const docFile = (doc: string) => join(dir, 'docs', `${keyToFileName(doc)}.json`);
+
+  it('gives every concurrent call its exact state, for the same and for different docs', async () => {
+    const patterns: Outcome[][] = [
+      ['fail', 'fail', 'pass', 'fail', 'error', 'blocked', 'pass', 'pass', 'fail', 'fail', 'fail', 'skip'],
+      ['pass', 'pass', 'pass', 'fail', 'fail', 'fail', 'fail', 'fail', 'fail', 'fail', 'fail', 'fail'],
+      ['skip', 'invalid', 'fail', 'pass', 'fail', 'pass', 'fail', 'pass', 'error', 'error', 'pass', 'pass'],
+      [
+        'error',
+        'error',
+        'error',
+        'error',
+        'error',
+        'error',
+        'blocked',
+        'fail',
+        'fail',
+        'fail',
+        'fail',
+        'pass',
+      ],
+      ['pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'fail'],
+    ];
+    const before = stats();
+    const calls: { doc: number; step: number; state: Promise<DocState> }[] = [];
+    const fire = (from: number, to: number) => {
+      for (let step = from; step < to; step++)
+        patterns.forEach((pattern, doc) => {
+          const outcome = pattern[step] as Outcome;
+          const result = docResult(`mix/doc-${doc}.md`, outcome, T(step));
+          calls.push({ doc, step, state: store.recordDocResult(`run-${step}`, result) });
+        });
+    };
+    // the first half in one tick; the rest while that flush is in flight (so it lands in later flushes)
+    fire(0, 6);
+    await nextTurn();
+    await nextTurn();
+    fire(6, 9);
+    await nextTurn();
+    fire(9, 12);
+
+    for (const { doc, step, state } of calls) {
+      const pattern = patterns[doc] as Outcome[];
+      expect(await state).toMatchObject(expected(pattern.slice(0, step + 1)));
+    }
+    for (const [doc, pattern] of patterns.entries()) {
+      expect(await store.getDocState(`mix/doc-${doc}.md`)).toMatchObject({
+        ...expected(pattern),
+        lastRunId: 'run-11',
+        lastRunAt: T(11),
+      });
+    }
+    const after = stats();
+    expect(after.flushes - before.flushes).toBeGreaterThanOrEqual(2);
+    expect(after.updates - before.updates).toBe(60);
+    for (let step = 0; step < 12; step++) {
+      expect((await store.getRunResults(`run-${step}`)).map((r) => r.doc)).toEqual(
+        patterns.map((_, doc) => `mix/doc-${doc}.md`),
+      );
+    }
+    expect(await readdir(join(dir, 'mutex'))).toEqual([]);
+    expect((await readdir(join(dir, 'docs'))).sort()).toEqual(
+      patterns.map((_, doc) => `${keyToFileName(`mix/doc-${doc}.md`)}.json`).sort(),
+    );
+  });
+
+  it('takes the docs lock once per flush, not once per doc', async () => {
+    const before = stats();
+    const states = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        store.recordDocResult('r1', docResult(`many/doc-${i % 10}.md`, 'fail', T(i))),
+      ),
+    );
+    const after = stats();
+    expect(after.flushes - before.flushes).toBe(1);
+    expect(after.locksTaken - before.locksTaken).toBe(1);
+    expect(states.map((s) => s.consecutiveFailures)).toEqual(
+      Array.from({ length: 40 }, (_, i) => Math.floor(i / 10) + 1),
+    );
+    expect(await readdir(join(dir, 'mutex'))).toEqual([]);
+  });
+
+  it('waits for a docs lock held by a live process, acknowledging nothing until it is released', async () => {
+    const patient = createLocalStateStore({ dir, mutex: { staleMs: 60_000, timeoutMs: 10_000 } });
+    await patient.recordDocResult('r0', docResult('wait/a.md', 'fail', T(0)));
+    const lock = join(dir, 'mutex', DOCS_BATCH_LOCK);
+    await writeFile(lock, `${hostname()}:${process.pid}`);
+    let acknowledged = 0;
+    const calls = ['wait/a.md', 'wait/b.md', 'wait/a.md'].map((doc, i) =>
+      patient.recordDocResult('r1', docResult(doc, 'fail', T(i + 1))).then((s) => {
+        acknowledged++;
+        return s;
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    expect(acknowledged).toBe(0);
+    expect(await patient.getDocState('wait/b.md')).toBeUndefined();
+    await rm(lock);
+    expect((await Promise.all(calls)).map((s) => s.consecutiveFailures)).toEqual([2, 1, 3]);
+    expect(await readdir(join(dir, 'mutex'))).toEqual([]);
+  });
+
+  it('gives up on a docs lock a live holder never releases, naming it', async () => {
+    const impatient = createLocalStateStore({ dir, mutex: { staleMs: 60_000, timeoutMs: 100 } });
+    await mkdir(join(dir, 'mutex'), { recursive: true });
+    await writeFile(join(dir, 'mutex', DOCS_BATCH_LOCK), `${hostname()}:${process.pid}`);
+    await expect(impatient.recordDocResult('r1', docResult('a/d.md', 'fail', T(0)))).rejects.toThrow(
+      /docs-batch still held after 100 ms/,
+    );
+  });
+
+  it('rejects only the callers of a doc whose file is a folder; the rest of the batch lands', async () => {
+    await store.recordDocResult('r0', docResult('ok/y.md', 'fail', T(0)));
+    await mkdir(docFile('bad/x.md'), { recursive: true });
+    const before = stats();
+    const [bad1, good1, bad2, good2] = await settled([
+      store.recordDocResult('r1', docResult('bad/x.md', 'fail', T(1))),
+      store.recordDocResult('r1', docResult('ok/y.md', 'fail', T(1))),
+      store.recordDocResult('r1', docResult('bad/x.md', 'fail', T(2))),
+      store.recordDocResult('r1', docResult('ok/y.md', 'fail', T(2))),
+    ]);
+    expect(stats().flushes - before.flushes).toBe(1);
+    expect(bad1).toMatchObject({ status: 'rejected', reason: { code: 'EISDIR' } });
+    expect(bad2).toMatchObject({ status: 'rejected', reason: { code: 'EISDIR' } });
+    expect(good1).toMatchObject({ status: 'fulfilled', value: { consecutiveFailures: 2 } });
+    expect(good2).toMatchObject({ status: 'fulfilled', value: { consecutiveFailures: 3 } });
+    // the folder is untouched and no temp file is left behind; the next batch works once it is gone
+    expect(await readdir(docFile('bad/x.md'))).toEqual([]);
+    expect((await readdir(join(dir, 'docs'))).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    await rm(docFile('bad/x.md'), { recursive: true });
+    const next = await store.recordDocResult('r2', docResult('bad/x.md', 'fail', T(3)));
+    expect(next.consecutiveFailures).toBe(1);
+    expect((await store.getDocState('ok/y.md'))?.consecutiveFailures).toBe(3);
+  });
+
+  it('rejects only the callers of a doc whose state file is garbage, with a StateFileError', async () => {
+    await store.recordDocResult('r0', docResult('junk/x.md', 'fail', T(0)));
+    await writeFile(docFile('junk/x.md'), '{"doc": 42}');
+    const [bad, good] = await settled([
+      store.recordDocResult('r1', docResult('junk/x.md', 'fail', T(1))),
+      store.recordDocResult('r1', docResult('ok/y.md', 'pass', T(1))),
+    ]);
+    expect(bad?.status).toBe('rejected');
+    expect((bad as PromiseRejectedResult).reason).toBeInstanceOf(StateFileError);
+    expect(good).toMatchObject({ status: 'fulfilled', value: { outcome: 'pass' } });
+    expect(await readFile(docFile('junk/x.md'), 'utf8')).toBe('{"doc": 42}');
+  });
+
+  it('rejects every caller of a flush that cannot take its lock, and the next flush works', async () => {
+    await store.recordDocResult('r0', docResult('a/one.md', 'fail', T(0)));
+    await rm(join(dir, 'mutex'), { recursive: true });
+    await writeFile(join(dir, 'mutex'), 'not a folder');
+    const before = stats();
+    const outcomes = await settled(
+      ['a/one.md', 'a/two.md', 'b/three.md'].map((doc, i) =>
+        store.recordDocResult('r1', docResult(doc, 'fail', T(i + 1))),
+      ),
+    );
+    expect(stats().flushes - before.flushes).toBe(1);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect((await store.getDocState('a/one.md'))?.consecutiveFailures).toBe(1);
+    expect(await store.getDocState('a/two.md')).toBeUndefined();
+
+    await rm(join(dir, 'mutex'));
+    await mkdir(join(dir, 'mutex'));
+    const next = await Promise.all(
+      ['a/one.md', 'a/two.md'].map((doc) => store.recordDocResult('r2', docResult(doc, 'fail', T(9)))),
+    );
+    expect(next.map((s) => s.consecutiveFailures)).toEqual([2, 1]);
+  });
+
+  it('leaves the doc state alone when the result line cannot be appended, and only for that run', async () => {
+    await store.startRun({ runId: 'r-bad', startedAt: T(0), status: 'running' });
+    await mkdir(join(dir, 'runs', 'r-bad', 'results.jsonl'));
+    const [bad, good] = await settled([
+      store.recordDocResult('r-bad', docResult('a/bad.md', 'fail', T(1))),
+      store.recordDocResult('r-good', docResult('a/good.md', 'fail', T(1))),
+    ]);
+    expect(bad).toMatchObject({ status: 'rejected', reason: { code: 'EISDIR' } });
+    expect(good).toMatchObject({ status: 'fulfilled', value: { consecutiveFailures: 1 } });
+    expect(await store.getDocState('a/bad.md')).toBeUndefined();
+    expect((await store.getRunResults('r-good')).map((r) => r.doc)).toEqual(['a/good.md']);
+  });
+
+  it('loses nothing when two store instances with their own queues record into one folder', async () => {
+    // different mutex options: separate queues in this process, so they meet at the lock file
+    const other = createLocalStateStore({ dir, mutex: { staleMs: 10_000, timeoutMs: 29_000 } });
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        (i % 2 ? store : other).recordDocResult(`r${i % 2}`, docResult(`two/doc-${i % 5}.md`, 'fail', T(i))),
+      ),
+    );
+    for (let d = 0; d < 5; d++)
+      expect((await store.getDocState(`two/doc-${d}.md`))?.consecutiveFailures).toBe(40);
+    expect((await store.getRunResults('r0')).length).toBe(100);
+    expect((await store.getRunResults('r1')).length).toBe(100);
+    expect(await readdir(join(dir, 'mutex'))).toEqual([]);
+  });
+});
+
+describe('local state store: batches from two processes on one folder', () => {
+  const repo = resolve(import.meta.dirname, '../..');
+  const storeModule = join(repo, 'lambda/adapters/local/state-store.ts');
+  // Waits for its peer, then records `rounds` failing results for each of `docs` shared docs, all
+  // at once (so each flush holds many docs and several results per doc).
+  const program = `
+const { createLocalStateStore } = await import(${JSON.stringify(storeModule)});
+const { writeFile, readdir } = await import('node:fs/promises');
+const [dir, runId, docs, rounds] = process.argv.slice(1);
+const store = createLocalStateStore({ dir });
+await store.startRun({ runId, startedAt: new Date().toISOString(), status: 'running' });
+await writeFile(dir + '/ready-' + runId, '');
+while ((await readdir(dir)).filter((n) => n.startsWith('ready-')).length < 2) await new Promise((r) => setTimeout(r, 5));
+const calls = [];
+for (let r = 0; r < Number(rounds); r++)
+  for (let d = 0; d < Number(docs); d++)
+    calls.push(store.recordDocResult(runId, {
+      doc: 'shared/doc-' + d + '.md', domain: 'shared', outcome: 'fail', durationMs: 1,
+      startedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, r)).toISOString(), steps: [],
+    }));
+await Promise.all(calls);
+`;
+  const run = (dir: string, runId: string, docs: number, rounds: number) =>
+    new Promise<void>((res, rej) => {
+      const proc = spawn(
+        process.execPath,
+        ['--import', 'tsx', '--input-type=module', '-e', program, dir, runId, String(docs), String(rounds)],
+        { cwd: repo, stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      let err = '';
+      proc.stderr?.on('data', (c) => {
+        err += c;
+      });
+      proc.on('error', rej);
+      proc.on('close', (code) => (code === 0 ? res() : rej(new Error(`child exited ${code}: ${err}`))));
+    });
+
+  it('lose no update', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'verifier-batch-proc-'));
+    try {
+      const [docs, rounds] = [25, 8];
+      await Promise.all([run(dir, 'run-a', docs, rounds), run(dir, 'run-b', docs, rounds)]);
+      const store = createLocalStateStore({ dir });
+      for (let d = 0; d < docs; d++)
+        expect((await store.getDocState(`shared/doc-${d}.md`))?.consecutiveFailures).toBe(2 * rounds);
+      for (const runId of ['run-a', 'run-b'])
+        expect(await store.getRunResults(runId)).toHaveLength(docs * rounds);
+      expect(await readdir(join(dir, 'mutex'))).toEqual([]);
+      expect((await readdir(join(dir, 'docs'))).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
