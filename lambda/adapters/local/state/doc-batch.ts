@@ -1,14 +1,19 @@
 // Group commit of doc-state updates for the local state store (see the header of state-store.ts for
 // the guarantees and why the work is done this way).
 //
-// Updates handed in while a flush is in flight are queued for the next flush. A flush takes ONE
-// cross-process lock file for the whole docs folder, and inside it, for each doc of the batch: reads
-// its file, applies every queued result for that doc in call order, writes a temp file. Then it
-// fsyncs every temp file at once (in parallel, off the event loop), renames each over its target,
-// fsyncs the docs folder once, releases the lock, and settles each caller with its own DocState.
-// A failure that concerns one doc (its file is garbage, is a folder, cannot be replaced) rejects the
-// callers of that doc only; one that concerns the whole flush (the lock, the folder) rejects every
-// caller in the batch. Either way the next flush starts from a clean queue.
+// Results are queued in call order at call time; those handed in while a flush is in flight wait for
+// the next flush, which starts one event-loop turn after the previous one ends (so callers it woke
+// can join). A flush first appends every queued result line durably (one write + fsync per results
+// file), then takes ONE cross-process lock file for the whole docs folder, and inside it, for each
+// doc of the batch: reads its file, applies every queued result for that doc in call order, writes a
+// temp file. Then it fsyncs every temp file at once (in parallel, off the event loop), renames each
+// over its target, fsyncs the docs folder once, releases the lock, and settles each caller with its
+// own DocState. A failure that concerns one result line or one doc (its file is garbage, is a
+// folder, cannot be replaced) rejects those callers only; one that concerns the whole flush (the
+// lock, the folder) rejects every caller in the batch. Either way the next flush starts clean.
+//
+// Temp files are never recycled (no spare inode is overwritten in place): a reader in another
+// process that opened a doc file just before its rename must still read that file's whole content.
 //
 // The small page-cache operations (read, open, write, close, rename, unlink) are synchronous: each
 // costs microseconds of system time, where the promise version costs a threadpool round trip, a
@@ -33,7 +38,7 @@ export interface DocBatchTarget {
   /** The store's mutex folder; the flush holds `<mutexDir>/docs-batch`. */
   readonly mutexDir: string;
   readonly mutexOptions: MutexOptions;
-  /** Prefix of a doc's legacy per-doc lock file (`doc-`), honoured when one is held. */
+  /** Name of a doc's per-doc lock file in older stores (`doc-<key>`), honoured when one is held. */
   readonly legacyLockName: (doc: string) => string;
   /** Parses a doc state file's text, throwing a StateFileError on anything the store did not write. */
   readonly parse: (file: string, text: string) => DocState;
