@@ -141,6 +141,24 @@ describe('step order, expectations and onFail', () => {
     expect(s?.bodyExcerpt).not.toContain(TOKENS.staff);
   });
 
+  it('keeps no body for a step that passes (reports and history explain only what did not pass)', async () => {
+    api.handler = () => ({ status: 201, body: { data: { id: 7, note: 'x'.repeat(500) } } });
+    const test = step([
+      'id: create',
+      'method: POST',
+      'path: "/m"',
+      'body: { a: 1 }',
+      'expect: { status: [201] }',
+    ]);
+    const out = await run(api, { docs: { 'c/p.md': doc({ test }) } });
+    expect(out.docs['c/p.md']?.outcome).toBe('pass');
+    const s = out.docs['c/p.md']?.steps[0];
+    expect(s).toMatchObject({ outcome: 'pass', status: 201 });
+    expect(s).not.toHaveProperty('bodyExcerpt');
+    const stored = await out.store.getRunResults('run-1');
+    expect(JSON.stringify(stored)).not.toContain('xxxxxxxxxx');
+  });
+
   it('onFail abort (the default) ends the doc as fail and sends no test step', async () => {
     api.handler = (r) => (r.path.endsWith('/p') ? { status: 500 } : undefined);
     const pre = step(['id: p', 'method: GET', 'path: "/p"', 'expect: { status: [200] }']);

@@ -105,9 +105,12 @@ export async function sendStep(
     const error = redactor.text(`${response.kind}: ${response.message}`);
     return { result: { ...base, outcome: 'error', durationMs, error }, extracted: {}, ok2xx: false };
   }
-  const bodyExcerpt = excerpt(redactor, response.body);
-  const withResponse = { ...base, status: response.status, durationMs, bodyExcerpt };
+  // A step that passes keeps no body: reports explain only what did not pass, and history items
+  // (a DynamoDB write per doc per run) stay small. Redaction and the cut happen only for the others.
+  const withResponse = { ...base, status: response.status, durationMs };
+  const failed = () => ({ ...withResponse, bodyExcerpt: excerpt(redactor, response.body) });
   if (condition?.confirmed) {
+    const bodyExcerpt = excerpt(redactor, response.body);
     evidence = {
       doc: ctx.docId,
       stepId: step.id,
@@ -119,7 +122,7 @@ export async function sendStep(
     };
     const error = `business condition ${condition.condition} (rule ${condition.rule}), confirmed by a re-probe: HTTP ${response.status}`;
     return {
-      result: { ...withResponse, outcome: 'fail', error, condition },
+      result: { ...withResponse, bodyExcerpt, outcome: 'fail', error, condition },
       extracted: {},
       evidence,
       ok2xx: false,
@@ -129,13 +132,13 @@ export async function sendStep(
   const ok2xx = response.status >= 200 && response.status < 300;
   if (!statusMatches(step.expect, response.status)) {
     const error = `expected ${describeExpected(step.expect)}, got ${response.status}`;
-    return { result: { ...withResponse, outcome: 'fail', error, ...cond }, extracted: {}, ok2xx };
+    return { result: { ...failed(), outcome: 'fail', error, ...cond }, extracted: {}, ok2xx };
   }
   const ex = extractAll(step.extract, response.body);
   if (!ex.ok) {
     return {
       result: {
-        ...withResponse,
+        ...failed(),
         outcome: 'fail',
         error: redactor.text(
           response.truncated ? `${ex.error} (the response body was cut at the size cap)` : ex.error,
