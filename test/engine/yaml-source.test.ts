@@ -155,31 +155,43 @@ describe('parseYaml reads like the yaml library', () => {
 });
 
 describe('which library reads what', () => {
-  it('a lint-clean doc is read by js-yaml alone; the yaml library is asked only when a finding needs a line', () => {
+  const lint = (p: ReturnType<typeof parseDoc>) =>
+    lintDoc(p, { paramNames: new Set(['business_id']), fallbackEndpoints: new Set() });
+
+  it('js-yaml alone reads a doc, and the lines its findings point at', () => {
     const clean = docsUnder('test/fixtures/lint').find((d) => d.id === 'ok.md');
     if (!clean) throw new Error('fixture ok.md missing');
     const before = { ...yamlReads };
     const parsed = parseDoc(clean.id, clean.text);
-    const findings = [
-      ...parsed.findings,
-      ...lintDoc(parsed, { paramNames: new Set(['business_id']), fallbackEndpoints: new Set() }),
-    ];
-    expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect([...parsed.findings, ...lint(parsed)].filter((f) => f.severity === 'error')).toEqual([]);
     expect(yamlReads.jsYaml - before.jsYaml).toBeGreaterThanOrEqual(2);
     expect(yamlReads.yaml - before.yaml).toBe(0);
 
     const broken = clean.text.replace(
       'path: "/platform/v1/clients/{{client_id}}"',
-      'path: "//evil.example/{{client_id}}"',
+      'path: "//evil.example/{{client_id}}"\n    headers: { X-Ok: "1" }\n    surplus: 1',
     );
     expect(broken).not.toBe(clean.text);
     const mid = { ...yamlReads };
     const reparsed = parseDoc(clean.id, broken);
-    const errors = lintDoc(reparsed, {
-      paramNames: new Set(['business_id']),
-      fallbackEndpoints: new Set(),
-    }).filter((f) => f.code === 'unsafe-path');
-    expect(errors.length).toBeGreaterThan(0);
-    expect(yamlReads.yaml - mid.yaml).toBeGreaterThan(0);
+    const findings = [...reparsed.findings, ...lint(reparsed)];
+    expect(findings.map((f) => [f.code, f.line])).toEqual(
+      expect.arrayContaining([
+        ['unsafe-path', 22],
+        ['unknown-key', 24],
+      ]),
+    );
+    // Every line came from the starts js-yaml recorded: the yaml library was not asked.
+    expect(yamlReads.yaml - mid.yaml).toBe(0);
+  });
+
+  it('the yaml library reads a block js-yaml rejects, and reports its error', () => {
+    const before = { ...yamlReads };
+    const parsed = parseDoc(
+      'x.md',
+      '---\nstatus: verified\n---\n## Test Request\n```yaml\nsteps:\n  - id: a\n    id: b\n```\n',
+    );
+    expect(parsed.findings.map((f) => [f.code, f.line])).toEqual([['yaml-syntax', 8]]);
+    expect(yamlReads.yaml - before.yaml).toBe(1);
   });
 });

@@ -6,7 +6,7 @@ import { rememberLines } from './lines.js';
 import type { StepsBlock } from './sections.js';
 import { EXPECT_KEYS, EXPECTED, MAX_SLEEP_MS, STEP_KEYS, type StepInput, StepSchema } from './step-schema.js';
 import { isPlainObject } from './templates.js';
-import { parseYaml, pointerKey } from './yaml-source.js';
+import { parseYaml } from './yaml-source.js';
 
 const SECTION: Record<Phase, string> = { prerequisite: 'Prerequisites', test: 'Test Request' };
 
@@ -87,13 +87,8 @@ export function parseStepsBlock(
       );
       return;
     }
-    // Key lines are needed only for findings: the yaml library reads them when first asked.
-    let keyLines: Map<string, number> | undefined;
-    const stepLines = () => {
-      keyLines ??= parsed.linesUnder(['steps', i]);
-      return keyLines;
-    };
-    const lineOfKey = (...at: (string | number)[]): number => stepLines().get(pointerKey(at)) ?? line;
+    // Key lines are looked up only for findings (js-yaml's recorded starts, else the yaml library).
+    const lineOfKey = (...at: (string | number)[]): number => parsed.lineAt(['steps', i, ...at]) ?? line;
     for (const key of Object.keys(raw)) {
       if (!STEP_KEYS.has(key))
         findings.push(
@@ -136,7 +131,7 @@ export function parseStepsBlock(
       );
     }
     const step = toStep(input, phase, line);
-    rememberLines(step, stepLines);
+    rememberLines(step, (at) => parsed.lineAt(['steps', i, ...at]));
     steps.push(step);
   });
   return { steps, findings };

@@ -97,7 +97,8 @@ export function parseYaml(source: string, firstLine: number): ParsedYaml {
     value: value === undefined ? null : value,
     issues: [],
     lineAt(at) {
-      const line = top ? fastLine(top, at) : undefined;
+      const line = top ? fastLine(top, at) : null;
+      if (line === null) return undefined;
       return line === undefined ? slow().lineAt(at) : line + firstLine;
     },
     linesUnder: (at) => slow().linesUnder(at),
@@ -125,24 +126,28 @@ function unwrap(frame: Frame): Frame {
 }
 
 /**
- * The 0-based source line of the key or item at `at`, from the recorded starts, when they account for
- * every key and item on the way (anything unusual, e.g. a flow-map key with no value, gives undefined
- * and the yaml library answers instead).
+ * The 0-based source line of the key or item at `at`, from the recorded starts; null when the value
+ * has no such key or item (then the yaml library has none either: both read the same value). When
+ * the starts cannot vouch for a step on the way (e.g. a flow-map key with no value), undefined: the
+ * yaml library answers instead.
  */
-function fastLine(top: Frame, at: Pointer): number | undefined {
+function fastLine(top: Frame, at: Pointer): number | null | undefined {
   let frame = unwrap(top);
   let line: number | undefined;
   for (const step of at) {
     const value = frame.result;
-    if (frame.kind === 'sequence' && Array.isArray(value) && typeof step === 'number') {
-      if (frame.children.length !== value.length) return undefined;
+    if (Array.isArray(value)) {
+      if (typeof step !== 'number' || step < 0 || step >= value.length || !Number.isInteger(step))
+        return null;
+      if (frame.kind !== 'sequence' || frame.children.length !== value.length) return undefined;
       const item = frame.children[step];
       if (!item || !Object.is(item.result, value[step])) return undefined;
       line = item.line;
       frame = unwrap(item);
-    } else if (frame.kind === 'mapping' && isRecord(value) && typeof step === 'string') {
+    } else if (isRecord(value)) {
+      if (typeof step !== 'string' || !Object.hasOwn(value, step)) return null;
       const pairs = frame.children;
-      if (pairs.length !== 2 * Object.keys(value).length || !Object.hasOwn(value, step)) return undefined;
+      if (frame.kind !== 'mapping' || pairs.length !== 2 * Object.keys(value).length) return undefined;
       let found = -1;
       for (let i = 0; i < pairs.length; i += 2) if (String(pairs[i]?.result) === step) found = i;
       const key = pairs[found];
@@ -151,10 +156,10 @@ function fastLine(top: Frame, at: Pointer): number | undefined {
       line = key.line;
       frame = unwrap(val);
     } else {
-      return undefined;
+      return null;
     }
   }
-  return line;
+  return line ?? null;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
