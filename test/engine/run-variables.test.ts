@@ -72,6 +72,25 @@ describe('generators', () => {
     expect(scope.lookup('today_date')).toEqual({ value: 'extracted' });
     expect(scope.lookup('nothing')).toBeUndefined();
   });
+
+  it('builds the run-time values only when a doc first uses one, and once', () => {
+    let built = 0;
+    const scope = createScope(
+      { business_id: 'cfg' },
+      () => {
+        built++;
+        return runtimeValues(now());
+      },
+      createGenerators(now),
+    );
+    expect(scope.lookup('business_id')).toEqual({ value: 'cfg' });
+    expect(scope.lookup('unique_id')).toBeDefined();
+    expect(scope.lookup('nothing')).toBeUndefined();
+    expect(built).toBe(0);
+    expect(scope.lookup('today_date')).toEqual({ value: '2026-03-01' });
+    expect(scope.lookup('current_year')).toEqual({ value: '2026' });
+    expect(built).toBe(1);
+  });
 });
 
 describe('joinUrl', () => {

@@ -50,7 +50,7 @@ export async function runDoc(ctx: DocRunContext, doc: Doc, alerting: boolean): P
   const now = ctx.clock.now();
   const scope = createScope(
     ctx.target.credentials.params,
-    runtimeValues(now),
+    () => runtimeValues(now),
     createGenerators(() => ctx.clock.now()),
   );
   const resolve = createResolve(scope);

@@ -1,6 +1,6 @@
 // Variable scope for one doc run (FORMAT.md §4): config params → run-time values → extracted values,
 // later wins. Run-time values are computed once per doc run; generators are fresh at each use.
-import { GENERATORS, type RUNTIME_VALUES } from '../names.js';
+import { GENERATORS, RUNTIME_VALUES } from '../names.js';
 
 type RuntimeName = (typeof RUNTIME_VALUES)[number];
 type GeneratorName = (typeof GENERATORS)[number];
@@ -99,6 +99,7 @@ export function createGenerators(now: () => Date, random: () => number = Math.ra
 }
 
 const GENERATOR_SET: ReadonlySet<string> = new Set(GENERATORS);
+const RUNTIME_SET: ReadonlySet<string> = new Set(RUNTIME_VALUES);
 
 /** One doc's variables. `lookup` answers `undefined` for a name nothing defines. */
 export interface Scope {
@@ -107,16 +108,29 @@ export interface Scope {
   set(name: string, value: unknown): void;
 }
 
+/**
+ * `runtime` may be given as a function: it is then called once, the first time a doc uses a run-time
+ * value (most docs use none, and building them formats a dozen dates).
+ */
 export function createScope(
   params: Readonly<Record<string, unknown>>,
-  runtime: Readonly<Record<string, unknown>>,
+  runtime: Readonly<Record<string, unknown>> | (() => Readonly<Record<string, unknown>>),
   generators: Generators,
 ): Scope {
   const extracted = new Map<string, unknown>();
+  let values = typeof runtime === 'function' ? undefined : runtime;
+  const runtimeValue = (name: string): { value: unknown } | undefined => {
+    if (values === undefined) {
+      if (!RUNTIME_SET.has(name)) return undefined;
+      values = (runtime as () => Readonly<Record<string, unknown>>)();
+    }
+    return Object.hasOwn(values, name) ? { value: values[name] } : undefined;
+  };
   return {
     lookup(name) {
       if (extracted.has(name)) return { value: extracted.get(name) };
-      if (Object.hasOwn(runtime, name)) return { value: runtime[name] };
+      const rt = runtimeValue(name);
+      if (rt) return rt;
       if (GENERATOR_SET.has(name)) return { value: generators.generate(name as GeneratorName) };
       if (Object.hasOwn(params, name) && params[name] !== undefined) return { value: params[name] };
       return undefined;
