@@ -22,7 +22,12 @@ export function namesUsed(value: unknown): string[] {
 
 export function createResolve(scope: Scope): Resolve {
   return (value) => {
-    for (const t of findTemplates(value)) {
+    const templates = findTemplates(value);
+    // Nothing to resolve (most headers and params): the value is used as written, not copied.
+    if (templates.length === 0) {
+      return containsBraces(value) ? { error: 'a resolved value still contains "{{"' } : { value };
+    }
+    for (const t of templates) {
       if (!t.supported) return { error: `unsupported expression ${t.raw} (only {{name}} is supported)` };
       if (!scope.lookup(t.name)) return { error: `unknown variable {{${t.name}}}` };
     }

@@ -70,9 +70,12 @@ export async function runDoc(ctx: DocRunContext, doc: Doc, alerting: boolean): P
       continue;
     }
     // A value an earlier step failed to extract, and that no config param or run-time value provides.
-    const missing = namesUsed([step.path, step.params, step.body, step.headers, step.formFields]).find(
-      (n) => unextracted.has(n) && !scope.lookup(n),
-    );
+    const missing =
+      unextracted.size === 0
+        ? undefined
+        : namesUsed([step.path, step.params, step.body, step.headers, step.formFields]).find(
+            (n) => unextracted.has(n) && !scope.lookup(n),
+          );
     if (missing) {
       for (const name of Object.keys(step.extract)) unextracted.add(name);
       results.push(notRun(step, `not run: needs {{${missing}}}, which an earlier step did not extract`));
