@@ -126,35 +126,23 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
     (options.deadline !== undefined && clock.now().getTime() >= options.deadline.getTime()) ||
     (deps.shouldStop?.() ?? false);
 
-  const runOne = async (info: DocInfo): Promise<DocResult> => {
-    const started = clock.now();
+  /** What a doc's result holds besides its header fields and timing. */
+  type Body = Omit<DocResult, keyof DocMeta | 'doc' | 'startedAt' | 'durationMs'>;
+  /** A doc read, parsed and linted: ready to send, or already decided (invalid, skip, error). */
+  type Prepared = { readonly meta: DocMeta } & (
+    | { readonly kind: 'ready'; readonly doc: Doc }
+    | { readonly kind: 'decided'; readonly body: Body }
+  );
+
+  /** Reads, parses and lints one doc; never throws. Sends nothing, so it may run ahead of the doc's turn. */
+  const prepare = async (info: DocInfo): Promise<Prepared> => {
     let meta = info.meta ?? { domain: domainOfId(info.id) };
-    const done = (r: Omit<DocResult, keyof DocMeta | 'doc' | 'startedAt' | 'durationMs'>): DocResult => ({
-      doc: info.id,
-      domain: meta.domain,
-      ...(meta.endpoint ? { endpoint: meta.endpoint } : {}),
-      ...(meta.tags ? { tags: meta.tags } : {}),
-      ...(meta.status ? { status: meta.status } : {}),
-      startedAt: started.toISOString(),
-      ...r,
-      // A doc may hard-code a token; nothing that quotes the doc may carry it out.
-      ...(r.reason !== undefined ? { reason: redactor.text(r.reason) } : {}),
-      ...(r.findings ? { findings: redactor.value(r.findings) } : {}),
-      durationMs: clock.now().getTime() - started.getTime(),
-    });
-    if (stopNow()) {
-      if (!info.meta) {
-        const text = await deps.docs.read(info.id).catch(() => undefined);
-        meta = metaOf(info.id, text === undefined ? undefined : readDocHeader(info.id, text));
-      }
-      return done({ outcome: 'skip', reason: 'deadline', steps: [] });
-    }
-    emit({ type: 'doc-started', doc: info.id });
+    const decided = (body: Body): Prepared => ({ kind: 'decided', meta, body });
     let text: string;
     try {
       text = await deps.docs.read(info.id);
     } catch (err) {
-      return done({
+      return decided({
         outcome: 'error',
         reason: `${info.id}: could not be read: ${(err as Error).message}`,
         steps: [],
@@ -167,7 +155,7 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
       const parseErrors = parsed.findings.filter((f) => f.severity === 'error');
       if (!doc) {
         const first = parseErrors[0];
-        return done({
+        return decided({
           outcome: 'invalid',
           reason: first ? renderFinding(first) : `${info.id}: could not be parsed`,
           steps: [],
@@ -175,17 +163,85 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
         });
       }
       const byStatus = selectByStatus(doc.status, options.filters?.include, doc.skipReason);
-      if (!byStatus.run) return done({ outcome: 'skip', reason: byStatus.reason, steps: [] });
+      if (!byStatus.run) return decided({ outcome: 'skip', reason: byStatus.reason, steps: [] });
       const lintErrors = lintDoc(parsed, { paramNames, fallbackEndpoints }).filter(
         (f) => f.severity === 'error',
       );
       const errors = dedupe([...parseErrors, ...lintErrors, ...sleepFindings(doc, options.maxSleepMs)]);
       const firstError = errors[0];
       if (firstError)
-        return done({ outcome: 'invalid', reason: renderFinding(firstError), steps: [], findings: errors });
+        return decided({
+          outcome: 'invalid',
+          reason: renderFinding(firstError),
+          steps: [],
+          findings: errors,
+        });
       const byDelete = selectByDelete(doc, options.allowDelete);
-      if (!byDelete.run) return done({ outcome: 'skip', reason: byDelete.reason, steps: [] });
-      const run = await runDoc(docCtx, doc, doc.status === 'active');
+      if (!byDelete.run) return decided({ outcome: 'skip', reason: byDelete.reason, steps: [] });
+      return { kind: 'ready', meta, doc };
+    } catch (err) {
+      // A bug while reading one doc must not cost the others their results.
+      return decided({ outcome: 'error', reason: `internal error: ${(err as Error).message}`, steps: [] });
+    }
+  };
+
+  // Look-ahead: while the docs in flight wait on the network, the next ones are read, parsed and
+  // linted (in the event loop's idle turns), so a free slot sends its first request at once. At most
+  // `concurrency` docs are prepared ahead; none once a doc has found the run stopping.
+  const prepared = new Map<number, Promise<Prepared>>();
+  /** Set once a doc found the run stopping (deadline, shouldStop): nothing more is prepared. */
+  let stopping = false;
+  const prepareAt = (i: number): Promise<Prepared> | undefined => {
+    const info = inRun[i];
+    if (!info) return undefined;
+    let p = prepared.get(i);
+    if (!p) {
+      p = prepare(info);
+      prepared.set(i, p);
+    }
+    return p;
+  };
+  const lookAhead = (i: number) => {
+    const last = Math.min(inRun.length - 1, i + Math.max(1, options.concurrency));
+    setImmediate(() => {
+      for (let j = i + 1; j <= last && !fault && !stopping; j++) prepareAt(j);
+    });
+  };
+
+  const runOne = async (info: DocInfo, index: number): Promise<DocResult> => {
+    const started = clock.now();
+    let meta = info.meta ?? { domain: domainOfId(info.id) };
+    const done = (r: Body): DocResult => ({
+      doc: info.id,
+      domain: meta.domain,
+      ...(meta.endpoint ? { endpoint: meta.endpoint } : {}),
+      ...(meta.tags ? { tags: meta.tags } : {}),
+      ...(meta.status ? { status: meta.status } : {}),
+      startedAt: started.toISOString(),
+      ...r,
+      // A doc may hard-code a token; nothing that quotes the doc may carry it out.
+      ...(r.reason !== undefined ? { reason: redactor.text(r.reason) } : {}),
+      ...(r.findings ? { findings: redactor.value(r.findings) } : {}),
+      durationMs: clock.now().getTime() - started.getTime(),
+    });
+    const ahead = prepared.get(index);
+    prepared.delete(index);
+    if (stopNow()) {
+      stopping = true;
+      if (ahead) meta = (await ahead).meta;
+      else if (!info.meta) {
+        const text = await deps.docs.read(info.id).catch(() => undefined);
+        meta = metaOf(info.id, text === undefined ? undefined : readDocHeader(info.id, text));
+      }
+      return done({ outcome: 'skip', reason: 'deadline', steps: [] });
+    }
+    lookAhead(index);
+    emit({ type: 'doc-started', doc: info.id });
+    const p = await (ahead ?? prepare(info));
+    meta = p.meta;
+    if (p.kind === 'decided') return done(p.body);
+    try {
+      const run = await runDoc(docCtx, p.doc, p.doc.status === 'active');
       observations.push(...run.observations);
       for (const message of run.warnings) emit({ type: 'warning', message: redactor.text(message) });
       return done({ outcome: run.outcome, ...(run.reason ? { reason: run.reason } : {}), steps: run.steps });
@@ -217,13 +273,13 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
     return tracked;
   };
   await Promise.all(
-    inRun.map((info) =>
+    inRun.map((info, index) =>
       limit(async () => {
         if (fault) return;
         try {
           while (recording.size >= Math.max(1, options.concurrency)) await Promise.race(recording);
           if (fault) return;
-          void record(await runOne(info));
+          void record(await runOne(info, index));
         } catch (err) {
           fault ??= err;
         }
