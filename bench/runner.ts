@@ -1,5 +1,6 @@
 // Entry of the in-process workload child (dist/bench-runner.mjs), for what the CLI cannot show:
-//   growth: runDocs N times in one process against one local state store; RSS and heap after gc.
+//   growth: runDocs N times in one process against one local state store; RSS and heap after gc,
+//   and each run's CPU and wall (runs after the first are what a warm Lambda container does).
 //   dynamo: runDocs against the DynamoDB state store on dynalite started here; the store's writes.
 // Prints one JSON object on stdout. Run with --expose-gc for the growth mode.
 import { readFile } from 'node:fs/promises';
@@ -95,10 +96,17 @@ async function main(): Promise<unknown> {
   const runs = Number(values.runs);
   if (values.mode === 'growth') {
     const store = createLocalStateStore({ dir: values.state ?? '' });
-    const samples = [{ run: 0, ...memory() }];
+    const samples: ({ run: number; wallMs?: number; cpuMs?: number } & ReturnType<typeof memory>)[] = [
+      { run: 0, ...memory() },
+    ];
     for (let i = 1; i <= runs; i++) {
+      // CPU (all threads) and wall of the run alone: the gc() of memory() is outside.
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
       await run(target, store, docsDir, `bench-growth-${i}`);
-      samples.push({ run: i, ...memory() });
+      const wallMs = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      samples.push({ run: i, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, ...memory() });
     }
     return { samples };
   }

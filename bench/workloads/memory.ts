@@ -93,6 +93,9 @@ interface GrowthSample {
   readonly run: number;
   readonly rssMb: number;
   readonly heapUsedMb: number;
+  /** The run's own CPU (all threads) and wall; absent for sample 0 (before any run). */
+  readonly cpuMs?: number;
+  readonly wallMs?: number;
 }
 
 /** Least-squares slope of y over x. */
@@ -110,6 +113,7 @@ export async function benchGrowth(cfg: BenchConfig, ws: Workspace, set: DocsSet)
   const runs = cfg.quick ? 3 : 6;
   const label = `${set.plans.length} docs × ${runs} runs, one process`;
   cfg.log(`growth: runDocs ${runs} times in one process (${set.plans.length} docs)`);
+  set.server.reset();
   const m = await measureNode(
     [
       join(cfg.root, 'dist/bench-runner.mjs'),
@@ -121,6 +125,12 @@ export async function benchGrowth(cfg: BenchConfig, ws: Workspace, set: DocsSet)
   );
   if (m.code !== 0) throw new Error(`bench-runner growth exited ${m.code}: ${m.stderr.slice(-2000)}`);
   const { samples } = JSON.parse(m.stdout) as { samples: GrowthSample[] };
+  // Every run sends the same requests; the target counted them all.
+  const requestsPerRun = set.server.stats().requests / runs;
+  const warm = samples.filter((s) => s.run >= 2);
+  const warmCpuPerReq = median(warm.map((s) => (s.cpuMs ?? Number.NaN) / requestsPerRun));
+  const warmWall = median(warm.map((s) => s.wallMs ?? Number.NaN));
+  const coldCpuPerReq = (samples.find((s) => s.run === 1)?.cpuMs ?? Number.NaN) / requestsPerRun;
   // Run 1 warms caches (JIT, pools); growth is judged from run 1 on.
   const after = samples.filter((s) => s.run >= 1);
   const heapSlope = slope(after.map((s) => ({ x: s.run, y: s.heapUsedMb })));
@@ -129,6 +139,16 @@ export async function benchGrowth(cfg: BenchConfig, ws: Workspace, set: DocsSet)
   const rss = after.map((s) => s.rssMb);
   return {
     rows: [
+      {
+        workload: label,
+        measure: 'CPU per request: run 1 in the process → later runs (median; a warm Lambda container)',
+        verifier: `${fmt.ms(coldCpuPerReq, 2)} → ${fmt.ms(warmCpuPerReq, 2)}`,
+      },
+      {
+        workload: label,
+        measure: 'wall of a later run (median; no process start, JIT warm)',
+        verifier: fmt.s(warmWall),
+      },
       {
         workload: label,
         measure: 'live heap after gc: run 1 → last',
