@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DOCS_BATCH_LOCK, docBatchStats } from '../../lambda/adapters/local/state/doc-batch.js';
 import { keyToFileName } from '../../lambda/adapters/local/state/paths.js';
-import { createLocalStateStore, StateFileError } from '../../lambda/adapters/local/state-store.js';
+import { createLocalStateStore } from '../../lambda/adapters/local/state-store.js';
 import type { Outcome } from '../../lambda/engine/model.js';
 import type { DocState, StateStore } from '../../lambda/engine/ports.js';
 import { docResult } from '../contract/state-store.contract.js';
@@ -40,7 +40,7 @@ describe('local state store: group commit of doc states', () => {
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  const docFile = (doc: string) => join(dir, 'docs', `${keyToFileName(doc)}.json`);
+  const legacyFile = (doc: string) => join(dir, 'docs', `${keyToFileName(doc)}.json`);
 
   it('gives every concurrent call its exact state, for the same and for different docs', async () => {
     const patterns: Outcome[][] = [
@@ -101,9 +101,16 @@ describe('local state store: group commit of doc states', () => {
       );
     }
     expect(await readdir(join(dir, 'mutex'))).toEqual([]);
-    expect((await readdir(join(dir, 'docs'))).sort()).toEqual(
-      patterns.map((_, doc) => `${keyToFileName(`mix/doc-${doc}.md`)}.json`).sort(),
-    );
+    // no per-doc file: every state is a line of the journal, the last one per doc is the current one
+    expect((await readdir(dir)).sort()).toEqual(['businesses', 'docs.jsonl', 'locks', 'mutex', 'runs']);
+    const last = new Map<string, DocState>();
+    for (const line of (await readFile(join(dir, 'docs.jsonl'), 'utf8')).trimEnd().split('\n').slice(1)) {
+      const state = JSON.parse(line) as DocState;
+      last.set(state.doc, state);
+    }
+    expect([...last.keys()].sort()).toEqual(patterns.map((_, doc) => `mix/doc-${doc}.md`).sort());
+    for (const [doc, pattern] of patterns.entries())
+      expect(last.get(`mix/doc-${doc}.md`)).toMatchObject(expected(pattern));
   });
 
   it('takes the docs lock once per flush, not once per doc', async () => {
@@ -151,41 +158,45 @@ describe('local state store: group commit of doc states', () => {
     );
   });
 
-  it('rejects only the callers of a doc whose file is a folder; the rest of the batch lands', async () => {
+  it('rejects every caller of a flush whose journal cannot be written; the next flush works', async () => {
     await store.recordDocResult('r0', docResult('ok/y.md', 'fail', T(0)));
-    await mkdir(docFile('bad/x.md'), { recursive: true });
-    const before = stats();
-    const [bad1, good1, bad2, good2] = await settled([
+    const journal = join(dir, 'docs.jsonl');
+    const before = await readFile(journal, 'utf8');
+    await rm(journal);
+    await mkdir(journal);
+    const flushes = stats().flushes;
+    const outcomes = await settled([
       store.recordDocResult('r1', docResult('bad/x.md', 'fail', T(1))),
       store.recordDocResult('r1', docResult('ok/y.md', 'fail', T(1))),
-      store.recordDocResult('r1', docResult('bad/x.md', 'fail', T(2))),
-      store.recordDocResult('r1', docResult('ok/y.md', 'fail', T(2))),
     ]);
-    expect(stats().flushes - before.flushes).toBe(1);
-    expect(bad1).toMatchObject({ status: 'rejected', reason: { code: 'EISDIR' } });
-    expect(bad2).toMatchObject({ status: 'rejected', reason: { code: 'EISDIR' } });
-    expect(good1).toMatchObject({ status: 'fulfilled', value: { consecutiveFailures: 2 } });
-    expect(good2).toMatchObject({ status: 'fulfilled', value: { consecutiveFailures: 3 } });
-    // the folder is untouched and no temp file is left behind; the next batch works once it is gone
-    expect(await readdir(docFile('bad/x.md'))).toEqual([]);
-    expect((await readdir(join(dir, 'docs'))).filter((n) => n.endsWith('.tmp'))).toEqual([]);
-    await rm(docFile('bad/x.md'), { recursive: true });
-    const next = await store.recordDocResult('r2', docResult('bad/x.md', 'fail', T(3)));
-    expect(next.consecutiveFailures).toBe(1);
-    expect((await store.getDocState('ok/y.md'))?.consecutiveFailures).toBe(3);
+    expect(stats().flushes - flushes).toBe(1);
+    expect(outcomes).toMatchObject([
+      { status: 'rejected', reason: { code: 'EISDIR' } },
+      { status: 'rejected', reason: { code: 'EISDIR' } },
+    ]);
+    expect(await readdir(journal)).toEqual([]);
+    expect((await readdir(dir)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    await rm(journal, { recursive: true });
+    await writeFile(journal, before);
+    const next = await Promise.all([
+      store.recordDocResult('r2', docResult('bad/x.md', 'fail', T(3))),
+      store.recordDocResult('r2', docResult('ok/y.md', 'fail', T(3))),
+    ]);
+    expect(next.map((s) => s.consecutiveFailures)).toEqual([1, 2]);
   });
 
-  it('rejects only the callers of a doc whose state file is garbage, with a StateFileError', async () => {
-    await store.recordDocResult('r0', docResult('junk/x.md', 'fail', T(0)));
-    await writeFile(docFile('junk/x.md'), '{"doc": 42}');
-    const [bad, good] = await settled([
+  it('treats a garbage legacy state file as no state, leaves it alone, and the journal wins from then on', async () => {
+    await mkdir(join(dir, 'docs'), { recursive: true });
+    await writeFile(legacyFile('junk/x.md'), '{"doc": 42}');
+    const [fromJunk, good] = await Promise.all([
       store.recordDocResult('r1', docResult('junk/x.md', 'fail', T(1))),
       store.recordDocResult('r1', docResult('ok/y.md', 'pass', T(1))),
     ]);
-    expect(bad?.status).toBe('rejected');
-    expect((bad as PromiseRejectedResult).reason).toBeInstanceOf(StateFileError);
-    expect(good).toMatchObject({ status: 'fulfilled', value: { outcome: 'pass' } });
-    expect(await readFile(docFile('junk/x.md'), 'utf8')).toBe('{"doc": 42}');
+    expect(fromJunk).toMatchObject({ outcome: 'fail', consecutiveFailures: 1, since: T(1) });
+    expect(good).toMatchObject({ outcome: 'pass' });
+    expect(await readFile(legacyFile('junk/x.md'), 'utf8')).toBe('{"doc": 42}');
+    expect((await store.getDocState('junk/x.md'))?.consecutiveFailures).toBe(1);
+    expect(await readdir(join(dir, 'docs'))).toEqual([`${keyToFileName('junk/x.md')}.json`]);
   });
 
   it('rejects every caller of a flush that cannot take its lock, and the next flush works', async () => {
@@ -288,7 +299,7 @@ await Promise.all(calls);
       for (const runId of ['run-a', 'run-b'])
         expect(await store.getRunResults(runId)).toHaveLength(docs * rounds);
       expect(await readdir(join(dir, 'mutex'))).toEqual([]);
-      expect((await readdir(join(dir, 'docs'))).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+      expect((await readdir(dir)).filter((n) => n.endsWith('.tmp') || n === 'docs')).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -25,15 +25,16 @@ describe('local state store on disk', () => {
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  it('keeps one file per doc, run and business, in the documented layout', async () => {
+  it('keeps doc states in one journal, and one file per run and business, in the documented layout', async () => {
     await store.startRun({ runId: 'r1', startedAt: '2026-01-01T00:00:00.000Z', status: 'running' });
     await store.recordDocResult('r1', docResult('communication/post.md', 'pass', '2026-01-01T00:00:00.000Z'));
     await store.putBusiness(business('biz', 1), 0);
-    expect(await readdir(join(dir, 'docs'))).toEqual(['communication%2Fpost%2Emd.json']);
+    expect((await readdir(dir)).sort()).toEqual(['businesses', 'docs.jsonl', 'locks', 'mutex', 'runs']);
     expect((await readdir(join(dir, 'runs', 'r1'))).sort()).toEqual(['results.jsonl', 'run.json']);
     expect(await readdir(join(dir, 'businesses'))).toEqual(['biz.json']);
-    const state = JSON.parse(await readFile(join(dir, 'docs', 'communication%2Fpost%2Emd.json'), 'utf8'));
-    expect(state).toMatchObject({ doc: 'communication/post.md', outcome: 'pass' });
+    const lines = (await readFile(join(dir, 'docs.jsonl'), 'utf8')).trimEnd().split('\n');
+    expect(lines).toHaveLength(2); // the journal's header, then the doc's state
+    expect(JSON.parse(lines[1] as string)).toMatchObject({ doc: 'communication/post.md', outcome: 'pass' });
     expect(await readdir(join(dir, 'mutex'))).toEqual([]);
   });
 
@@ -48,7 +49,7 @@ describe('local state store on disk', () => {
   it('ignores a temp file left by a crash between write and rename', async () => {
     await store.recordDocResult('r1', docResult('a/d.md', 'fail', '2026-01-01T00:00:00.000Z'));
     // what a process killed after writing its temp file (before the rename) leaves behind
-    await writeFile(join(dir, 'docs', '.a%2Fd%2Emd.json.999.abc.tmp'), '{"doc":"a/d.md","outc');
+    await writeFile(join(dir, '.docs.jsonl.999.abc.tmp'), '{"doc":"a/d.md","outc');
     await writeFile(join(dir, 'businesses', '.biz.json.999.abc.tmp'), '{');
     expect((await store.listDocStates()).map((s) => [s.doc, s.outcome])).toEqual([['a/d.md', 'fail']]);
     expect(await store.listBusinesses()).toEqual([]);
@@ -171,10 +172,23 @@ describe('local state store on disk', () => {
     expect(await readdir(join(dir, 'mutex'))).toEqual([]);
   });
 
-  it('reports a state file that is not what the store wrote, naming it', async () => {
-    await store.recordDocResult('r1', docResult('a/d.md', 'pass', '2026-01-01T00:00:00.000Z'));
-    await writeFile(join(dir, 'docs', 'a%2Fd%2Emd.json'), '{"doc": 42}');
-    await expect(store.getDocState('a/d.md')).rejects.toThrow(/a%2Fd%2Emd\.json: unexpected content/);
+  it('skips a journal line that is not a valid state: the doc keeps its last valid line, other docs are unaffected', async () => {
+    await store.recordDocResult('r1', docResult('a/d.md', 'fail', '2026-01-01T00:00:00.000Z'));
+    await store.recordDocResult('r1', docResult('a/e.md', 'pass', '2026-01-01T00:00:00.000Z'));
+    // valid JSON, not a DocState (hand-edited), for a/d.md; then valid JSON with no doc at all
+    await appendFile(join(dir, 'docs.jsonl'), '{"doc":"a/d.md","outcome":42}\n[1,2]\n');
+    const fresh = createLocalStateStore({ dir });
+    for (const s of [store, fresh]) {
+      expect(await s.getDocState('a/d.md')).toMatchObject({ outcome: 'fail', consecutiveFailures: 1 });
+      expect((await s.listDocStates()).map((x) => [x.doc, x.outcome])).toEqual([
+        ['a/d.md', 'fail'],
+        ['a/e.md', 'pass'],
+      ]);
+    }
+    // the next result builds on the last valid state, and its line wins over the bad one
+    const next = await fresh.recordDocResult('r2', docResult('a/d.md', 'fail', '2026-01-02T00:00:00.000Z'));
+    expect(next.consecutiveFailures).toBe(2);
+    expect((await createLocalStateStore({ dir }).getDocState('a/d.md'))?.consecutiveFailures).toBe(2);
   });
 });
 

@@ -1,52 +1,56 @@
-// The local StateStore (`--state DIR`): plain JSON files, one per item, each replaced atomically.
+// The local StateStore (`--state DIR`): files under DIR.
 //
-//   DIR/docs/<doc>.json              current state of one doc
+//   DIR/docs.jsonl                   doc states: an append-only journal, one DocState per line; for a
+//                                    doc, the last valid line wins (state/doc-journal.ts)
 //   DIR/runs/<runId>/run.json        the run record (summary once finished)
 //   DIR/runs/<runId>/results.jsonl   one DocResult per line, appended as each doc completes
 //   DIR/businesses/<id>.json         business condition (conditional on `version`)
 //   DIR/locks/<name>.json            lease locks
 //   DIR/mutex/<kind>-<key>           short-lived cross-process lock files around read-modify-write
+//   DIR/docs/<doc>.json              (read only) doc states written by earlier versions of the store
 //
-// Two processes may share DIR: every read-modify-write of a shared item (doc state, business,
-// lease, run record) runs under the item's cross-process lock file, and every write is a temp file +
-// fsync + rename, so readers see the previous or the new file, never a torn one.
+// Two processes may share DIR: every read-modify-write of a shared item (doc states, business,
+// lease, run record) runs under a cross-process lock file; a JSON item is written as a temp file +
+// fsync + rename, so readers see the previous or the new file, never a torn one; a journal line is
+// used only once complete.
 //
 // recordDocResult is the hot path (once per doc, ten or more in flight), so it is built to be cheap
 // without giving up a guarantee. It resolves only once (a) its result line is durably appended to
-// runs/<runId>/results.jsonl and (b) docs/<doc>.json durably reflects it (file and folder fsynced):
-// a reader in another process (`verifier status` during a run, or after a crash) sees every
-// acknowledged result at once, with no recovery step, and a SIGKILL or a power cut loses nothing
-// that was acknowledged. Calls are group-committed (state/doc-batch.ts): each call is queued at once
-// (so one doc's results apply in call order, whatever their run), calls made while a flush is in
-// flight go into the next flush, and each call settles with the flush that holds it.
-// A flush:
-// 1. appends every queued line, one write + fsync per results file (state/serial.ts keeps appends
-//    to one file in order inside this process; no cross-process lock: the run id belongs to the
-//    process that started it). The lines are durable before any doc state moves, so the history
-//    always holds every result a doc state reflects. A caller whose line failed is rejected there.
-// 2. takes ONE cross-process lock file for the docs folder (mutex/docs-batch; it was one lock per
-//    doc), so two processes or two store instances never lose an update; inside it, for each doc of
-//    the batch: reads its file (schema-checked: StateFileError on garbage), applies nextDocState for
-//    each of its results in call order, writes a temp file; then fsyncs every temp file at once,
-//    renames each over its doc file (atomic: readers see the old or the new file, never a torn
-//    one), fsyncs the docs folder once, and releases the lock. A per-doc lock file of an older
-//    version of the store that is present when the flush starts is waited for (or broken) too.
-// A failure of one doc (garbage file, a folder in its place) rejects that doc's callers only; a
-// failure of the flush (lock, folder) rejects every caller of the batch; the next flush starts clean.
-// The page-cache-only steps (read, open, write, close, rename, unlink; the lock file's create and
-// unlink) are synchronous calls: each is microseconds of system time, while its promise version costs
-// a threadpool round trip, a promise and two thread switches, which is where this path's CPU went
-// (about 16 such round trips per doc). Every fsync stays asynchronous: the event loop never blocks on
-// the disk. The fsyncs run in parallel on the threadpool, so a flush of ten docs waits about one.
-// scripts/state-bench.ts measures this path. What remains on ext4 is mostly the kernel allocating
-// one inode per temp file (slow on a file system without a journal, this project's machines, after
-// many recent deletions); on tmpfs the store itself costs about 0.1 ms CPU per doc.
+// runs/<runId>/results.jsonl and (b) a line holding the doc's new state is durably appended to
+// docs.jsonl (fsynced): a reader in another process (`verifier status` during a run, or after a
+// crash) sees every acknowledged result at once, with no recovery step, and a SIGKILL or a power
+// cut loses nothing that was acknowledged. Calls are group-committed (state/doc-batch.ts): each call
+// is queued at once (so one doc's results apply in call order, whatever their run), calls made
+// while a flush is in flight go into the next flush, and each call settles with the flush that
+// holds it. A flush appends every queued result line (one write + fsync per results file; the run id
+// belongs to the process that started it, so no cross-process lock), then, under ONE cross-process
+// lock (mutex/docs-batch), brings this instance's in-memory index of the journal up to date (it
+// reads only the bytes other processes appended since it last looked, or the whole file when it was
+// replaced by a compaction), computes each doc's next states in call order, and appends one line per
+// doc in ONE write + ONE fsync. The result lines are durable before any doc state moves, so the
+// history always holds every result a doc state reflects.
+//
+// Why a journal: the previous layout (one docs/<doc>.json per doc, each update a temp file + fsync +
+// rename + folder fsync) made the kernel allocate an inode per doc per run, hundreds of ms of CPU per
+// 350-doc run on ext4 (cheap on tmpfs). A flush now creates no file at all; the journal is
+// compacted (one line per doc, temp file + rename) once it holds more than max(1000, 3 x docs)
+// lines, i.e. every few runs. scripts/state-bench.ts measures this path.
+//
+// Reads (getDocState, listDocStates) refresh the same index without the lock. A line torn by a
+// crash, or one that is not a valid DocState, is skipped: the doc keeps its last valid line, and no
+// other doc is affected (the journal is a cache of the history; one bad line must not hide the
+// rest). A folder written by an earlier version has docs/<doc>.json files: they are read (never
+// written) for docs the journal has no line for yet, by readers and by the writer (the previous
+// state); a doc's first new state goes to the journal and wins from then on. A garbled legacy file
+// counts as no state. An older version of the store must not write to DIR at the same time as this
+// one (it would not see the journal); its per-doc lock files are still honoured.
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as z from 'zod';
 import type { BusinessState, DocResult, Summary } from '../../engine/model.js';
 import type { DocStateFilter, RunRecord, StateStore } from '../../engine/ports.js';
 import { type DocBatchTarget, recordResult } from './state/doc-batch.js';
+import { DocJournal } from './state/doc-journal.js';
 import {
   isNotFound,
   isTempName,
@@ -59,7 +63,6 @@ import { keyToFileName } from './state/paths.js';
 import {
   businessStateSchema,
   docResultSchema,
-  docStateSchema,
   type Lease,
   leaseSchema,
   runRecordSchema,
@@ -80,7 +83,6 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
   const root = options.dir;
   const mutexOptions: MutexOptions = { staleMs: 10_000, timeoutMs: 30_000, ...options.mutex };
   const folders = {
-    docs: join(root, 'docs'),
     runs: join(root, 'runs'),
     businesses: join(root, 'businesses'),
     locks: join(root, 'locks'),
@@ -92,7 +94,6 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
     return ready;
   };
 
-  const docFile = (doc: string) => join(folders.docs, `${keyToFileName(doc)}.json`);
   const runDir = (runId: string) => join(folders.runs, keyToFileName(runId));
   const runFile = (runId: string) => join(runDir(runId), 'run.json');
   const resultsFile = (runId: string) => join(runDir(runId), 'results.jsonl');
@@ -136,12 +137,12 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
     return parsed.data;
   }
 
+  const journal = new DocJournal(root);
   const docBatch: DocBatchTarget = {
-    docsDir: folders.docs,
+    journal,
     mutexDir: folders.mutex,
     mutexOptions,
     legacyLockName: (doc) => `doc-${keyToFileName(doc)}`,
-    parse: (file, text) => parseItem(file, text, docStateSchema),
   };
 
   const writeItem = (file: string, value: unknown) =>
@@ -161,14 +162,7 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
     },
 
     async recordDocResult(runId, result) {
-      return recordResult(
-        docBatch,
-        ensureRunDir(runId),
-        resultsFile(runId),
-        docFile(result.doc),
-        runId,
-        result,
-      );
+      return recordResult(docBatch, ensureRunDir(runId), resultsFile(runId), runId, result);
     },
 
     async finishRun(runId, finishedAt, summary: Summary, status = 'finished') {
@@ -213,12 +207,14 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
     },
 
     async getDocState(doc) {
-      return readItem(docFile(doc), docStateSchema);
+      journal.refresh();
+      return journal.get(doc);
     },
 
     async listDocStates(filter?: DocStateFilter) {
-      const states = await listItems(folders.docs, docStateSchema);
-      return states
+      journal.refresh();
+      return journal
+        .list()
         .filter((s) => filter?.domain === undefined || s.domain === filter.domain)
         .filter((s) => filter?.outcome === undefined || s.outcome === filter.outcome)
         .sort((a, b) => a.doc.localeCompare(b.doc));

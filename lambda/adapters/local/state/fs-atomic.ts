@@ -66,6 +66,8 @@ export async function appendLines(file: string, lines: readonly string[]): Promi
     const bytes = Buffer.from(`${prefix}${lines.join('\n')}\n`, 'utf8');
     for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
     await fsyncFd(fd);
+    // A file this call created (or found empty) is durable only once its folder entry is: once per file.
+    if (size === 0) await syncDir(dirname(file));
   } finally {
     closeSync(fd);
   }
