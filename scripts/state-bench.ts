@@ -1,6 +1,6 @@
 // Measures the local state store's recordDocResult: 350 results at concurrency 10 into a temp
-// folder (one process), as a first run (new doc files) and a second run on the same folder (existing
-// doc files), then prints wall ms per doc and CPU (user + system) ms per doc for each.
+// folder (one process), as a first run (docs new to the journal) and a second run on the same folder
+// (docs already in it), then prints wall ms per doc and CPU (user + system) ms per doc for each.
 // Usage: npx tsx scripts/state-bench.ts [docs=350] [concurrency=10] [repeats=3] [store module]
 // (the store module defaults to this checkout's; pass another checkout's to compare on one machine)
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -85,17 +85,17 @@ async function record(dir: string, runId: string): Promise<Measure> {
 const line = (what: string, m: Measure) =>
   `${docs} docs, concurrency ${concurrency}, ${what}: ${(m.wallMs / docs).toFixed(3)} ms/doc wall, ${(m.cpuMs / docs).toFixed(3)} ms/doc CPU (user+sys, all threads; sys ${(m.sysMs / docs).toFixed(3)})`;
 
-// Folders are removed after the last repeat, not between repeats: on ext4 without a journal (this
-// project's machines) the kernel skips inodes freed in the last minute or more when it allocates
-// one, so deleting a folder of 350 files makes every file created soon after (by any code) cost
-// more system time; a repeat would measure the previous repeat's clean-up.
+// Folders are removed after the last repeat, not between repeats: on ext4 the kernel's inode
+// allocation gets slower after many recent deletions, so a repeat could measure the previous
+// repeat's clean-up (the store itself now creates only a lock file per flush, and a temp file per
+// compaction).
 const dirs: string[] = [];
 try {
   for (let r = 0; r < repeats; r++) {
     const dir = await mkdtemp(join(tmpdir(), 'state-bench-'));
     dirs.push(dir);
-    // A first run creates every doc file; a second run updates them (the steady state of a folder
-    // that `verifier run` uses day after day).
+    // A first run adds every doc to the journal; a second run appends their next states (the steady
+    // state of a folder that `verifier run` uses day after day).
     console.log(line('new docs', await record(dir, `bench-${r}-first`)));
     console.log(line('existing docs', await record(dir, `bench-${r}-again`)));
   }
