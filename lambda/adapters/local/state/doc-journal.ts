@@ -227,6 +227,9 @@ export class DocJournal {
         }
         throw err;
       }
+      // The index follows the file at once (a reader in this process may refresh while the fsync
+      // runs). If the fsync fails, the callers are rejected; the lines stay in the file, as they do
+      // for every other reader, and the next states build on them (their results are in the history).
       for (const [doc, states] of done) this.index.set(doc, states[states.length - 1] as DocState);
       if (header) this.head = Buffer.from(header.slice(0, HEADER_CHECK_MAX), 'utf8');
       this.offset = size + bytes.length;
