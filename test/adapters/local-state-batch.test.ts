@@ -6,7 +6,11 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DOCS_BATCH_LOCK, docBatchStats } from '../../lambda/adapters/local/state/doc-batch.js';
+import {
+  DOCS_BATCH_LOCK,
+  docBatchStats,
+  FLUSH_INTERVAL_MS,
+} from '../../lambda/adapters/local/state/doc-batch.js';
 import { keyToFileName } from '../../lambda/adapters/local/state/paths.js';
 import { createLocalStateStore } from '../../lambda/adapters/local/state-store.js';
 import type { Outcome } from '../../lambda/engine/model.js';
@@ -127,6 +131,31 @@ describe('local state store: group commit of doc states', () => {
       Array.from({ length: 40 }, (_, i) => Math.floor(i / 10) + 1),
     );
     expect(await readdir(join(dir, 'mutex'))).toEqual([]);
+  });
+
+  it('results arriving one by one share flushes (at most one flush start per FLUSH_INTERVAL_MS); a first one goes at once', async () => {
+    await new Promise((r) => setTimeout(r, FLUSH_INTERVAL_MS + 5));
+    const quiet = stats();
+    await store.recordDocResult('r1', docResult('solo/doc.md', 'pass', T(0)));
+    expect(stats().waits - quiet.waits).toBe(0);
+
+    // Ten callers, each recording 10 results one after another with a little work in between (as ten
+    // docs in flight do): flushed one by one, that is about one flush per result.
+    const before = stats();
+    const streams = Array.from({ length: 10 }, async (_, s) => {
+      for (let i = 0; i < 10; i++) {
+        await new Promise<void>((r) => setTimeout(r, 1 + s));
+        await store.recordDocResult('r2', docResult(`load/doc-${s}.md`, i % 3 === 0 ? 'fail' : 'pass', T(i)));
+      }
+    });
+    await Promise.all(streams);
+    const after = stats();
+    expect(after.updates - before.updates).toBe(100);
+    expect(after.waits - before.waits).toBeGreaterThan(0);
+    expect(after.flushes - before.flushes).toBeLessThanOrEqual(30);
+    expect((await store.getRunResults('r2')).length).toBe(100);
+    const s3 = await store.getDocState('load/doc-3.md');
+    expect(s3).toMatchObject({ lastRunAt: T(9), outcome: 'fail', consecutiveFailures: 1 });
   });
 
   it('waits for a docs lock held by a live process, acknowledging nothing until it is released', async () => {

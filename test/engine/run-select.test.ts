@@ -2,6 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createLocalStateStore } from '../../lambda/adapters/local/state-store.js';
 import type { StateStore } from '../../lambda/engine/ports.js';
+import { MAX_UNSTORED } from '../../lambda/engine/run/run-docs.js';
 import { doc, run, tempDir, useApi } from './run-harness.js';
 
 const api = useApi();
@@ -138,10 +139,12 @@ describe('deadline and streaming', () => {
     expect((await out.store.getDocState('clients/a.md'))?.outcome).toBe('pass');
   });
 
-  it('frees the concurrency slot while a result is stored; no doc starts while `concurrency` results wait', async () => {
-    const docs = Object.fromEntries(
-      ['a', 'b', 'c', 'd', 'e'].map((n) => [`clients/${n}.md`, doc({ test: getStep(`/${n}`) })]),
+  it('frees the concurrency slot while a result is stored; no doc starts while MAX_UNSTORED results wait', async () => {
+    const ids = Array.from(
+      { length: MAX_UNSTORED + 6 },
+      (_, i) => `clients/d${String(i).padStart(2, '0')}.md`,
     );
+    const docs = Object.fromEntries(ids.map((id) => [id, doc({ test: getStep(`/${id.slice(8, 11)}`) })]));
     const inner = createLocalStateStore({ dir: await tempDir() });
     // The store holds every result until the test lets it go.
     const gates: (() => void)[] = [];
@@ -153,20 +156,16 @@ describe('deadline and streaming', () => {
       },
     };
     const done = run(api, { docs, store, options: { concurrency: 2 } });
-    // a's result waits for the store, yet c starts in its slot; once two results wait (a, b), d does
-    // not start; c, already running, finishes and waits too.
-    await vi.waitFor(() => expect(gates).toHaveLength(3));
+    // Results wait for the store, yet the slots go on; once MAX_UNSTORED results wait, no doc starts;
+    // the one still running (the other slot) finishes and waits too.
+    await vi.waitFor(() => expect(gates).toHaveLength(MAX_UNSTORED + 1));
     await new Promise((r) => setTimeout(r, 100));
-    expect(gates).toHaveLength(3);
-    expect(api.received.map((r) => r.path).sort()).toEqual(['/apigw/a', '/apigw/b', '/apigw/c']);
+    expect(gates).toHaveLength(MAX_UNSTORED + 1);
+    expect(api.received).toHaveLength(MAX_UNSTORED + 1);
     const release = async () => {
       while (gates.length > 0) gates.shift()?.();
       await new Promise((r) => setTimeout(r, 20));
     };
-    await vi.waitFor(async () => {
-      await release();
-      expect(api.received).toHaveLength(5);
-    });
     let out: Awaited<typeof done> | undefined;
     void done.then((o) => {
       out = o;
@@ -175,8 +174,9 @@ describe('deadline and streaming', () => {
       await release();
       expect(out).toBeDefined();
     });
-    expect(Object.values(out?.docs ?? {}).map((d) => d.outcome)).toEqual(Array(5).fill('pass'));
-    expect((await inner.getRunResults('run-1')).length).toBe(5);
+    expect(api.received).toHaveLength(ids.length);
+    expect(Object.values(out?.docs ?? {}).map((d) => d.outcome)).toEqual(Array(ids.length).fill('pass'));
+    expect((await inner.getRunResults('run-1')).length).toBe(ids.length);
   });
 
   it('makes a doc invalid when a step sleeps longer than the run allows', async () => {

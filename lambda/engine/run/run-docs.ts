@@ -58,6 +58,9 @@ const metaOf = (id: string, header: DocHeader | undefined): DocMeta =>
  */
 const mayDeclareFallback = (text: string): boolean => text.includes('useFallbackApi') || text.includes('\\');
 
+/** Results that may wait for the store at once (at least `concurrency`). */
+export const MAX_UNSTORED = 16;
+
 /** Docs read at once while listing. */
 const PASS_ONE_READS = 16;
 
@@ -254,9 +257,11 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
   let fault: unknown;
   const limit = pLimit(Math.max(1, options.concurrency));
   // A concurrency slot is held while a doc runs, not while its result is stored: the durable write
-  // overlaps the next doc's requests. No doc starts while `concurrency` results wait for the store,
-  // so a slow store slows the run down instead of piling results up in memory.
+  // overlaps the next doc's requests (and a store may gather several results into one write). No doc
+  // starts while MAX_UNSTORED results wait for the store, so a slow store slows the run down instead
+  // of piling results up in memory.
   const recording = new Set<Promise<void>>();
+  const maxUnstored = Math.max(MAX_UNSTORED, options.concurrency);
   const record = (result: DocResult): Promise<void> => {
     const p = store.recordDocResult(runId, result).then(
       () => {
@@ -277,7 +282,7 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
       limit(async () => {
         if (fault) return;
         try {
-          while (recording.size >= Math.max(1, options.concurrency)) await Promise.race(recording);
+          while (recording.size >= maxUnstored) await Promise.race(recording);
           if (fault) return;
           void record(await runOne(info, index));
         } catch (err) {
