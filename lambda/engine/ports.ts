@@ -110,6 +110,11 @@ export interface StateStore {
   startRun(run: RunRecord): Promise<void>;
   /** Records one doc's result as soon as it completes: history item + current doc state. */
   recordDocResult(runId: string, result: DocResult): Promise<DocState>;
+  /**
+   * A hint that no more results are coming soon (the run's last docs are done): a store that holds
+   * results back to write several at once writes what it holds now.
+   */
+  flushSoon?(): void;
   finishRun(
     runId: string,
     finishedAt: string,

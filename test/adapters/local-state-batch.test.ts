@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   DOCS_BATCH_LOCK,
   docBatchStats,
@@ -156,6 +156,19 @@ describe('local state store: group commit of doc states', () => {
     expect((await store.getRunResults('r2')).length).toBe(100);
     const s3 = await store.getDocState('load/doc-3.md');
     expect(s3).toMatchObject({ lastRunAt: T(9), outcome: 'fail', consecutiveFailures: 1 });
+  });
+
+  it('flushSoon (the run is done) writes held results without waiting for company', async () => {
+    const slow = createLocalStateStore({ dir, flushIntervalMs: 60_000 });
+    await slow.recordDocResult('r1', docResult('last/a.md', 'pass', T(0)));
+    const before = stats();
+    // Right after a flush, a result waits (here a minute) for others to share the next one...
+    const held = slow.recordDocResult('r1', docResult('last/b.md', 'fail', T(1)));
+    await vi.waitFor(() => expect(stats().waits - before.waits).toBe(1));
+    // ...unless the caller says nothing more is coming.
+    slow.flushSoon?.();
+    await expect(held).resolves.toMatchObject({ doc: 'last/b.md', outcome: 'fail' });
+    expect((await slow.getRunResults('r1')).map((r) => r.doc)).toEqual(['last/a.md', 'last/b.md']);
   });
 
   it('waits for a docs lock held by a live process, acknowledging nothing until it is released', async () => {

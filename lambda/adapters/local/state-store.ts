@@ -49,7 +49,7 @@ import { join } from 'node:path';
 import type * as z from 'zod';
 import type { BusinessState, DocResult, Summary } from '../../engine/model.js';
 import type { DocStateFilter, RunRecord, StateStore } from '../../engine/ports.js';
-import { type DocBatchTarget, recordResult } from './state/doc-batch.js';
+import { type DocBatchTarget, flushSoon, recordResult } from './state/doc-batch.js';
 import { DocJournal } from './state/doc-journal.js';
 import {
   isNotFound,
@@ -72,6 +72,11 @@ export interface LocalStateStoreOptions {
   readonly dir: string;
   /** Mutex timing; the defaults suit a local disk. @default - stale after 10 s, give up after 30 s */
   readonly mutex?: Partial<MutexOptions>;
+  /**
+   * Under load, a write of doc states starts at most this often, so results arriving meanwhile share
+   * it (see doc-batch.ts). @default 20
+   */
+  readonly flushIntervalMs?: number;
 }
 
 /** A state file that exists but does not hold what the store wrote there. */
@@ -143,6 +148,7 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
     mutexDir: folders.mutex,
     mutexOptions,
     legacyLockName: (doc) => `doc-${keyToFileName(doc)}`,
+    ...(options.flushIntervalMs !== undefined ? { flushIntervalMs: options.flushIntervalMs } : {}),
   };
 
   const writeItem = (file: string, value: unknown) =>
@@ -163,6 +169,10 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
 
     async recordDocResult(runId, result) {
       return recordResult(docBatch, ensureRunDir(runId), resultsFile(runId), runId, result);
+    },
+
+    flushSoon() {
+      flushSoon(docBatch);
     },
 
     async finishRun(runId, finishedAt, summary: Summary, status = 'finished') {

@@ -40,6 +40,8 @@ export interface DocBatchTarget {
   readonly mutexOptions: MutexOptions;
   /** Name of a doc's per-doc lock file in older stores (`doc-<key>`), honoured when one is held. */
   readonly legacyLockName: (doc: string) => string;
+  /** @default FLUSH_INTERVAL_MS */
+  readonly flushIntervalMs?: number;
 }
 
 interface Pending {
@@ -60,6 +62,8 @@ interface Batcher {
   flushing: boolean;
   /** Ends a flush's wait for company early, once a full batch is queued. */
   full?: () => void;
+  /** Set by flushSoon: no waiting for company until the queue is empty. */
+  hurry?: boolean;
 }
 
 /**
@@ -219,8 +223,9 @@ async function drain(key: string, b: Batcher): Promise<void> {
     // in the same tick as the first one) join this flush instead of waiting for the next.
     await nextTurn();
     if (b.queue.length === 0) break;
-    const wait = (lastStarts.get(key) ?? Number.NEGATIVE_INFINITY) + FLUSH_INTERVAL_MS - performance.now();
-    if (wait > 0 && b.queue.length < FULL_BATCH) {
+    const interval = b.target.flushIntervalMs ?? FLUSH_INTERVAL_MS;
+    const wait = (lastStarts.get(key) ?? Number.NEGATIVE_INFINITY) + interval - performance.now();
+    if (wait > 0 && b.queue.length < FULL_BATCH && !b.hurry) {
       docBatchStats.waits++;
       await waitForCompany(b, wait);
     }
@@ -245,6 +250,22 @@ async function drain(key: string, b: Batcher): Promise<void> {
  * `resultsFile` once `ready` (the run folder exists), then appends the doc's new state to the
  * journal; resolves with the doc's new state once both are durable.
  */
+const keyOf = (target: DocBatchTarget): string => {
+  const { staleMs, timeoutMs } = target.mutexOptions;
+  return `${target.journal.file}\0${target.mutexDir}\0${staleMs}\0${timeoutMs}`;
+};
+
+/**
+ * No more company is coming (the run's last docs are done): results queued for this folder are
+ * flushed without waiting for others, until the queue is empty.
+ */
+export function flushSoon(target: DocBatchTarget): void {
+  const b = batchers.get(keyOf(target));
+  if (!b) return;
+  b.hurry = true;
+  b.full?.();
+}
+
 export function recordResult(
   target: DocBatchTarget,
   ready: Promise<void>,
@@ -253,8 +274,7 @@ export function recordResult(
   result: DocResult,
 ): Promise<DocState> {
   const line = JSON.stringify(result);
-  const { staleMs, timeoutMs } = target.mutexOptions;
-  const key = `${target.journal.file}\0${target.mutexDir}\0${staleMs}\0${timeoutMs}`;
+  const key = keyOf(target);
   let b = batchers.get(key);
   if (!b) {
     b = { target, queue: [], flushing: false };
