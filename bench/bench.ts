@@ -5,6 +5,7 @@ import { type ExecFileSyncOptionsWithStringEncoding, execFileSync } from 'node:c
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BenchConfig, createWorkspace, type DocsSet, openDocsSet, REPO_ROOT } from './context.js';
+import { useNodeBinary } from './measure.js';
 import { machine, type Row, renderMarkdown, writeJson } from './report.js';
 import { benchDynamo } from './workloads/dynamo.js';
 import { benchLambda } from './workloads/lambda.js';
@@ -22,6 +23,8 @@ const USAGE = `usage: npm run bench -- [--quick] [--only ${WORKLOADS.join(',')}]
   --corpus    the real docs (default ../shared/corpus)
   --out       where the JSON goes (default bench-results/)
   --verifier  another CLI bundle to measure instead of dist/verifier.mjs (e.g. a candidate fix)
+  --node      run every measured child (verifier, floor, runner) on this Node binary, e.g. the
+              Lambda runtime's: --node "$(npx -y node@22 -p process.execPath)"
   --profile   write a V8 CPU profile of every verifier run to this directory
               (summarise one with: node scripts/profile-top.mjs <file.cpuprofile>)`;
 
@@ -52,6 +55,7 @@ async function main(): Promise<number> {
       out: { type: 'string' },
       verifier: { type: 'string' },
       profile: { type: 'string' },
+      node: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -76,6 +80,7 @@ async function main(): Promise<number> {
     ...(values.verifier ? { verifierCli: resolve(values.verifier) } : {}),
     ...(values.profile ? { profileDir: resolve(values.profile) } : {}),
   };
+  if (values.node) useNodeBinary(resolve(values.node));
   const started = new Date();
   const ws = await createWorkspace();
   const rows: Row[] = [];
@@ -114,7 +119,11 @@ async function main(): Promise<number> {
     for (const set of sets.values()) await set.close();
     await ws.close();
   }
-  const m = machine();
+  const m = machine(
+    values.node
+      ? execFileSync(resolve(values.node), ['-p', 'process.version'], { encoding: 'utf8' }).trim()
+      : undefined,
+  );
   const note = `${values.verifier ? `CLI ${values.verifier}` : `Commit ${commit()}`}; target latency ${cfg.latencyMs} ms; ${cfg.reps} interleaved repetitions, medians${cfg.quick ? ' (quick run)' : ''}.`;
   const markdown = renderMarkdown(rows, m, note);
   process.stdout.write(markdown);

@@ -9,6 +9,12 @@ import { fileURLToPath } from 'node:url';
 /** The probe sits in bench/ and is found the same way from bench/*.ts and from dist/bench.mjs. */
 export const PROBE_PATH = fileURLToPath(new URL('../bench/probe.mjs', import.meta.url));
 
+/** The Node binary every measured child runs on (`--node`); by default the bench's own. */
+let nodeBinary = process.execPath;
+export function useNodeBinary(path: string): void {
+  nodeBinary = path;
+}
+
 export interface Measurement {
   readonly code: number | null;
   readonly wallMs: number;
@@ -41,7 +47,7 @@ export async function measureNode(
     const nodeArgs = [...(options.nodeFlags ?? []), '--import', options.probePath ?? PROBE_PATH, ...args];
     const start = performance.now();
     options.onSpawn?.(start);
-    const child = spawn(process.execPath, nodeArgs, {
+    const child = spawn(nodeBinary, nodeArgs, {
       cwd: options.cwd,
       env: { ...(options.env ?? process.env), BENCH_PROBE_OUT: out },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -25,11 +25,12 @@ export interface Machine {
   readonly load: number;
 }
 
-export function machine(): Machine {
+/** `node`: the version the measured children ran on, when not the bench's own. */
+export function machine(node = process.version): Machine {
   return {
     cpu: cpus()[0]?.model.trim() ?? 'unknown',
     cpus: cpus().length,
-    node: process.version,
+    node,
     os: `${platform()} ${arch()}`,
     memoryGb: Math.round(totalmem() / 2 ** 30),
     load: Math.round((loadavg()[0] ?? 0) * 10) / 10,
