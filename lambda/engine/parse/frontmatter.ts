@@ -95,6 +95,11 @@ const RULES = {
 
 export const FRONTMATTER_KEYS: ReadonlySet<string> = new Set(Object.keys(RULES));
 
+/** Every rule at once: one validation for a frontmatter with no finding (the per-key rules run only after a miss). */
+const ALL_RULES = z.object(
+  Object.fromEntries(Object.entries(RULES).map(([key, r]) => [key, (r.schema as z.ZodType).optional()])),
+);
+
 export interface FrontmatterFields {
   readonly data: Readonly<Record<string, unknown>>;
   readonly endpoint?: string;
@@ -161,8 +166,11 @@ export function readFrontmatter(
   }
   const data: Record<string, unknown> = { ...value };
   const lineOf = (key: string): number => parsed.lineAt([key]) ?? 2;
+  const whole = ALL_RULES.safeParse(data);
   const read = <T>(key: keyof typeof RULES, rule: KeyRule<T>): NonNullable<T> | undefined => {
     if (!Object.hasOwn(data, key)) return undefined;
+    if (whole.success)
+      return ((whole.data as Record<string, T>)[key] ?? undefined) as NonNullable<T> | undefined;
     const result = rule.schema.safeParse(data[key]);
     if (result.success) return result.data ?? undefined;
     const make = rule.severity === 'error' ? errorAt : warningAt;
