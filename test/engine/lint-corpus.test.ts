@@ -76,4 +76,16 @@ describe('the real corpus', () => {
     const invalid = new Set(findings.filter((f) => f.severity === 'error').map((f) => f.doc));
     expect(invalid.size).toBeLessThan(15);
   });
+
+  it('finds the same errors when asked for errors only (what the runner asks)', () => {
+    const ctx = { paramNames: new Set(DOCUMENTED_PARAMS), fallbackEndpoints: new Set<string>() };
+    let errors = 0;
+    for (const p of parsed) {
+      const all = lintDoc(p, ctx).filter((f) => f.severity === 'error');
+      const only = lintDoc(p, { ...ctx, errorsOnly: true }).filter((f) => f.severity === 'error');
+      expect(only, p.id).toEqual(all);
+      errors += all.length;
+    }
+    expect(errors).toBeGreaterThan(5);
+  });
 });

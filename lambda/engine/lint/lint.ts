@@ -13,6 +13,11 @@ export interface LintContext {
   readonly paramNames: ReadonlySet<string>;
   /** `METHOD /path` of the docs in the same run with `useFallbackApi: true` (see `fallbackEndpoints`). */
   readonly fallbackEndpoints: ReadonlySet<string>;
+  /**
+   * Only the checks that can find an error (what makes a doc invalid): the runner needs no warnings.
+   * Parse findings are kept either way. @default false
+   */
+  readonly errorsOnly?: boolean;
 }
 
 /** The parse findings of one doc plus every static check, ordered by line. */
@@ -21,11 +26,9 @@ export function lintDoc(parsed: ParsedDoc, ctx: LintContext): Finding[] {
   const doc = parsed.doc;
   if (doc) {
     try {
-      findings.push(
-        ...lintVariables(doc, ctx.paramNames),
-        ...lintRequests(doc),
-        ...lintConsistency(doc, ctx),
-      );
+      findings.push(...lintVariables(doc, ctx.paramNames), ...lintRequests(doc));
+      // Consistency checks only warn.
+      if (!ctx.errorsOnly) findings.push(...lintConsistency(doc, ctx));
     } catch (err) {
       // A doc the checks cannot walk must not run: report it rather than throw into the runner.
       const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
@@ -54,6 +57,7 @@ export function lintDocs(
   return parsed.flatMap((p) => lintDoc(p, ctx));
 }
 
+/** Warnings only (lintDoc skips these checks when asked for errors only): no errorAt here. */
 function lintConsistency(doc: Doc, ctx: LintContext): Finding[] {
   const findings: Finding[] = [];
   const seen = new Map<string, number>();

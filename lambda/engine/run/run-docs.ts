@@ -167,7 +167,7 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
       }
       const byStatus = selectByStatus(doc.status, options.filters?.include, doc.skipReason);
       if (!byStatus.run) return decided({ outcome: 'skip', reason: byStatus.reason, steps: [] });
-      const lintErrors = lintDoc(parsed, { paramNames, fallbackEndpoints }).filter(
+      const lintErrors = lintDoc(parsed, { paramNames, fallbackEndpoints, errorsOnly: true }).filter(
         (f) => f.severity === 'error',
       );
       const errors = dedupe([...parseErrors, ...lintErrors, ...sleepFindings(doc, options.maxSleepMs)]);
