@@ -41,13 +41,19 @@ afterAll(async () => {
 
 const getStep = (path: string) => `  - id: s\n    method: GET\n    path: "${path}"`;
 
-function recordingDocs(docs: Record<string, string>): DocSource & { reads: string[] } {
+/**
+ * Records every read. With `failFirst`, a doc's first read (pass one's) fails, so its text is not kept
+ * and the read that prepares it shows when it happens.
+ */
+function recordingDocs(docs: Record<string, string>, failFirst = false): DocSource & { reads: string[] } {
   const reads: string[] = [];
   return {
     reads,
     list: async () => Object.keys(docs).sort(),
     read: async (id) => {
+      const first = !reads.includes(id);
       reads.push(id);
+      if (failFirst && first) throw new Error('not yet');
       const text = docs[id];
       if (text === undefined) throw new Error(`no doc ${id}`);
       return text;
@@ -73,14 +79,17 @@ async function start(docs: DocSource, shouldStop?: () => boolean) {
 
 describe('look-ahead', () => {
   it('reads and prepares the next docs while the one in flight waits on the network', async () => {
-    const docs = recordingDocs({
-      'c/a.md': doc({ test: getStep('/hold/a') }),
-      'c/b.md': doc({ test: getStep('/b') }),
-      'c/c.md': doc({ test: getStep('/c') }),
-    });
+    const docs = recordingDocs(
+      {
+        'c/a.md': doc({ test: getStep('/hold/a') }),
+        'c/b.md': doc({ test: getStep('/b') }),
+        'c/c.md': doc({ test: getStep('/c') }),
+      },
+      true,
+    );
     const run = await start(docs);
     await vi.waitFor(() => expect(held).toHaveLength(1));
-    // Pass one read every doc once; with /hold/a unanswered, b (the next doc, concurrency 1) is read
+    // Pass one read every doc once (and failed); with /hold/a unanswered, b (the next doc) is read
     // again for its run: prepared ahead of its turn.
     await vi.waitFor(() => expect(docs.reads.filter((id) => id === 'c/b.md')).toHaveLength(2));
     expect(arrived).toEqual(['/apigw/hold/a']);
@@ -90,6 +99,15 @@ describe('look-ahead', () => {
     expect(arrived).toEqual(['/apigw/hold/a', '/apigw/b', '/apigw/c']);
     // Each doc was read once for pass one and once for its run: nothing was prepared twice.
     expect(docs.reads.filter((id) => id === 'c/c.md')).toHaveLength(2);
+  });
+
+  it('reads each doc once: the text pass one read is the text the doc runs with', async () => {
+    const docs = recordingDocs(
+      Object.fromEntries(['a', 'b', 'c'].map((n) => [`c/${n}.md`, doc({ test: getStep(`/${n}`) })])),
+    );
+    const run = await start(docs);
+    expect((await run.result).summary).toMatchObject({ pass: 3, total: 3 });
+    expect(docs.reads.sort()).toEqual(['c/a.md', 'c/b.md', 'c/c.md']);
   });
 
   it('a doc prepared ahead is still skipped when the run stops before its turn, and sends nothing', async () => {

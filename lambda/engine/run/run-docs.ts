@@ -45,7 +45,12 @@ interface DocMeta {
 interface DocInfo {
   readonly id: string;
   readonly meta?: DocMeta;
+  /** The text pass one read, kept for the doc's turn (within KEPT_TEXT_CHARS for the run). */
+  text?: string;
 }
+
+/** Doc text pass one keeps for the run (so each doc is read once); beyond it, docs are read again. */
+const KEPT_TEXT_CHARS = 16 * 1024 * 1024;
 
 const metaOf = (id: string, header: DocHeader | undefined): DocMeta =>
   header
@@ -78,9 +83,18 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
   // fallback API. It must finish before the first request, so it stays cheap.
   const filter = createFilter(options.filters);
   const fallbackEndpoints = new Set<string>();
-  // Reads in parallel (a remote DocSource is latency-bound); only the small DocInfo is kept.
+  // Reads in parallel (a remote DocSource is latency-bound); keeps the small DocInfo and, within a
+  // budget, the text, so each doc is read once.
   const readLimit = pLimit(PASS_ONE_READS);
   const ids = await deps.docs.list();
+  let kept = 0;
+  const keep = (info: DocInfo, text: string | undefined): DocInfo => {
+    if (text !== undefined && kept + text.length <= KEPT_TEXT_CHARS) {
+      kept += text.length;
+      info.text = text;
+    }
+    return info;
+  };
   const filtersNeedHeader = Boolean(options.filters?.domains?.length || options.filters?.tags?.length);
   const infos = await Promise.all(
     ids.map((id) =>
@@ -92,13 +106,13 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
           // Only routing matters here: endpoint and useFallbackApi, read without the other keys' checks.
           const routing = mayDeclareFallback(text) ? readDocRouting(id, text) : undefined;
           for (const key of fallbackEndpointsOf([routing])) fallbackEndpoints.add(key);
-          return filter(id, '', []) ? { id } : undefined;
+          return filter(id, '', []) ? keep({ id }, text) : undefined;
         }
         const doc = text === undefined ? undefined : readDocHeader(id, text);
         for (const key of fallbackEndpointsOf([doc])) fallbackEndpoints.add(key);
         const meta = metaOf(id, doc);
         if (!filter(id, meta.domain, doc?.tags ?? [])) return undefined;
-        return { id, meta };
+        return keep({ id, meta }, text);
       }),
     ),
   );
@@ -143,7 +157,8 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
     const decided = (body: Body): Prepared => ({ kind: 'decided', meta, body });
     let text: string;
     try {
-      text = await deps.docs.read(info.id);
+      text = info.text ?? (await deps.docs.read(info.id));
+      info.text = undefined;
     } catch (err) {
       return decided({
         outcome: 'error',
