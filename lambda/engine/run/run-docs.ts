@@ -50,7 +50,7 @@ interface DocInfo {
 }
 
 /** Doc text pass one keeps for the run (so each doc is read once); beyond it, docs are read again. */
-const KEPT_TEXT_CHARS = 16 * 1024 * 1024;
+const KEPT_TEXT_CHARS = 2 * 1024 * 1024;
 
 const metaOf = (id: string, header: DocHeader | undefined): DocMeta =>
   header
