@@ -21,8 +21,9 @@
 // crash) sees every acknowledged result at once, with no recovery step, and a SIGKILL or a power
 // cut loses nothing that was acknowledged. Calls are group-committed (state/doc-batch.ts): each call
 // is queued at once (so one doc's results apply in call order, whatever their run), calls made
-// while a flush is in flight go into the next flush, and each call settles with the flush that
-// holds it. A flush appends every queued result line (one write + fsync per results file; the run id
+// while a flush is in flight go into the next flush (under load a flush starts at most every 20 ms,
+// and flushSoon() ends that wait when the run's last doc is done), and each call settles with the
+// flush that holds it. A flush appends every queued result line (one write + fsync per results file; the run id
 // belongs to the process that started it, so no cross-process lock), then, under ONE cross-process
 // lock (mutex/docs-batch), brings this instance's in-memory index of the journal up to date (it
 // reads only the bytes other processes appended since it last looked, or the whole file when it was
