@@ -33,7 +33,7 @@ export interface ParsedYaml {
    * undefined when the path is not in the document.
    */
   lineAt(at: Pointer): number | undefined;
-  /** File lines of every key and item under `at`, by `pointerKey` of the path below `at`. */
+  /** File lines of every key and item under `at`, keyed by the JSON of the path below `at`. */
   linesUnder(at: Pointer): Map<string, number>;
 }
 
@@ -252,7 +252,7 @@ function nodeAt(node: unknown, at: Pointer): unknown {
  * (most nodes never need theirs). Map keys match strings, sequence items numbers; with duplicate key
  * texts (`1` and "1") the last one holding the path wins, as in the JS value.
  */
-export function lineAtPath(node: unknown, at: Pointer, lineOf: LineOf, from = 0): number | undefined {
+function lineAtPath(node: unknown, at: Pointer, lineOf: LineOf, from = 0): number | undefined {
   if (from >= at.length) return undefined;
   const step = at[from];
   const last = from === at.length - 1;
@@ -279,10 +279,10 @@ export function lineAtPath(node: unknown, at: Pointer, lineOf: LineOf, from = 0)
 }
 
 /**
- * File lines of every key and item under `node`, by pointer (`pointerKey` of the key path), in one walk
+ * File lines of every key and item under `node`, keyed by the JSON of the key path, in one walk
  * that builds each pointer from its parent's.
  */
-export function collectLines(
+function collectLines(
   node: unknown,
   lineOf: LineOf,
   out = new Map<string, number>(),
@@ -308,11 +308,6 @@ export function collectLines(
 
 type LineOf = (node: { range?: [number, number, number] | null | undefined } | null | undefined) => number;
 
-/** The key of a path in `collectLines`' map: its JSON. */
-export function pointerKey(at: Pointer): string {
-  return JSON.stringify(at);
-}
-
 function firstSentence(message: string): string {
   const cut = message.search(/ at line \d+, column \d+/);
   return (cut >= 0 ? message.slice(0, cut) : (message.split('\n')[0] ?? message)).trim();
@@ -326,7 +321,7 @@ function errorText(err: unknown): string {
  * Dates never leak out of the parser: any Date becomes its ISO string (FORMAT.md §1). The value is
  * rebuilt only when it holds a Date; either walk throws on a cyclic value (a self-referencing alias).
  */
-export function normaliseDates(value: unknown): unknown {
+function normaliseDates(value: unknown): unknown {
   return hasDate(value) ? rebuild(value) : value;
 }
 
