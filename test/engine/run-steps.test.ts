@@ -120,18 +120,16 @@ describe('step order, expectations and onFail', () => {
     ]);
   });
 
+  /** A POST that expects 201. */
+  const createStep = () =>
+    step(['id: create', 'method: POST', 'path: "/m"', 'body: { a: 1 }', 'expect: { status: [201] }']);
+
   it('reports expected vs actual with a redacted body excerpt of at most 1 KB', async () => {
     api.handler = () => ({
       status: 422,
       body: { errors: [`token ${TOKENS.staff} rejected`], pad: 'é'.repeat(2000) },
     });
-    const test = step([
-      'id: create',
-      'method: POST',
-      'path: "/m"',
-      'body: { a: 1 }',
-      'expect: { status: [201] }',
-    ]);
+    const test = createStep();
     const out = await run(api, { docs: { 'c/f.md': doc({ test }) } });
     const s = out.docs['c/f.md']?.steps[0];
     expect(out.docs['c/f.md']?.outcome).toBe('fail');
@@ -143,13 +141,7 @@ describe('step order, expectations and onFail', () => {
 
   it('keeps no body for a step that passes (reports and history explain only what did not pass)', async () => {
     api.handler = () => ({ status: 201, body: { data: { id: 7, note: 'x'.repeat(500) } } });
-    const test = step([
-      'id: create',
-      'method: POST',
-      'path: "/m"',
-      'body: { a: 1 }',
-      'expect: { status: [201] }',
-    ]);
+    const test = createStep();
     const out = await run(api, { docs: { 'c/p.md': doc({ test }) } });
     expect(out.docs['c/p.md']?.outcome).toBe('pass');
     const s = out.docs['c/p.md']?.steps[0];
