@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // The `verifier` CLI entry (bundled to dist/verifier.mjs by scripts/build.mjs).
-import { main } from '../cli/main.js';
+import { tuneJitForShortRun } from '../cli/jit.js';
+
+// Before any other module loads, so that every function the run compiles gets the tuned budget.
+tuneJitForShortRun();
+const { main } = await import('../cli/main.js');
 
 main(process.argv).then(
   (code) => {
