@@ -26,9 +26,13 @@ describe('on the Node running the suite', () => {
       'tuneJitForShortRun();',
       'console.log(jitFlagFor(process.versions.v8) ?? "none");',
     ].join('\n');
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: REPO,
-    });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        cwd: REPO,
+      },
+    );
     expect(stderr).toBe('');
     const major = Number.parseInt(process.versions.v8, 10);
     expect(stdout.trim()).toBe(major === 11 ? `--interrupt-budget=${SHORT_RUN_INTERRUPT_BUDGET}` : 'none');
