@@ -61,11 +61,11 @@ function recordingDocs(docs: Record<string, string>, failFirst = false): DocSour
   };
 }
 
-async function start(docs: DocSource, shouldStop?: () => boolean) {
+async function start(docs: DocSource, shouldStop?: () => boolean, concurrency = 1) {
   const http = createUndiciHttpClient({ rps: 0, timeoutMs: 5000 });
   const result = runDocs(
     { baseUrl: `${url}/apigw`, credentials: { tokens: TOKENS, params: {} } },
-    { runId: 'run-1', allowDelete: false, concurrency: 1 },
+    { runId: 'run-1', allowDelete: false, concurrency },
     {
       docs,
       http,
@@ -123,5 +123,23 @@ describe('look-ahead', () => {
     expect(arrived).toEqual(['/apigw/a']);
     for (const id of Object.keys(docs))
       expect(docs.reads.filter((r) => r === id).length).toBeLessThanOrEqual(2);
+  });
+
+  it('never prepares a doc whose turn came first: each doc is read once for pass one and once to run', async () => {
+    // Slot one holds /hold/a; slot two runs the other docs back to back while the look-ahead (one doc
+    // per event-loop turn) walks ahead of both: a doc is prepared by the look-ahead or by its own turn,
+    // never by both.
+    const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    const docs = recordingDocs(
+      Object.fromEntries(
+        names.map((n) => [`c/${n}.md`, doc({ test: getStep(n === 'a' ? '/hold/a' : `/${n}`) })]),
+      ),
+      true,
+    );
+    const run = await start(docs, undefined, 2);
+    await vi.waitFor(() => expect(arrived).toHaveLength(names.length));
+    held.shift()?.();
+    expect((await run.result).summary).toMatchObject({ pass: names.length, total: names.length });
+    for (const n of names) expect(docs.reads.filter((id) => id === `c/${n}.md`)).toHaveLength(2);
   });
 });

@@ -204,11 +204,16 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
   };
 
   // Look-ahead: while the docs in flight wait on the network, the next ones are read, parsed and
-  // linted (in the event loop's idle turns), so a free slot sends its first request at once. At most
-  // `concurrency` docs are prepared ahead; none once a doc has found the run stopping.
+  // linted, so a free slot sends its first request at once. At most `concurrency` docs are prepared
+  // ahead; none once a doc has found the run stopping. I/O comes first: the look-ahead prepares one doc
+  // per event-loop turn, after that turn's poll phase (a setImmediate scheduled from a setImmediate), so
+  // a finished connect or a response that arrived is served before the next doc is parsed. (At the
+  // start of a run this lets the first requests leave before the next ten docs are parsed.)
   const prepared = new Map<number, Promise<Prepared>>();
   /** Set once a doc found the run stopping (deadline, shouldStop): nothing more is prepared. */
   let stopping = false;
+  /** Docs runOne has taken: never prepared ahead (their own turn prepares them if it must). */
+  const taken = new Set<number>();
   const prepareAt = (i: number): Promise<Prepared> | undefined => {
     const info = inRun[i];
     if (!info) return undefined;
@@ -219,11 +224,29 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
     }
     return p;
   };
+  /** The look-ahead wants docs up to this index prepared; `aheadNext` is the next one to look at. */
+  let aheadLast = -1;
+  let aheadNext = 0;
+  let aheadScheduled = false;
+  const aheadTurn = () => {
+    aheadScheduled = false;
+    while (aheadNext <= aheadLast && !fault && !stopping) {
+      const j = aheadNext++;
+      if (taken.has(j) || prepared.has(j)) continue;
+      prepareAt(j);
+      break;
+    }
+    if (aheadNext <= aheadLast) scheduleAhead();
+  };
+  const scheduleAhead = () => {
+    if (aheadScheduled || fault || stopping) return;
+    aheadScheduled = true;
+    setImmediate(() => setImmediate(aheadTurn));
+  };
   const lookAhead = (i: number) => {
-    const last = Math.min(inRun.length - 1, i + Math.max(1, options.concurrency));
-    setImmediate(() => {
-      for (let j = i + 1; j <= last && !fault && !stopping; j++) prepareAt(j);
-    });
+    aheadLast = Math.max(aheadLast, Math.min(inRun.length - 1, i + Math.max(1, options.concurrency)));
+    aheadNext = Math.max(aheadNext, i + 1);
+    scheduleAhead();
   };
 
   const runOne = async (info: DocInfo, index: number): Promise<DocResult> => {
@@ -242,6 +265,7 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
       ...(r.findings ? { findings: redactor.value(r.findings) } : {}),
       durationMs: clock.now().getTime() - started.getTime(),
     });
+    taken.add(index);
     const ahead = prepared.get(index);
     prepared.delete(index);
     if (stopNow()) {
