@@ -3,6 +3,7 @@
 // with a summary by domain, each problem doc explained, and the alerts. Only renders: no decisions.
 import type { Alert, DocResult, RunResult, Summary } from '../lambda/engine/model.js';
 import { emptySummary } from '../lambda/engine/model.js';
+import { byText } from '../lambda/engine/order.js';
 import type { RunEvent } from '../lambda/engine/ports.js';
 import { addToSummary, isProblem } from '../lambda/engine/report/summary.js';
 import {
@@ -94,7 +95,7 @@ export function createConsoleRenderer(options: ConsoleRendererOptions): ConsoleR
   }
 
   function finalSection(result: RunResult | undefined): string[] {
-    const sorted = new Map([...byDomain].sort(([a], [b]) => a.localeCompare(b)));
+    const sorted = new Map([...byDomain].sort(([a], [b]) => byText(a, b)));
     const lines = ['', 'Summary by domain', ...domainTable(sorted, counts)];
     if (problems.length) {
       lines.push('', `Problems (${problems.length})`);

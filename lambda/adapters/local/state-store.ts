@@ -49,6 +49,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as z from 'zod';
 import type { BusinessState, DocResult, Summary } from '../../engine/model.js';
+import { byText } from '../../engine/order.js';
 import type { DocStateFilter, RunRecord, StateStore } from '../../engine/ports.js';
 import { type DocBatchTarget, flushSoon, recordResult } from './state/doc-batch.js';
 import { DocJournal } from './state/doc-journal.js';
@@ -213,7 +214,7 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
           if (!isNotFound(err)) throw err;
         }
       }
-      runs.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.runId.localeCompare(a.runId));
+      runs.sort((a, b) => byText(b.startedAt, a.startedAt) || byText(b.runId, a.runId));
       return runs.slice(0, Math.max(0, limit));
     },
 
@@ -228,7 +229,7 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
         .list()
         .filter((s) => filter?.domain === undefined || s.domain === filter.domain)
         .filter((s) => filter?.outcome === undefined || s.outcome === filter.outcome)
-        .sort((a, b) => a.doc.localeCompare(b.doc));
+        .sort((a, b) => byText(a.doc, b.doc));
     },
 
     async getBusiness(businessId) {
@@ -247,7 +248,7 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
 
     async listBusinesses() {
       const all = await listItems(folders.businesses, businessStateSchema);
-      return all.sort((a, b) => a.businessId.localeCompare(b.businessId));
+      return all.sort((a, b) => byText(a.businessId, b.businessId));
     },
 
     async acquireLock(name, owner, leaseMs, now) {

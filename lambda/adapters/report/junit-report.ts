@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { DocResult, Outcome, RunResult } from '../../engine/model.js';
+import { byText } from '../../engine/order.js';
 import type { RunEvent } from '../../engine/ports.js';
 import { failureDetail, failureMessage } from '../../engine/report/summary.js';
 import type { ReportWriterOptions } from './json-report.js';
@@ -93,7 +94,7 @@ export function createJunitReportWriter(file: string, options: ReportWriterOptio
       time: seconds(total('ms')),
       timestamp,
     })}>\n`;
-    for (const [domain, s] of [...suites].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [domain, s] of [...suites].sort(([a], [b]) => byText(a, b))) {
       const suiteAttrs = {
         name: domain,
         tests: s.tests,

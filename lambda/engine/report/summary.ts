@@ -2,6 +2,7 @@
 // why a doc did not pass (failing step, expected vs actual, body excerpt). Inputs are already redacted.
 import type { DocResult, Outcome, StepResult, Summary } from '../model.js';
 import { emptySummary } from '../model.js';
+import { byText } from '../order.js';
 
 /** At most this many UTF-8 bytes of a response body are shown (FORMAT.md §8). */
 export const EXCERPT_BYTES = 1024;
@@ -28,7 +29,7 @@ export function summarizeByDomain(
     const s = byDomain.get(r.domain) ?? emptySummary();
     byDomain.set(r.domain, addToSummary(s, r.outcome));
   }
-  return new Map([...byDomain].sort(([a], [b]) => a.localeCompare(b)));
+  return new Map([...byDomain].sort(([a], [b]) => byText(a, b)));
 }
 
 /** The outcomes that make a run exit 1. */
