@@ -1,7 +1,7 @@
 // readDocHeader: the frontmatter fields of a doc without reading its steps (a run's first pass, selection).
 import type { Doc } from '../model.js';
 import { headerFields, MAX_FRONTMATTER_CHARS, readFrontmatter, splitFrontmatter } from './frontmatter.js';
-import { MAX_DOC_BYTES } from './parse-doc.js';
+import { docLines, MAX_DOC_BYTES } from './parse-doc.js';
 import { parseYaml } from './yaml-source.js';
 
 export type DocHeader = Pick<
@@ -36,11 +36,7 @@ export function readDocHeader(id: string, input: string): DocHeader | undefined 
 /** The frontmatter YAML as parseDoc finds it; undefined when parseDoc would give no doc. */
 function frontmatterOf(id: string, input: string): { yaml: string | undefined } | undefined {
   if (typeof input !== 'string' || input.length > MAX_DOC_BYTES || input.includes('\u0000')) return undefined;
-  const lines = input
-    .replace(/^\uFEFF/, '')
-    .replace(/\r\n?/g, '\n')
-    .split('\n');
-  const split = splitFrontmatter(id, lines);
+  const split = splitFrontmatter(id, docLines(input));
   return split.error ? undefined : { yaml: split.yaml };
 }
 

@@ -27,6 +27,12 @@ export function parseDoc(id: string, text: string): ParsedDoc {
   }
 }
 
+/** A doc's lines: without a byte-order mark, with CRLF and CR line ends read as LF. */
+export function docLines(input: string): string[] {
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  return (text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text).split('\n');
+}
+
 function parseText(id: string, input: string): ParsedDoc {
   if (typeof input !== 'string') {
     return {
@@ -62,16 +68,14 @@ function parseText(id: string, input: string): ParsedDoc {
       ],
     };
   }
-  const text = input.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-  const lines = text.split('\n');
+  const lines = docLines(input);
   const findings: Finding[] = [];
   const split = splitFrontmatter(id, lines);
   if (split.error) return { id, findings: [split.error] };
   const front = readFrontmatter(id, split.yaml);
   findings.push(...front.findings);
   // Blank lines stand in for the frontmatter so markdown positions are file lines.
-  const markdown = [...Array<string>(split.lineCount).fill(''), ...lines.slice(split.lineCount)];
-  const sections = readSections(markdown);
+  const sections = readSections(lines.fill('', 0, split.lineCount));
   for (const issue of sections.issues)
     findings.push(errorAt(id, issue.line, 'section-too-complex', issue.message));
   let prerequisites: Step[] = [];

@@ -79,30 +79,49 @@ export function readSections(lines: readonly string[]): DocSections {
 
 function splitSections(lines: readonly string[]): RawSection[] {
   const out: RawSection[] = [];
-  let current: { title: string; start: number } | undefined;
+  let title: string | undefined;
+  let start = 0;
   let fence: { char: string; len: number } | undefined;
-  const close = (end: number) => {
-    if (current) out.push({ ...current, end });
-  };
-  lines.forEach((line, i) => {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    // Every pattern below starts with at most three spaces and then `#`, a backtick or a tilde: most
+    // lines (prose, YAML) are ruled out by that character alone.
+    const first = line.charCodeAt(indentOf(line));
     if (fence) {
-      const m = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(line);
-      if (m?.[1] && m[1][0] === fence.char && m[1].length >= fence.len) fence = undefined;
-      return;
+      if (first === fence.char.charCodeAt(0)) {
+        const m = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(line);
+        if (m?.[1] && m[1].length >= fence.len) fence = undefined;
+      }
+      continue;
     }
-    const open = FENCE_OPEN.exec(line);
-    if (open?.[1] && !(open[1][0] === '`' && (open[2] ?? '').includes('`'))) {
-      fence = { char: open[1][0] ?? '`', len: open[1].length };
-      return;
+    if (first === BACKTICK || first === TILDE) {
+      const open = FENCE_OPEN.exec(line);
+      if (open?.[1] && !(open[1][0] === '`' && (open[2] ?? '').includes('`'))) {
+        fence = { char: open[1][0] ?? '`', len: open[1].length };
+        continue;
+      }
     }
+    if (first !== HASH) continue;
     const heading = ATX.exec(line);
     if (heading?.[1] && heading[1].length <= 2) {
-      close(i);
-      current = { title: normaliseTitle(heading[2] ?? ''), start: i };
+      if (title !== undefined) out.push({ title, start, end: i });
+      title = normaliseTitle(heading[2] ?? '');
+      start = i;
     }
-  });
-  close(lines.length);
+  }
+  if (title !== undefined) out.push({ title, start, end: lines.length });
   return out;
+}
+
+const HASH = 0x23;
+const BACKTICK = 0x60;
+const TILDE = 0x7e;
+
+/** Leading spaces, up to three (more is indented code). */
+function indentOf(line: string): number {
+  let i = 0;
+  while (i < 3 && line.charCodeAt(i) === 0x20) i++;
+  return i;
 }
 
 function normaliseTitle(raw: string): string {

@@ -56,7 +56,7 @@ export function findYamlFence(lines: readonly string[], start: number, end: numb
   let html: RegExp | null | undefined;
   for (let i = start + 1; i < end; i++) {
     const line = lines[i] ?? '';
-    const blank = /^[ \t]*$/.test(line);
+    const blank = isBlank(line);
     const indent = columns(line);
     if (html !== undefined) {
       if (html === null ? blank : html.test(line)) html = undefined;
@@ -126,7 +126,7 @@ export function findYamlFence(lines: readonly string[], start: number, end: numb
     if (rest.startsWith('>')) {
       // Only a paragraph inside the quote continues lazily onto the next line.
       const quoted = rest.replace(/^(?:>[ \t]?[ \t]{0,3})+/, '');
-      prev = /^[ \t]*$/.test(quoted) || !isLazy(quoted) ? undefined : 'lazy';
+      prev = isBlank(quoted) || !isLazy(quoted) ? undefined : 'lazy';
       continue;
     }
     if (prev === 'lazy' && isLazy(line)) continue;
@@ -172,7 +172,7 @@ function listItem(
   if (!m?.[1]) return undefined;
   const marker = m[1];
   const after = rest.slice(marker.length);
-  const empty = /^[ \t]*$/.test(after);
+  const empty = isBlank(after);
   // A paragraph is interrupted only by a bullet or `1.` item with content (micromark also keeps an
   // ordered item not numbered 1 right after indented code as paragraph text).
   const ordered = /^\d/.test(marker) && !/^1[.)]$/.test(marker);
@@ -200,24 +200,35 @@ function isLazy(line: string): boolean {
     THEMATIC.test(rest) ||
     rest.startsWith('>') ||
     HTML.some(([open, , interrupts]) => interrupts && open.test(rest)) ||
-    (LIST_ITEM.test(rest) && !/^[ \t]*$/.test(rest.replace(LIST_ITEM, '')))
+    (LIST_ITEM.test(rest) && !isBlank(rest.replace(LIST_ITEM, '')))
   );
 }
 
 /** Columns of leading whitespace (tabs to the next multiple of 4), counted from column `from`. */
 function columns(text: string, from = 0): number {
   let col = from;
-  for (const ch of text) {
-    if (ch === ' ') col++;
-    else if (ch === '\t') col += 4 - (col % 4);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === SPACE) col++;
+    else if (c === TAB) col += 4 - (col % 4);
     else break;
   }
   return col - from;
 }
 
 function leading(text: string): number {
-  return /^[ \t]*/.exec(text)?.[0].length ?? 0;
+  let i = 0;
+  while (i < text.length && (text.charCodeAt(i) === SPACE || text.charCodeAt(i) === TAB)) i++;
+  return i;
 }
+
+/** Empty, or only spaces and tabs. */
+function isBlank(text: string): boolean {
+  return leading(text) === text.length;
+}
+
+const SPACE = 0x20;
+const TAB = 0x09;
 
 /** `line` without up to `n` columns of leading whitespace (a tab wider than what is left keeps the rest as spaces). */
 function stripColumns(line: string, n: number): string {
