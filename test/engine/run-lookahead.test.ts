@@ -61,8 +61,21 @@ function recordingDocs(docs: Record<string, string>, failFirst = false): DocSour
   };
 }
 
-async function start(docs: DocSource, shouldStop?: () => boolean, concurrency = 1) {
-  const http = createUndiciHttpClient({ rps: 0, timeoutMs: 5000 });
+async function start(
+  docs: DocSource,
+  shouldStop?: () => boolean,
+  concurrency = 1,
+  onSend?: (path: string) => void,
+) {
+  const client = createUndiciHttpClient({ rps: 0, timeoutMs: 5000 });
+  // The real client; onSend hears each request as the runner hands it over, before it is written.
+  const http: typeof client = {
+    send: (req, signal) => {
+      onSend?.(new URL(req.url).pathname);
+      return client.send(req, signal);
+    },
+    close: () => client.close(),
+  };
   const result = runDocs(
     { baseUrl: `${url}/apigw`, credentials: { tokens: TOKENS, params: {} } },
     { runId: 'run-1', allowDelete: false, concurrency },
@@ -141,5 +154,30 @@ describe('look-ahead', () => {
     held.shift()?.();
     expect((await run.result).summary).toMatchObject({ pass: names.length, total: names.length });
     for (const n of names) expect(docs.reads.filter((id) => id === `c/${n}.md`)).toHaveLength(2);
+  });
+
+  it('at the start of a run, the first doc is sent before the second doc is read and parsed', async () => {
+    const log: string[] = [];
+    const docs = recordingDocs(
+      Object.fromEntries(['a', 'b', 'c'].map((n) => [`c/${n}.md`, doc({ test: getStep(`/${n}`) })])),
+      true,
+    );
+    const read = docs.read;
+    docs.read = (id) => {
+      log.push(`read ${id}`);
+      return read(id);
+    };
+    const run = await start(docs, undefined, 3, (path) => log.push(`send ${path}`));
+    expect((await run.result).summary).toMatchObject({ pass: 3, total: 3 });
+    // Pass one's reads (which fail here, so every doc is read again when it is prepared), then each
+    // slot's doc in its own event-loop turn: read, parse and send a, then b, then c.
+    expect(log.slice(3)).toEqual([
+      'read c/a.md',
+      'send /apigw/a',
+      'read c/b.md',
+      'send /apigw/b',
+      'read c/c.md',
+      'send /apigw/c',
+    ]);
   });
 });

@@ -205,49 +205,54 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
 
   // Look-ahead: while the docs in flight wait on the network, the next ones are read, parsed and
   // linted, so a free slot sends its first request at once. At most `concurrency` docs are prepared
-  // ahead; none once a doc has found the run stopping. I/O comes first: the look-ahead prepares one doc
-  // per event-loop turn, after that turn's poll phase (a setImmediate scheduled from a setImmediate), so
-  // a finished connect or a response that arrived is served before the next doc is parsed. (At the
-  // start of a run this lets the first requests leave before the next ten docs are parsed.)
+  // ahead; none once a doc has found the run stopping.
+  //
+  // I/O comes first: docs are prepared one per event-loop turn, after that turn's poll phase (a
+  // setImmediate scheduled from a setImmediate), so a finished connect or a response that arrived is
+  // served before the next doc is parsed. A doc whose turn came before the look-ahead reached it is
+  // "due": it is prepared first, in the same one-per-turn way. At the start of a run every slot's doc
+  // is due, so the first doc's request leaves before the second doc is parsed, and so on.
   const prepared = new Map<number, Promise<Prepared>>();
-  /** Set once a doc found the run stopping (deadline, shouldStop): nothing more is prepared. */
+  /** Set once a doc found the run stopping (deadline, shouldStop): nothing more is prepared ahead. */
   let stopping = false;
-  /** Docs runOne has taken: never prepared ahead (their own turn prepares them if it must). */
+  /** Docs runOne has taken: never prepared ahead (they are due instead, if they need preparing). */
   const taken = new Set<number>();
-  const prepareAt = (i: number): Promise<Prepared> | undefined => {
-    const info = inRun[i];
-    if (!info) return undefined;
-    let p = prepared.get(i);
-    if (!p) {
-      p = prepare(info);
-      prepared.set(i, p);
-    }
-    return p;
-  };
+  const due: { readonly info: DocInfo; readonly take: (p: Promise<Prepared>) => void }[] = [];
   /** The look-ahead wants docs up to this index prepared; `aheadNext` is the next one to look at. */
   let aheadLast = -1;
   let aheadNext = 0;
   let aheadScheduled = false;
-  const aheadTurn = () => {
+  const wantsAhead = () => aheadNext <= aheadLast && !fault && !stopping;
+  const prepareTurn = () => {
     aheadScheduled = false;
-    while (aheadNext <= aheadLast && !fault && !stopping) {
-      const j = aheadNext++;
-      if (taken.has(j) || prepared.has(j)) continue;
-      prepareAt(j);
-      break;
+    const first = due.shift();
+    if (first) first.take(prepare(first.info));
+    else {
+      while (wantsAhead()) {
+        const j = aheadNext++;
+        const next = inRun[j];
+        if (!next || taken.has(j) || prepared.has(j)) continue;
+        prepared.set(j, prepare(next));
+        break;
+      }
     }
-    if (aheadNext <= aheadLast) scheduleAhead();
+    schedulePrepare();
   };
-  const scheduleAhead = () => {
-    if (aheadScheduled || fault || stopping) return;
+  const schedulePrepare = () => {
+    if (aheadScheduled || (due.length === 0 && !wantsAhead())) return;
     aheadScheduled = true;
-    setImmediate(() => setImmediate(aheadTurn));
+    setImmediate(() => setImmediate(prepareTurn));
   };
   const lookAhead = (i: number) => {
     aheadLast = Math.max(aheadLast, Math.min(inRun.length - 1, i + Math.max(1, options.concurrency)));
     aheadNext = Math.max(aheadNext, i + 1);
-    scheduleAhead();
+    schedulePrepare();
   };
+  const prepareDue = (info: DocInfo): Promise<Prepared> =>
+    new Promise((take) => {
+      due.push({ info, take });
+      schedulePrepare();
+    });
 
   const runOne = async (info: DocInfo, index: number): Promise<DocResult> => {
     const started = clock.now();
@@ -279,7 +284,7 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
     }
     lookAhead(index);
     emit({ type: 'doc-started', doc: info.id });
-    const p = await (ahead ?? prepare(info));
+    const p = await (ahead ?? prepareDue(info));
     meta = p.meta;
     if (p.kind === 'decided') return done(p.body);
     try {
