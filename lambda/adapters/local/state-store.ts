@@ -101,7 +101,12 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
     return ready;
   };
 
-  const runDir = (runId: string) => join(folders.runs, keyToFileName(runId));
+  // Every result of a run goes to its folder, whose name (a hash, for most run ids) is worked out once.
+  let lastRun: { readonly id: string; readonly dir: string } | undefined;
+  const runDir = (runId: string) => {
+    if (lastRun?.id !== runId) lastRun = { id: runId, dir: join(folders.runs, keyToFileName(runId)) };
+    return lastRun.dir;
+  };
   const runFile = (runId: string) => join(runDir(runId), 'run.json');
   const resultsFile = (runId: string) => join(runDir(runId), 'results.jsonl');
   const businessFile = (id: string) => join(folders.businesses, `${keyToFileName(id)}.json`);
