@@ -1,11 +1,10 @@
 #!/usr/bin/env node
 // The `verifier` CLI entry (bundled to dist/verifier.mjs by scripts/build.mjs).
-import { tuneJitForShortRun } from '../cli/jit.js';
+import { wantJitTuning } from '../cli/jit.js';
+import { main } from '../cli/main.js';
 
-// Before any other module loads, so that every function the run compiles gets the tuned budget.
-tuneJitForShortRun();
-const { main } = await import('../cli/main.js');
-
+// `run` and `start` tune V8 for a short process once their modules are loaded (cli/jit.ts).
+wantJitTuning();
 main(process.argv).then(
   (code) => {
     process.exitCode = code;
