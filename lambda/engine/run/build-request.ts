@@ -44,14 +44,21 @@ function headerProblem(name: string, value: string): string | undefined {
 const scalar = (v: unknown): string =>
   typeof v === 'string' ? v : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
 
-/** Adds `params` to the URL's query, after any query embedded in the path; a param wins over the same key. */
+/**
+ * Adds `params` to the URL's query, after any query embedded in the path; a param wins over the same key.
+ * The query is edited as one URLSearchParams and written back once (each edit through `url.searchParams`
+ * would re-serialise the whole URL).
+ */
 export function mergeParams(url: URL, params: Readonly<Record<string, unknown>>): void {
+  let query: URLSearchParams | undefined;
   for (const [k, v] of Object.entries(params)) {
     if (v === undefined || v === null) continue;
-    url.searchParams.delete(k);
-    if (Array.isArray(v)) for (const x of v) url.searchParams.append(k, scalar(x));
-    else url.searchParams.append(k, scalar(v));
+    query ??= new URLSearchParams(url.search);
+    query.delete(k);
+    if (Array.isArray(v)) for (const x of v) query.append(k, scalar(x));
+    else query.append(k, scalar(v));
   }
+  if (query) url.search = query.toString();
 }
 
 function isEmptyBody(body: unknown): boolean {

@@ -31,6 +31,31 @@ export function authorization(route: Route, tokenType: string, token: string): s
  * Joins a resolved path to a base URL. Returns an error message when the path is not a plain
  * absolute path, or when the result would leave the base URL's origin (tokens go only there).
  */
+interface ParsedBase {
+  readonly origin: string;
+  readonly host: string;
+  /** The base URL's path without trailing slashes ('' for none). */
+  readonly prefix: string;
+}
+
+/** A run has two or three base URLs and sends every request to one: each is parsed once. */
+const bases = new Map<string, ParsedBase | null>();
+
+function parsedBase(base: string): ParsedBase | undefined {
+  let parsed = bases.get(base);
+  if (parsed === undefined) {
+    try {
+      const u = new URL(base);
+      parsed = { origin: u.origin, host: u.host, prefix: u.pathname.replace(/\/+$/, '') };
+    } catch {
+      parsed = null;
+    }
+    if (bases.size >= 32) bases.clear();
+    bases.set(base, parsed);
+  }
+  return parsed ?? undefined;
+}
+
 export function joinUrl(base: string, path: string): { url: URL } | { error: string } {
   if (
     !path.startsWith('/') ||
@@ -42,13 +67,9 @@ export function joinUrl(base: string, path: string): { url: URL } | { error: str
       error: `unsafe path "${path}": expected a path starting with a single "/" (never a URL or //host)`,
     };
   }
-  let baseUrl: URL;
-  try {
-    baseUrl = new URL(base);
-  } catch {
-    return { error: `base URL "${base}" is not a valid URL` };
-  }
-  const prefix = baseUrl.pathname.replace(/\/+$/, '');
+  const baseUrl = parsedBase(base);
+  if (!baseUrl) return { error: `base URL "${base}" is not a valid URL` };
+  const { prefix } = baseUrl;
   let url: URL;
   try {
     url = new URL(`${baseUrl.origin}${prefix}${path}`);
