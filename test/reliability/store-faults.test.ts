@@ -4,11 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUndiciHttpClient, type UndiciHttpClient } from '../../lambda/adapters/http/undici-client.js';
 import { createLocalStateStore } from '../../lambda/adapters/local/state-store.js';
-import { type StateStore, systemClock } from '../../lambda/engine/ports.js';
-import { runDocs } from '../../lambda/engine/run/run-docs.js';
+import type { StateStore } from '../../lambda/engine/ports.js';
 import { docWithStep, okStep } from '../support/doc-arbitraries.js';
 import { type FaultServer, startFaultServer } from '../support/fault-server.js';
-import { removeTempDirs, runWith, TEST_CREDENTIALS, tempDir } from './harness.js';
+import { removeTempDirs, runWith, tempDir } from './harness.js';
 
 let fs: FaultServer;
 let http: UndiciHttpClient;
@@ -55,72 +54,5 @@ describe('a state store that fails mid-run', () => {
     expect(results).toHaveLength(3);
     // Docs are not started once the store failed: at most the ones already in flight went out.
     expect(fs.hits('/ok').length).toBeLessThanOrEqual(3 + 1 + 2);
-  });
-});
-
-describe('the run record (written while pass one reads the docs)', () => {
-  const docsOf = (n: number) =>
-    Object.fromEntries(
-      Array.from({ length: n }, (_, i) => [`s/r-${i}.md`, docWithStep(okStep('c', { path: `/ok?r=${i}` }))]),
-    );
-  /** Requests to /ok from here on (the server counts them for the whole file). */
-  const okHits = () => {
-    const before = fs.hits('/ok').length;
-    return () => fs.hits('/ok').length - before;
-  };
-
-  it('holds every request back until it is stored, however slow the store', async () => {
-    const inner = createLocalStateStore({ dir: await tempDir() });
-    const sent = okHits();
-    let hitsWhenStored = -1;
-    const slow: StateStore = {
-      ...inner,
-      startRun: async (r) => {
-        await new Promise((resolve) => setTimeout(resolve, 150));
-        await inner.startRun(r);
-        hitsWhenStored = sent();
-      },
-    };
-    const run = await runWith({ docs: docsOf(4), baseUrl: fs.url, http }, slow);
-    expect(run.result.summary).toMatchObject({ pass: 4, total: 4 });
-    expect(hitsWhenStored).toBe(0);
-    expect(sent()).toBe(4);
-  });
-
-  it('cannot be stored: nothing is sent, and the run fails with the store error', async () => {
-    const inner = createLocalStateStore({ dir: await tempDir() });
-    const sent = okHits();
-    const broken: StateStore = {
-      ...inner,
-      startRun: async () => {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        throw new Error('EACCES: permission denied');
-      },
-    };
-    await expect(runWith({ docs: docsOf(3), baseUrl: fs.url, http }, broken)).rejects.toThrow(/EACCES/);
-    expect(sent()).toBe(0);
-  });
-
-  it('docs that cannot be listed: the run, already recorded as started, is recorded as failed', async () => {
-    const store = createLocalStateStore({ dir: await tempDir() });
-    const run = runDocs(
-      { baseUrl: fs.url, credentials: TEST_CREDENTIALS },
-      { runId: 'unlisted-run', allowDelete: false, concurrency: 2 },
-      {
-        docs: {
-          list: async () => {
-            throw new Error('cannot read docs folder /nowhere: ENOENT');
-          },
-          read: async () => '',
-        },
-        http,
-        store,
-        clock: systemClock,
-      },
-    );
-    await expect(run).rejects.toThrow(/cannot read docs folder/);
-    const record = await store.getRun('unlisted-run');
-    expect(record?.status).toBe('failed');
-    expect(record?.summary).toMatchObject({ total: 0 });
   });
 });

@@ -79,70 +79,52 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
   const runId = options.runId;
   const startedAt = clock.now().toISOString();
 
-  // The run's record is written while pass one reads the docs (the store's write and the reads
-  // overlap). No request is sent before it is stored.
-  const started = store.startRun({
+  // Pass one (frontmatter only): which docs are in the run, and which endpoints other docs route to the
+  // fallback API. It must finish before the first request, so it stays cheap.
+  const filter = createFilter(options.filters);
+  const fallbackEndpoints = new Set<string>();
+  // Reads in parallel (a remote DocSource is latency-bound); keeps the small DocInfo and, within a
+  // budget, the text, so each doc is read once.
+  const readLimit = pLimit(PASS_ONE_READS);
+  const ids = await deps.docs.list();
+  let kept = 0;
+  const keep = (info: DocInfo, text: string | undefined): DocInfo => {
+    if (text !== undefined && kept + text.length <= KEPT_TEXT_CHARS) {
+      kept += text.length;
+      info.text = text;
+    }
+    return info;
+  };
+  const filtersNeedHeader = Boolean(options.filters?.domains?.length || options.filters?.tags?.length);
+  const infos = await Promise.all(
+    ids.map((id) =>
+      readLimit(async (): Promise<DocInfo | undefined> => {
+        // A doc that cannot be read here is still in the run: pass two reports it as error.
+        // Only the frontmatter is read here: the steps are parsed once, in runOne.
+        const text = await deps.docs.read(id).catch(() => undefined);
+        if (text !== undefined && !filtersNeedHeader) {
+          // Only routing matters here: endpoint and useFallbackApi, read without the other keys' checks.
+          const routing = mayDeclareFallback(text) ? readDocRouting(id, text) : undefined;
+          for (const key of fallbackEndpointsOf([routing])) fallbackEndpoints.add(key);
+          return filter(id, '', []) ? keep({ id }, text) : undefined;
+        }
+        const doc = text === undefined ? undefined : readDocHeader(id, text);
+        for (const key of fallbackEndpointsOf([doc])) fallbackEndpoints.add(key);
+        const meta = metaOf(id, doc);
+        if (!filter(id, meta.domain, doc?.tags ?? [])) return undefined;
+        return keep({ id, meta }, text);
+      }),
+    ),
+  );
+  const inRun = infos.filter((i): i is DocInfo => i !== undefined);
+
+  await store.startRun({
     runId,
     startedAt,
     status: 'running',
     ...(options.trigger ? { trigger: options.trigger } : {}),
     ...(options.filters ? { filters: { ...options.filters } } : {}),
   });
-  started.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
-
-  // Pass one (frontmatter only): which docs are in the run, and which endpoints other docs route to the
-  // fallback API. It must finish before the first request, so it stays cheap.
-  const filter = createFilter(options.filters);
-  const fallbackEndpoints = new Set<string>();
-  const passOne = async (): Promise<DocInfo[]> => {
-    // Reads in parallel (a remote DocSource is latency-bound); keeps the small DocInfo and, within a
-    // budget, the text, so each doc is read once.
-    const readLimit = pLimit(PASS_ONE_READS);
-    const ids = await deps.docs.list();
-    let kept = 0;
-    const keep = (info: DocInfo, text: string | undefined): DocInfo => {
-      if (text !== undefined && kept + text.length <= KEPT_TEXT_CHARS) {
-        kept += text.length;
-        info.text = text;
-      }
-      return info;
-    };
-    const filtersNeedHeader = Boolean(options.filters?.domains?.length || options.filters?.tags?.length);
-    const infos = await Promise.all(
-      ids.map((id) =>
-        readLimit(async (): Promise<DocInfo | undefined> => {
-          // A doc that cannot be read here is still in the run: pass two reports it as error.
-          // Only the frontmatter is read here: the steps are parsed once, in runOne.
-          const text = await deps.docs.read(id).catch(() => undefined);
-          if (text !== undefined && !filtersNeedHeader) {
-            // Only routing matters here: endpoint and useFallbackApi, read without the other keys' checks.
-            const routing = mayDeclareFallback(text) ? readDocRouting(id, text) : undefined;
-            for (const key of fallbackEndpointsOf([routing])) fallbackEndpoints.add(key);
-            return filter(id, '', []) ? keep({ id }, text) : undefined;
-          }
-          const doc = text === undefined ? undefined : readDocHeader(id, text);
-          for (const key of fallbackEndpointsOf([doc])) fallbackEndpoints.add(key);
-          const meta = metaOf(id, doc);
-          if (!filter(id, meta.domain, doc?.tags ?? [])) return undefined;
-          return keep({ id, meta }, text);
-        }),
-      ),
-    );
-    return infos.filter((i): i is DocInfo => i !== undefined);
-  };
-  let inRun: DocInfo[];
-  try {
-    inRun = await passOne();
-  } catch (err) {
-    // Listing the docs failed: the run was recorded as started, so it is recorded as failed.
-    await started.then(
-      () => store.finishRun(runId, clock.now().toISOString(), emptySummary(), 'failed'),
-      () => {},
-    );
-    throw err;
-  }
-  await started;
-
   emit({ type: 'run-started', runId, total: inRun.length, at: startedAt });
 
   const paramNames = new Set(Object.keys(target.credentials.params));
