@@ -56,3 +56,47 @@ describe('a state store that fails mid-run', () => {
     expect(fs.hits('/ok').length).toBeLessThanOrEqual(3 + 1 + 2);
   });
 });
+
+describe('the run record', () => {
+  const docsOf = (n: number) =>
+    Object.fromEntries(
+      Array.from({ length: n }, (_, i) => [`s/r-${i}.md`, docWithStep(okStep('c', { path: `/ok?r=${i}` }))]),
+    );
+  /** Requests to /ok from here on (the server counts them for the whole file). */
+  const okHits = () => {
+    const before = fs.hits('/ok').length;
+    return () => fs.hits('/ok').length - before;
+  };
+
+  it('holds every request back until it is stored, however slow the store', async () => {
+    const inner = createLocalStateStore({ dir: await tempDir() });
+    const sent = okHits();
+    let hitsWhenStored = -1;
+    const slow: StateStore = {
+      ...inner,
+      startRun: async (r) => {
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        await inner.startRun(r);
+        hitsWhenStored = sent();
+      },
+    };
+    const run = await runWith({ docs: docsOf(4), baseUrl: fs.url, http }, slow);
+    expect(run.result.summary).toMatchObject({ pass: 4, total: 4 });
+    expect(hitsWhenStored).toBe(0);
+    expect(sent()).toBe(4);
+  });
+
+  it('cannot be stored: nothing is sent, and the run fails with the store error', async () => {
+    const inner = createLocalStateStore({ dir: await tempDir() });
+    const sent = okHits();
+    const broken: StateStore = {
+      ...inner,
+      startRun: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        throw new Error('EACCES: permission denied');
+      },
+    };
+    await expect(runWith({ docs: docsOf(3), baseUrl: fs.url, http }, broken)).rejects.toThrow(/EACCES/);
+    expect(sent()).toBe(0);
+  });
+});
