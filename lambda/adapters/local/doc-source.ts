@@ -45,7 +45,7 @@ export function createLocalDocSource(root: string): DocSource {
         entries
           // A folder named *.md is not a doc; a symlink is listed (a dangling one then fails its read).
           .filter((e) => (e.isFile() || e.isSymbolicLink()) && e.name.toLowerCase().endsWith('.md'))
-          .map((e) => idOf(e))
+          .map(idOf)
           .filter((id) => !id.split('/').some((seg) => seg === 'node_modules' || seg.startsWith('.')))
           .sort()
       );
