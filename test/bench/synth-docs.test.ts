@@ -5,34 +5,42 @@ import { parse } from 'yaml';
 import { isRunnable, planDoc, planDocs } from '../../bench/doc-plan.js';
 import { buildRoutes } from '../../bench/routes.js';
 import { prepareDocsDir, syntheticDoc } from '../../bench/synth-docs.js';
+import { hasShared, SEEDS_DIR, SHARED_CORPUS } from '../support/shared.js';
 
-const CORPUS = join(import.meta.dirname, '../../../shared/corpus');
+// The shipped docs always; the corpus when ../shared is beside the clone.
+const ROOTS = [
+  { name: 'the seeds', dir: SEEDS_DIR, docs: 15 },
+  ...(hasShared() ? [{ name: 'the corpus', dir: SHARED_CORPUS, docs: 119 }] : []),
+];
 
 describe('synthetic docs', () => {
-  it('fills a docs root up to the requested total with the corpus plus runnable synthetic docs', async () => {
-    const docs = await prepareDocsDir(CORPUS, 350);
-    try {
-      const files = (await readdir(docs.dir, { recursive: true })).filter((f) => f.endsWith('.md'));
-      expect(files).toHaveLength(350);
-      expect(docs.corpus + docs.synthetic).toBe(350);
-      expect(docs.corpus).toBe(119);
-      const plans = await planDocs(docs.dir);
-      const synthetic = plans.filter((p) => p.id.startsWith('synthetic/'));
-      expect(synthetic).toHaveLength(231);
-      expect(new Set(synthetic.map((p) => p.id)).size).toBe(231);
-      for (const p of synthetic) expect(isRunnable(p)).toBe(true);
-      // every synthetic request has an answer with the status its doc expects
-      const routes = buildRoutes(plans);
-      for (const p of synthetic) {
-        for (const s of p.steps) {
-          const path = s.path.split('?')[0]?.replace(/\{\{[^}]+\}\}/g, 'v1') ?? '';
-          expect(routes.match(s.method, path)?.status, `${p.id} ${s.id}`).toBe(s.status);
+  it.each(ROOTS)(
+    'fills a docs root up to the requested total with $name plus runnable synthetic docs',
+    async (root) => {
+      const docs = await prepareDocsDir(root.dir, 350);
+      try {
+        const files = (await readdir(docs.dir, { recursive: true })).filter((f) => f.endsWith('.md'));
+        expect(files).toHaveLength(350);
+        expect(docs.corpus + docs.synthetic).toBe(350);
+        expect(docs.corpus).toBe(root.docs);
+        const plans = await planDocs(docs.dir);
+        const synthetic = plans.filter((p) => p.id.startsWith('synthetic/'));
+        expect(synthetic).toHaveLength(350 - root.docs);
+        expect(new Set(synthetic.map((p) => p.id)).size).toBe(350 - root.docs);
+        for (const p of synthetic) expect(isRunnable(p)).toBe(true);
+        // every synthetic request has an answer with the status its doc expects
+        const routes = buildRoutes(plans);
+        for (const p of synthetic) {
+          for (const s of p.steps) {
+            const path = s.path.split('?')[0]?.replace(/\{\{[^}]+\}\}/g, 'v1') ?? '';
+            expect(routes.match(s.method, path)?.status, `${p.id} ${s.id}`).toBe(s.status);
+          }
         }
+      } finally {
+        await docs.cleanup();
       }
-    } finally {
-      await docs.cleanup();
-    }
-  });
+    },
+  );
 
   it('writes docs that follow the format: frontmatter, prerequisites and test steps that parse', async () => {
     for (let n = 0; n < 10; n++) {
@@ -63,8 +71,8 @@ describe('synthetic docs', () => {
     }
   });
 
-  it('reads a real corpus doc the way it is written', async () => {
-    const text = await readFile(join(CORPUS, 'communication/post_platform_v1_messages.md'), 'utf8');
+  it('reads a real doc the way it is written (the seed doc, as the corpus holds it too)', async () => {
+    const text = await readFile(join(SEEDS_DIR, 'communication/post_platform_v1_messages.md'), 'utf8');
     const plan = planDoc('communication/post_platform_v1_messages.md', text);
     expect(plan.useFallbackApi).toBe(true);
     expect(plan.steps.map((s) => `${s.phase}:${s.id}:${s.method}:${s.status}`)).toEqual([

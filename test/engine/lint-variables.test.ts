@@ -4,7 +4,7 @@ import { lintDoc } from '../../lambda/engine/lint/lint.js';
 import { parseDoc } from '../../lambda/engine/parse/parse-doc.js';
 
 const SEED = readFileSync(
-  new URL('../../../shared/seeds/post_platform_v1_messages.md', import.meta.url),
+  new URL('../../seeds/communication/post_platform_v1_messages.md', import.meta.url),
   'utf8',
 );
 const ctx = (...params: string[]) => ({ paramNames: new Set(params), fallbackEndpoints: new Set<string>() });

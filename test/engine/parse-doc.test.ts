@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDoc } from '../../lambda/engine/parse/parse-doc.js';
 
 const SEED = readFileSync(
-  new URL('../../../shared/seeds/post_platform_v1_messages.md', import.meta.url),
+  new URL('../../seeds/communication/post_platform_v1_messages.md', import.meta.url),
   'utf8',
 );
 

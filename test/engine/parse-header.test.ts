@@ -1,13 +1,17 @@
 // readDocHeader gives the same header fields as parseDoc, from the frontmatter alone; readDocRouting the
 // same endpoint and useFallbackApi as readDocHeader.
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readDocHeader, readDocRouting } from '../../lambda/engine/parse/doc-header.js';
 import { parseDoc } from '../../lambda/engine/parse/parse-doc.js';
+import { hasShared, REPO_ROOT, SEEDS_DIR, SHARED_CORPUS } from '../support/shared.js';
 
-const ROOT = new URL('../../../shared/corpus/', import.meta.url);
-const ids = readdirSync(ROOT, { recursive: true, encoding: 'utf8' })
+const ROOT = pathToFileURL(`${SHARED_CORPUS}/`);
+// The corpus only when ../shared is beside the clone; the seeds and lint fixtures always.
+const ids = (hasShared() ? readdirSync(ROOT, { recursive: true, encoding: 'utf8' }) : [])
   .filter((f) => f.endsWith('.md'))
   .map((f) => f.split('\\').join('/'))
   .sort();
@@ -30,12 +34,16 @@ function headerOf(id: string, text: string): Record<string, unknown> | undefined
 }
 
 describe('readDocHeader', () => {
-  it('matches parseDoc on every corpus doc', () => {
-    expect(ids.length).toBeGreaterThan(100);
-    for (const id of ids) {
-      const text = readFileSync(new URL(id, ROOT), 'utf8');
-      expect(readDocHeader(id, text), id).toEqual(headerOf(id, text));
-    }
+  it('matches parseDoc on every corpus doc, seed doc and lint fixture', () => {
+    if (hasShared()) expect(ids.length).toBeGreaterThan(100);
+    const own = [SEEDS_DIR, join(REPO_ROOT, 'test/fixtures/lint')].flatMap((root) =>
+      readdirSync(root, { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.md'))
+        .map((id) => ({ id, text: readFileSync(join(root, id), 'utf8') })),
+    );
+    expect(own.length).toBeGreaterThan(30);
+    const all = [...ids.map((id) => ({ id, text: readFileSync(new URL(id, ROOT), 'utf8') })), ...own];
+    for (const { id, text } of all) expect(readDocHeader(id, text), id).toEqual(headerOf(id, text));
   });
 
   it('reads CRLF and BOM frontmatter, defaults domain and status like parseDoc', () => {
