@@ -11,7 +11,19 @@
 // - a finding needs the line of a key the recorded starts cannot vouch for (lineAt / linesUnder).
 // test/engine/yaml-source.test.ts holds both to the same value and the same lines.
 import jsYaml from 'js-yaml';
-import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type YAMLError,
+} from 'yaml';
 import { CORE_SCHEMA } from './core-schema.js';
 import { type Pointer, setOwn } from './templates.js';
 
@@ -187,11 +199,11 @@ export function parseWithYaml(source: string, firstLine: number): ParsedYaml {
       // Its warnings (a collection as a key) would go to the process's stderr; the value says enough.
       logLevel: 'error',
     });
-    const issues: YamlIssue[] = doc.errors.map((e) => ({
-      line: e.linePos ? e.linePos[0].line + firstLine - 1 : lineAt(e.pos[0]),
-      code: 'yaml-syntax' as const,
-      message: firstSentence(e.message),
-    }));
+    // Only the first error of a block: after one slip the library's later errors are follow-ons of it.
+    const first = firstError(doc, lineAt);
+    const issues: YamlIssue[] = first
+      ? [{ line: first.line, code: 'yaml-syntax', message: firstSentence(first.error.message) }]
+      : [];
     if (issues.length > 0) return failed(issues);
     try {
       const value: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -206,7 +218,9 @@ export function parseWithYaml(source: string, firstLine: number): ParsedYaml {
         },
       };
     } catch (err) {
-      const bomb = err instanceof ReferenceError && /alias/i.test(err.message);
+      const bomb = err instanceof ReferenceError && /excessive alias/i.test(err.message);
+      const unknown = err instanceof ReferenceError && /unresolved alias/i.test(err.message);
+      if (unknown) return failed([unresolvedAlias(doc, lineOf) ?? unreadable(firstLine, err)]);
       return failed([
         {
           line: firstLine,
@@ -222,6 +236,63 @@ export function parseWithYaml(source: string, firstLine: number): ParsedYaml {
       { line: firstLine, code: 'yaml-syntax', message: `YAML could not be read: ${errorText(err)}` },
     ]);
   }
+}
+
+/**
+ * The first error of a document and the file line it starts on. The yaml library places an unclosed
+ * quote or flow collection where the source ran out (often lines later); it is reported where it opens.
+ */
+function firstError(
+  doc: Document.Parsed,
+  lineAt: (offset: number) => number,
+): { error: YAMLError; line: number } | undefined {
+  let first: { error: YAMLError; line: number } | undefined;
+  for (const error of doc.errors) {
+    const line = lineAt(unclosedStart(doc, error) ?? error.pos[0]);
+    if (!first || line < first.line) first = { error, line };
+  }
+  return first;
+}
+
+/** The offset where the quoted scalar or flow collection that `error` found unclosed opens. */
+function unclosedStart(doc: Document.Parsed, error: YAMLError): number | undefined {
+  if (error.code !== 'MISSING_CHAR' && error.code !== 'BAD_INDENT') return undefined;
+  let start: number | undefined;
+  visit(doc, (_key, node) => {
+    const open =
+      (isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE')) ||
+      ((isMap(node) || isSeq(node)) && node.flow === true);
+    const range = isNode(node) ? node.range : undefined;
+    if (open && range && range[1] === error.pos[0] && range[0] < error.pos[0]) {
+      start = range[0];
+      return visit.BREAK;
+    }
+    return undefined;
+  });
+  return start;
+}
+
+/** `*name` with no `&name` before it: the yaml library throws only when it builds the value. */
+function unresolvedAlias(doc: Document.Parsed, lineOf: LineOf): YamlIssue | undefined {
+  const anchors = new Set<string>();
+  let issue: YamlIssue | undefined;
+  visit(doc, (_key, node) => {
+    if (isAlias(node) && !anchors.has(node.source)) {
+      issue = {
+        line: lineOf(node),
+        code: 'yaml-syntax',
+        message: `alias *${node.source} refers to no anchor: expected "&${node.source}" on an earlier value; define the anchor first or write the value out`,
+      };
+      return visit.BREAK;
+    }
+    if (isNode(node) && node.anchor) anchors.add(node.anchor);
+    return undefined;
+  });
+  return issue;
+}
+
+function unreadable(firstLine: number, err: unknown): YamlIssue {
+  return { line: firstLine, code: 'yaml-syntax', message: `YAML could not be read: ${errorText(err)}` };
 }
 
 /** The node at `at` under `node` (last matching key wins, as in the JS value). */
