@@ -63,6 +63,12 @@ export interface StoredPlan {
   readonly capacity: string;
 }
 
+/**
+ * A shard holds its Map slot this long after its last request: the next shard in that slot starts
+ * with an empty window, so the slots' caps still add up to at most the target's in every second.
+ */
+export const SLOT_HOLD_MS = 1000;
+
 const PLAN = 'plan.json';
 const REPORT = 'report.json';
 const observationsName = (shard: number) => `observations/${String(shard).padStart(5, '0')}.json`;
@@ -122,6 +128,7 @@ export function createFanOutSteps(deps: FanOutDeps) {
       },
     );
     await store.flush?.();
+    await clock.sleep(SLOT_HOLD_MS);
     // Observations wait in S3 for the finish step, which settles the run once.
     if (observed.length > 0) await artifacts.put(runId, observationsName(spec.index), observed);
     metrics.addMetric('ShardsCompleted', MetricUnit.Count, 1);
