@@ -8,11 +8,12 @@ import { type BenchConfig, createWorkspace, type DocsSet, openDocsSet, REPO_ROOT
 import { useNodeBinary } from './measure.js';
 import { machine, type Row, renderMarkdown, writeJson } from './report.js';
 import { benchDynamo } from './workloads/dynamo.js';
+import { benchFanOut } from './workloads/fanout.js';
 import { benchLambda } from './workloads/lambda.js';
 import { benchGrowth, benchPeakRss } from './workloads/memory.js';
 import { benchOverhead, benchRateCap, benchStartup, type OverheadResult } from './workloads/overhead.js';
 
-const WORKLOADS = ['overhead', 'startup', 'rps', 'memory', 'growth', 'lambda', 'dynamo'] as const;
+const WORKLOADS = ['overhead', 'startup', 'rps', 'memory', 'growth', 'lambda', 'dynamo', 'fanout'] as const;
 type Workload = (typeof WORKLOADS)[number];
 
 const USAGE = `usage: npm run bench -- [--quick] [--only ${WORKLOADS.join(',')}] [--reps N] [--latency MS] [--corpus DIR] [--out DIR]
@@ -115,6 +116,7 @@ async function main(): Promise<number> {
     await step('memory', async () => benchPeakRss(cfg, ws, await docsSet(2000)));
     await step('growth', async () => benchGrowth(cfg, ws, await docsSet(350)));
     await step('lambda', () => benchLambda(cfg));
+    await step('fanout', async () => benchFanOut(cfg, ws, await docsSet(2000)));
   } finally {
     for (const set of sets.values()) await set.close();
     await ws.close();

@@ -22,6 +22,15 @@ export const VerifyEnvSchema = z.object({
   /** Stop starting docs when less than this remains before the Lambda timeout. */
   STOP_MARGIN_MS: intFrom(0, 60_000),
   SECRET_MAX_AGE_SECONDS: intFrom(0, 300),
+  /** Fan-out (issue 14): the schedule period a run must fit in, a shard's planned wall time, shards at once. */
+  SCHEDULE_PERIOD_MINUTES: intFrom(1, 15),
+  SHARD_BUDGET_MS: intFrom(1000, 540_000),
+  MAX_PARALLEL_SHARDS: intFrom(1, 10),
+  /** The fan-out state machine; without it every run stays in one Lambda. */
+  STATE_MACHINE_ARN: z.string().startsWith('arn:').optional(),
+  TARGET_NAME: z.string().min(1).max(64).default('default'),
+  /** Where fanned-out runs keep their plan, observations and report (in DOCS_BUCKET). */
+  RUNS_PREFIX: z.string().default('runs/'),
   /** Extra business-condition rules, a JSON array (the stack's `conditionRules` prop). */
   CONDITION_RULES: z
     .string()
@@ -57,6 +66,12 @@ export interface VerifyConfig {
   readonly secretMaxAgeSeconds: number;
   /** The documented defaults, then CONDITION_RULES. */
   readonly rules: readonly ConditionRule[];
+  readonly periodMs: number;
+  readonly shardBudgetMs: number;
+  readonly maxParallelShards: number;
+  readonly stateMachineArn?: string;
+  readonly targetName: string;
+  readonly runsPrefix: string;
 }
 
 export function loadVerifyConfig(env: Env = process.env): VerifyConfig {
@@ -79,5 +94,11 @@ export function loadVerifyConfig(env: Env = process.env): VerifyConfig {
     stopMarginMs: e.STOP_MARGIN_MS,
     secretMaxAgeSeconds: e.SECRET_MAX_AGE_SECONDS,
     rules: [...DEFAULT_RULES, ...e.CONDITION_RULES],
+    periodMs: e.SCHEDULE_PERIOD_MINUTES * 60_000,
+    shardBudgetMs: e.SHARD_BUDGET_MS,
+    maxParallelShards: e.MAX_PARALLEL_SHARDS,
+    ...(e.STATE_MACHINE_ARN && { stateMachineArn: e.STATE_MACHINE_ARN }),
+    targetName: e.TARGET_NAME,
+    runsPrefix: e.RUNS_PREFIX,
   };
 }

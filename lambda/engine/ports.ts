@@ -91,7 +91,14 @@ export interface RunRecord {
   readonly runId: string;
   readonly startedAt: string;
   readonly finishedAt?: string;
-  readonly status: 'running' | 'finished' | 'failed';
+  /** `refused`: the run lock was held, or the credentials are not configured; `abandoned`: closed by a later run. */
+  readonly status: 'running' | 'finished' | 'failed' | 'refused' | 'abandoned';
+  /** Why a run was refused, abandoned or failed. */
+  readonly reason?: string;
+  /** The plan's capacity line (issue 14): the numbers, and the fix when the run does not fit its period. */
+  readonly capacity?: string;
+  /** Shards the run was cut into (1: it ran in one Lambda). */
+  readonly shards?: number;
   readonly trigger?: string;
   readonly summary?: Summary;
   readonly filters?: Readonly<Record<string, unknown>>;

@@ -2,6 +2,7 @@
 // `POST /runs` honours an `Idempotency-Key` header (Powertools idempotency on DynamoDB): the same key
 // and body return the same runId and start one run.
 import {
+  IdempotencyAlreadyInProgressError,
   IdempotencyConfig,
   IdempotencyValidationError,
   makeIdempotent,
@@ -99,7 +100,11 @@ export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
       response = await route(event);
     } catch (err) {
       if (err instanceof ApiError) response = json(err.statusCode, { message: err.message });
-      else if (err instanceof IdempotencyValidationError) {
+      else if (err instanceof IdempotencyAlreadyInProgressError) {
+        response = json(409, {
+          message: 'a request with this Idempotency-Key is already in progress; retry it in a few seconds',
+        });
+      } else if (err instanceof IdempotencyValidationError) {
         response = json(422, {
           message: 'this Idempotency-Key was already used with different filters; use a new key',
         });

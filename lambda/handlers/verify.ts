@@ -2,26 +2,35 @@
 // `{ runId, filters }`. Takes the run lock (a lease), runs the engine against the docs in S3 with the
 // tokens from Secrets Manager, and leaves the state in DynamoDB. Never overlaps itself; stops starting
 // docs before the Lambda timeout (they are recorded as skip "deadline").
+// Every run is planned first (engine/plan): a plan of one shard runs here; a bigger one starts the
+// fan-out state machine, which invokes this function again for each shard and to finish the run
+// (`kind: 'shard' | 'shard-failed' | 'finish'`, handlers/fanout).
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { createDynamoStateStore } from '../adapters/dynamodb/state-store.js';
 import { createUndiciHttpClient } from '../adapters/http/undici-client.js';
 import { createS3DocSource } from '../adapters/s3/doc-source.js';
+import { createS3RunArtifacts, type RunArtifacts } from '../adapters/s3/run-artifacts.js';
 import { createS3TestFiles } from '../adapters/s3/test-files.js';
 import { type CredentialsLoader, createSecretCredentials } from '../adapters/secrets/credentials.js';
+import { createSfnRunExecutions, type RunExecutions } from '../adapters/sfn/run-executions.js';
 import { METRICS } from '../config/env.js';
 import { loadVerifyConfig, type VerifyConfig } from '../config/verify.js';
 import { emptySummary, OUTCOMES, type RunResult } from '../engine/model.js';
+import { keepReads } from '../engine/plan/kept-docs.js';
+import { planRun, type RunPlan } from '../engine/plan/plan-run.js';
 import {
   type Clock,
   type DocSource,
   type HttpClient,
   type RunEvent,
+  type RunRecord,
   type StateStore,
   systemClock,
   type TestFiles,
@@ -31,6 +40,8 @@ import { runDocs } from '../engine/run/run-docs.js';
 import { secretForms } from '../engine/run/secrets.js';
 import type { Target } from '../engine/target.js';
 import { newRunId, VerifyEventSchema } from './api/run-request.js';
+import { type FanOutInput, isFanOutEvent } from './fanout/events.js';
+import { createFanOutSteps, type FanOutOutcome } from './fanout/steps.js';
 
 export class VerifyRunError extends Error {
   override readonly name = 'VerifyRunError';
@@ -38,14 +49,24 @@ export class VerifyRunError extends Error {
 
 export type VerifyOutcome =
   | { readonly status: 'finished'; readonly runId: string; readonly result: RunResult }
-  | { readonly status: 'refused'; readonly runId: string; readonly reason: string };
+  | { readonly status: 'refused'; readonly runId: string; readonly reason: string }
+  | {
+      readonly status: 'started';
+      readonly runId: string;
+      readonly executionArn: string;
+      readonly shards: number;
+      readonly maxConcurrency: number;
+    }
+  | FanOutOutcome;
 
 export interface VerifyHandlerDeps {
   readonly config: Pick<
     VerifyConfig,
     'baseUrl' | 'fallbackUrl' | 'partnersUrl' | 'concurrency' | 'allowDelete' | 'lockName' | 'stopMarginMs'
   > &
-    Partial<Pick<VerifyConfig, 'rules'>>;
+    Partial<
+      Pick<VerifyConfig, 'rules' | 'rps' | 'periodMs' | 'shardBudgetMs' | 'maxParallelShards' | 'targetName'>
+    >;
   readonly store: StateStore & { flush?: () => Promise<void> };
   readonly docs: DocSource;
   readonly testFiles?: TestFiles;
@@ -55,6 +76,16 @@ export interface VerifyHandlerDeps {
   readonly metrics: Metrics;
   /** @default - the system clock */
   readonly clock?: Clock;
+  /**
+   * Runs the plan cuts into several shards start this state machine (lib/constructs/fan-out.ts).
+   * @default - every run stays in this Lambda, however big (docs past the deadline are skip)
+   */
+  readonly fanOut?: {
+    readonly executions: RunExecutions;
+    readonly artifacts: RunArtifacts;
+    /** A client holding `rps` in every one-second window, for a shard's share of the cap. */
+    readonly httpFor: (rps: number) => HttpClient;
+  };
 }
 
 export type VerifyHandler = (
@@ -65,11 +96,45 @@ export type VerifyHandler = (
 /** The lease outlives the invocation by this much, so a crashed run frees the lock soon after its timeout. */
 const LEASE_SLACK_MS = 60_000;
 
+/** The secret exists but does not hold the tokens file yet (the stack deploys a random placeholder). */
+const notConfigured = (err: unknown): boolean =>
+  err instanceof Error && err.name === 'SecretsError' && !err.message.startsWith('cannot read secret');
+
 export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
   const { config, store, logger, metrics } = deps;
   const clock = deps.clock ?? systemClock;
+  const targetName = config.targetName ?? 'default';
+
+  const loadTarget = async () => {
+    const credentials = await deps.credentials.load();
+    return {
+      target: targetOf(credentials),
+      redact: createRedactor(secretForms(Object.values(credentials.tokens))),
+    };
+  };
+  const targetOf = (credentials: Target['credentials']): Target => ({
+    baseUrl: config.baseUrl,
+    ...(config.fallbackUrl && { fallbackUrl: config.fallbackUrl }),
+    ...(config.partnersUrl && { partnersUrl: config.partnersUrl }),
+    credentials,
+  });
+  const steps =
+    deps.fanOut &&
+    createFanOutSteps({
+      config,
+      store,
+      docs: deps.docs,
+      ...(deps.testFiles && { testFiles: deps.testFiles }),
+      artifacts: deps.fanOut.artifacts,
+      target: loadTarget,
+      httpFor: deps.fanOut.httpFor,
+      clock,
+      logger,
+      metrics,
+    });
 
   return async (rawEvent, context) => {
+    if (isFanOutEvent(rawEvent)) return fanOutStep(rawEvent, context);
     const event = VerifyEventSchema.parse(rawEvent ?? {});
     const runId = event.runId ?? newRunId(clock.now());
     const trigger = event.trigger ?? (event.runId ? 'api' : 'schedule');
@@ -80,14 +145,38 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
         const reason = 'another run holds the run lock';
         logger.warn('run refused: another run is in progress', { trigger, lock: config.lockName });
         metrics.addMetric('RunsRefused', MetricUnit.Count, 1);
-        // A run the API announced must not stay "running" forever.
-        if (event.runId && (await store.getRun(runId))?.status === 'running') {
-          await store.finishRun(runId, clock.now().toISOString(), emptySummary(), 'failed');
-        }
+        // A run the API announced must not stay "running" forever: it says why it never ran.
+        const announced = event.runId ? await store.getRun(runId) : undefined;
+        if (announced?.status === 'running') await close(announced, 'refused', reason);
         return { status: 'refused', runId, reason };
       }
+      let handedOver = false;
       try {
-        return { status: 'finished', runId, result: await run(runId, trigger, event.filters, context) };
+        const credentials = await deps.credentials.load().catch((err: unknown) => {
+          if (notConfigured(err)) return undefined;
+          throw err;
+        });
+        if (!credentials || Object.keys(credentials.tokens).length === 0) {
+          return await refuseUnconfigured(runId, trigger);
+        }
+        const docs = keepReads(deps.docs);
+        const plan = await planRun(docs, {
+          rps: config.rps ?? 0,
+          concurrency: config.concurrency,
+          allowDelete: config.allowDelete,
+          ...(event.filters && { filters: event.filters }),
+          ...(config.periodMs && { periodMs: config.periodMs }),
+          ...(config.shardBudgetMs && { shardBudgetMs: config.shardBudgetMs }),
+          ...(config.maxParallelShards && { maxParallelShards: config.maxParallelShards }),
+        });
+        reportPlan(plan);
+        if (plan.shards.length > 1 && deps.fanOut && steps) {
+          const started = await startFanOut(runId, trigger, event.filters, plan, steps);
+          handedOver = true;
+          return started;
+        }
+        const result = await run(runId, trigger, event.filters, context, credentials, docs, plan);
+        return { status: 'finished', runId, result };
       } catch (err) {
         metrics.addMetric('RunsFailed', MetricUnit.Count, 1);
         logger.error('run failed', {
@@ -100,7 +189,8 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
         throw err;
       } finally {
         await store.flush?.();
-        await store.releaseLock(config.lockName, runId);
+        // A fanned-out run keeps the lock until its finish step.
+        if (!handedOver) await store.releaseLock(config.lockName, runId);
       }
     } finally {
       metrics.publishStoredMetrics();
@@ -108,20 +198,126 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
     }
   };
 
+  async function fanOutStep(
+    rawEvent: unknown,
+    context: Pick<Context, 'getRemainingTimeInMillis'>,
+  ): Promise<VerifyOutcome> {
+    if (!steps)
+      throw new VerifyRunError(
+        'a fan-out step was invoked, but this function has no state machine configured (STATE_MACHINE_ARN)',
+      );
+    const kind = (rawEvent as { kind: string }).kind;
+    logger.appendKeys({ runId: (rawEvent as { runId?: string }).runId });
+    try {
+      if (kind === 'shard') return await steps.shard(rawEvent, () => context.getRemainingTimeInMillis());
+      if (kind === 'shard-failed') return await steps.shardFailed(rawEvent);
+      return await steps.finish(rawEvent);
+    } finally {
+      metrics.publishStoredMetrics();
+      logger.removeKeys(['runId']);
+    }
+  }
+
+  /** Closes a run that never ran, with its reason (status `refused`). */
+  async function close(
+    record: Pick<RunRecord, 'runId' | 'startedAt' | 'trigger'> & Partial<RunRecord>,
+    status: 'refused',
+    reason: string,
+  ) {
+    await store.startRun({
+      ...record,
+      status,
+      reason,
+      finishedAt: clock.now().toISOString(),
+      summary: emptySummary(),
+    });
+  }
+
+  /** A secret still holding its deploy-time placeholder: one clear outcome, not a failed doc per doc. */
+  async function refuseUnconfigured(runId: string, trigger: string): Promise<VerifyOutcome> {
+    const reason =
+      'credentials not configured: the target secret does not hold { "tokens": {...}, "params": {...} } yet; put the tokens file in it (README: Put the tokens in the secret)';
+    logger.error(reason);
+    metrics.addMetric('CredentialsNotConfigured', MetricUnit.Count, 1);
+    const at = clock.now().toISOString();
+    const existing = await store.getRun(runId);
+    await close(existing ?? { runId, startedAt: at, trigger }, 'refused', reason);
+    return { status: 'refused', runId, reason };
+  }
+
+  function reportPlan(plan: RunPlan) {
+    metrics.addMetric('PlanShards', MetricUnit.Count, plan.shards.length);
+    metrics.addMetric('PlanRequests', MetricUnit.Count, plan.capacity.requests);
+    metrics.addMetric('CapacityShortfall', MetricUnit.Count, plan.capacity.fits ? 0 : 1);
+    if (plan.capacity.fits) logger.info(plan.capacity.line, { shards: plan.shards.length });
+    else logger.warn(plan.capacity.line, { shards: plan.shards.length });
+  }
+
+  async function startFanOut(
+    runId: string,
+    trigger: string,
+    filters: Parameters<typeof runDocs>[1]['filters'],
+    plan: RunPlan,
+    fanOut: NonNullable<typeof steps>,
+  ): Promise<VerifyOutcome> {
+    const executions = deps.fanOut?.executions;
+    if (!executions) throw new VerifyRunError('fan-out without an execution starter');
+    const input: FanOutInput = {
+      runId,
+      target: targetName,
+      maxConcurrency: plan.maxConcurrency,
+      shards: plan.shards.map((s) => ({
+        index: s.index,
+        shardId: s.index,
+        docs: s.docs,
+        rps: plan.shardRps,
+      })),
+    };
+    // The lock is held across the whole execution (released by its finish step); the lease only
+    // bounds a crashed execution.
+    const leaseMs = Math.max(plan.capacity.estimatedMs * 2, 0) + 15 * 60_000;
+    await store.acquireLock(config.lockName, runId, leaseMs, clock.now());
+    await store.startRun({
+      runId,
+      startedAt: clock.now().toISOString(),
+      status: 'running',
+      trigger,
+      ...(filters && { filters: { ...filters } }),
+      capacity: plan.capacity.line,
+      shards: plan.shards.length,
+    });
+    await fanOut.storePlan(runId, { input, capacity: plan.capacity.line });
+    const executionArn = await executions.start(runId, input);
+    metrics.addMetric('RunsFannedOut', MetricUnit.Count, 1);
+    logger.info('run fanned out', {
+      executionArn,
+      shards: plan.shards.length,
+      maxConcurrency: plan.maxConcurrency,
+    });
+    return {
+      status: 'started',
+      runId,
+      executionArn,
+      shards: plan.shards.length,
+      maxConcurrency: plan.maxConcurrency,
+    };
+  }
+
   async function run(
     runId: string,
     trigger: string,
     filters: Parameters<typeof runDocs>[1]['filters'],
     context: Pick<Context, 'getRemainingTimeInMillis'>,
+    credentials: Target['credentials'],
+    docs: DocSource,
+    plan: RunPlan,
   ): Promise<RunResult> {
-    const credentials = await deps.credentials.load();
     const redact = createRedactor(secretForms(Object.values(credentials.tokens)));
-    const target: Target = {
-      baseUrl: config.baseUrl,
-      ...(config.fallbackUrl && { fallbackUrl: config.fallbackUrl }),
-      ...(config.partnersUrl && { partnersUrl: config.partnersUrl }),
-      credentials,
-    };
+    const target = targetOf(credentials);
+    // The run record carries the plan's capacity line.
+    const planned: StateStore = Object.assign(Object.create(store) as StateStore, {
+      startRun: (r: RunRecord) => store.startRun({ ...r, capacity: plan.capacity.line, shards: 1 }),
+    });
     const started = clock.now().getTime();
     logger.info('run started', { trigger, filters });
     const onEvent = (e: RunEvent) => {
@@ -148,9 +344,9 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
           ...(filters && { filters }),
         },
         {
-          docs: deps.docs,
+          docs,
           http: deps.http,
-          store,
+          store: planned,
           clock,
           ...(config.rules && { rules: config.rules }),
           ...(deps.testFiles && { testFiles: deps.testFiles }),
@@ -181,6 +377,16 @@ function fromEnvironment(): VerifyHandler {
     marshallOptions: { removeUndefinedValues: true },
   });
   const s3 = new S3Client({});
+  // One client per cap: a shard runs at its share of the target's cap, a one-shard run at all of it.
+  const clients = new Map<number, HttpClient>();
+  const httpFor = (rps: number): HttpClient => {
+    let client = clients.get(rps);
+    if (!client) {
+      client = createUndiciHttpClient({ rps, timeoutMs: config.requestTimeoutMs });
+      clients.set(rps, client);
+    }
+    return client;
+  };
   return createVerifyHandler({
     config,
     store: createDynamoStateStore({
@@ -196,9 +402,19 @@ function fromEnvironment(): VerifyHandler {
       secretId: config.secretId,
       maxAgeSeconds: config.secretMaxAgeSeconds,
     }),
-    http: createUndiciHttpClient({ rps: config.rps, timeoutMs: config.requestTimeoutMs }),
+    http: httpFor(config.rps),
     logger: new Logger({ serviceName: METRICS.verifierService }),
     metrics: new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.verifierService }),
+    ...(config.stateMachineArn && {
+      fanOut: {
+        executions: createSfnRunExecutions({
+          client: new SFNClient({}),
+          stateMachineArn: config.stateMachineArn,
+        }),
+        artifacts: createS3RunArtifacts({ client: s3, bucket: config.docsBucket, prefix: config.runsPrefix }),
+        httpFor,
+      },
+    }),
   });
 }
 

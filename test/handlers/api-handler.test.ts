@@ -27,10 +27,13 @@ interface Invocation {
 }
 const invocations: Invocation[] = [];
 let lambdaStatus = 202;
+/** Holds the invoke's answer, so a second request can arrive while the first is in progress. */
+let lambdaDelayMs = 0;
 const lambdaStub = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', () => {
+  req.on('end', async () => {
+    if (lambdaDelayMs > 0) await new Promise((r) => setTimeout(r, lambdaDelayMs));
     invocations.push({
       path: req.url ?? '',
       headers: req.headers,
@@ -62,6 +65,7 @@ afterAll(async () => {
 beforeEach(async () => {
   invocations.length = 0;
   lambdaStatus = 202;
+  lambdaDelayMs = 0;
   store = createDynamoStateStore({ client: dynamo, tableName: await createStateTable(raw) });
   api = makeApi(store);
 });
@@ -168,6 +172,19 @@ describe('POST /runs', () => {
     const fresh = await call('POST', '/runs', { headers: { 'Idempotency-Key': 'deploy-43' }, body });
     expect(fresh.body.runId).not.toBe(first.body.runId);
     expect(invocations).toHaveLength(2);
+  });
+
+  it('answers 409 to a duplicate Idempotency-Key that arrives while the first request is in progress', async () => {
+    lambdaDelayMs = 500;
+    const headers = { 'Idempotency-Key': 'deploy-44' };
+    const body = JSON.stringify({ tag: ['smoke'] });
+    const first = call('POST', '/runs', { headers, body });
+    await new Promise((r) => setTimeout(r, 150));
+    const duplicate = await call('POST', '/runs', { headers, body });
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.body.message).toMatch(/already in progress/);
+    expect((await first).status).toBe(202);
+    expect(invocations).toHaveLength(1);
   });
 
   it.each([

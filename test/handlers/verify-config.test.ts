@@ -29,7 +29,33 @@ describe('verifier config', () => {
       stopMarginMs: 60_000,
       secretMaxAgeSeconds: 300,
       rules: DEFAULT_RULES,
+      periodMs: 900_000,
+      shardBudgetMs: 540_000,
+      maxParallelShards: 10,
+      targetName: 'default',
+      runsPrefix: 'runs/',
     });
+  });
+
+  it('reads the fan-out settings: period, shard budget, parallel shards, state machine, target name', () => {
+    const config = loadVerifyConfig({
+      ...verifyEnv,
+      SCHEDULE_PERIOD_MINUTES: '60',
+      SHARD_BUDGET_MS: '300000',
+      MAX_PARALLEL_SHARDS: '4',
+      STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:verifier-staging',
+      TARGET_NAME: 'staging',
+    });
+    expect(config).toMatchObject({
+      periodMs: 3_600_000,
+      shardBudgetMs: 300_000,
+      maxParallelShards: 4,
+      stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:verifier-staging',
+      targetName: 'staging',
+    });
+    expect(() => loadVerifyConfig({ ...verifyEnv, STATE_MACHINE_ARN: 'verifier-staging' })).toThrow(
+      /STATE_MACHINE_ARN/,
+    );
   });
 
   const rule = {

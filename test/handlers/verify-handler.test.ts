@@ -122,7 +122,7 @@ describe('verify handler', () => {
     expect(await store.acquireLock('verifier-run', 'probe', 1000, new Date())).toBe(true);
   });
 
-  it('refuses an overlapping run, logs it, and marks an API-announced run failed', async () => {
+  it('refuses an overlapping run, logs it, and records an API-announced run as refused with the reason', async () => {
     const { store, handler } = await setup();
     expect(await store.acquireLock('verifier-run', 'other-run', 600_000, new Date())).toBe(true);
     await store.startRun({
@@ -140,7 +140,11 @@ describe('verify handler', () => {
       message: 'run refused: another run is in progress',
       runId: 'api-run-1',
     });
-    expect(await store.getRun('api-run-1')).toMatchObject({ status: 'failed' });
+    expect(await store.getRun('api-run-1')).toMatchObject({
+      status: 'refused',
+      reason: 'another run holds the run lock',
+      trigger: 'api',
+    });
     expect(await store.getRunResults('api-run-1')).toEqual([]);
   });
 

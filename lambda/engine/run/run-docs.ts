@@ -27,6 +27,12 @@ export interface RunDeps {
   readonly onEvent?: (e: RunEvent) => void;
   /** E.g. the Lambda remaining-time check: once true, docs not yet started are skip "deadline". */
   readonly shouldStop?: () => boolean;
+  /**
+   * One shard of a fanned-out run (handlers/fanout): the run record exists and the finish step settles
+   * the run once, so this records results and hands the observations over instead of starting,
+   * settling and finishing the run.
+   */
+  readonly shard?: { readonly keep: (observations: readonly Observation[]) => Promise<void> };
 }
 
 /** A doc's header fields as its result reports them (none when the doc could not be understood). */
@@ -118,13 +124,14 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
   );
   const inRun = infos.filter((i): i is DocInfo => i !== undefined);
 
-  await store.startRun({
-    runId,
-    startedAt,
-    status: 'running',
-    ...(options.trigger ? { trigger: options.trigger } : {}),
-    ...(options.filters ? { filters: { ...options.filters } } : {}),
-  });
+  if (!deps.shard)
+    await store.startRun({
+      runId,
+      startedAt,
+      status: 'running',
+      ...(options.trigger ? { trigger: options.trigger } : {}),
+      ...(options.filters ? { filters: { ...options.filters } } : {}),
+    });
   emit({ type: 'run-started', runId, total: inRun.length, at: startedAt });
 
   const paramNames = new Set(Object.keys(target.credentials.params));
@@ -338,6 +345,11 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
   // Every doc is done: nothing will join the results still held for a shared write.
   store.flushSoon?.();
   while (recording.size > 0) await Promise.all(recording);
+  if (deps.shard) {
+    if (fault) throw fault;
+    await deps.shard.keep(observations);
+    return { runId, startedAt, finishedAt: clock.now().toISOString(), summary, businesses: [] };
+  }
   const businessId = businessIdOf(target);
   try {
     if (fault) throw fault;

@@ -1,0 +1,83 @@
+// The fan-out contract between the planner (verify handler), the state machine (lib/constructs/
+// fan-out.ts) and the steps it invokes in the verifier function. Validated at the edge with zod.
+import * as z from 'zod';
+import { RUN_ID_PATTERN } from '../api/run-request.js';
+
+/** One shard as the execution input carries it (`index` and `shardId` are the same number). */
+export const ShardSchema = z
+  .looseObject({
+    index: z.number().int().min(0).optional(),
+    shardId: z.coerce.number().int().min(0).optional(),
+    docs: z.array(z.string().min(1)).min(1),
+    /** This shard's own cap; the shards in flight add up to at most the target's cap. 0 = uncapped. */
+    rps: z.number().int().min(0).optional(),
+  })
+  .transform(({ index, shardId, docs, rps }) => ({ index: index ?? shardId ?? 0, docs, rps }));
+export type ShardSpec = z.infer<typeof ShardSchema>;
+
+const runId = z.string().regex(RUN_ID_PATTERN);
+const target = z.string().max(64).optional();
+
+export const ShardEventSchema = z.looseObject({
+  kind: z.literal('shard'),
+  runId,
+  target,
+  shard: ShardSchema,
+});
+
+/** The Catch's `$.error` is `{ Error, Cause }`; a direct caller may pass `cause` as text. */
+export const ShardFailedEventSchema = z.looseObject({
+  kind: z.literal('shard-failed'),
+  runId,
+  target,
+  shard: ShardSchema,
+  cause: z.string().optional(),
+  error: z.looseObject({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+});
+
+export const FinishEventSchema = z.looseObject({
+  kind: z.literal('finish'),
+  runId,
+  target,
+  executionArn: z.string().optional(),
+});
+
+export const FanOutEventSchema = z.discriminatedUnion('kind', [
+  ShardEventSchema,
+  ShardFailedEventSchema,
+  FinishEventSchema,
+]);
+export type FanOutEvent = z.infer<typeof FanOutEventSchema>;
+
+export const isFanOutEvent = (event: unknown): boolean => {
+  const kind = (event as { kind?: unknown } | null)?.kind;
+  return kind === 'shard' || kind === 'shard-failed' || kind === 'finish';
+};
+
+/** The execution input the planner writes (lib/constructs/fan-out.ts reads it). */
+export interface FanOutInput {
+  readonly runId: string;
+  readonly target: string;
+  readonly maxConcurrency: number;
+  readonly shards: readonly {
+    readonly index: number;
+    readonly shardId: number;
+    readonly docs: readonly string[];
+    readonly rps: number;
+  }[];
+}
+
+/** A shard's failure as one line: the Lambda's errorMessage when the cause is its JSON error. */
+export function causeOf(event: z.infer<typeof ShardFailedEventSchema>): string {
+  const raw = event.cause ?? event.error?.Cause ?? event.error?.Error ?? 'unknown';
+  try {
+    const parsed = JSON.parse(raw) as { errorType?: unknown; errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string')
+      return typeof parsed.errorType === 'string'
+        ? `${parsed.errorType}: ${parsed.errorMessage}`
+        : parsed.errorMessage;
+  } catch {
+    // not JSON: the cause as given
+  }
+  return raw.length > 500 ? `${raw.slice(0, 500)}…` : raw;
+}

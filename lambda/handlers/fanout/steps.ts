@@ -1,0 +1,261 @@
+// The steps the fan-out state machine invokes in the verifier function: run one shard, record a
+// failed shard's docs, finish the run. Each is idempotent on redelivery: a doc that already has a
+// result in this run is never run or recorded again, and a finished run is not finished twice.
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { RunArtifacts } from '../../adapters/s3/run-artifacts.js';
+import { applyObservations, type Observation } from '../../engine/conditions/business.js';
+import type { ConditionRule } from '../../engine/conditions/rules.js';
+import {
+  type DocResult,
+  emptySummary,
+  OUTCOMES,
+  type RunReport,
+  type RunResult,
+  type Summary,
+} from '../../engine/model.js';
+import type { Clock, DocSource, HttpClient, StateStore, TestFiles } from '../../engine/ports.js';
+import type { Redactor } from '../../engine/redact.js';
+import { runDocs } from '../../engine/run/run-docs.js';
+import { domainOfId } from '../../engine/run/select.js';
+import type { DocFilters, Target } from '../../engine/target.js';
+import {
+  causeOf,
+  type FanOutInput,
+  FinishEventSchema,
+  ShardEventSchema,
+  ShardFailedEventSchema,
+  type ShardSpec,
+} from './events.js';
+
+export class FanOutError extends Error {
+  override readonly name = 'FanOutError';
+}
+
+export interface FanOutDeps {
+  readonly config: {
+    readonly concurrency: number;
+    readonly allowDelete: boolean;
+    readonly lockName: string;
+    readonly stopMarginMs: number;
+    readonly rules?: readonly ConditionRule[];
+  };
+  readonly store: StateStore & { flush?: () => Promise<void> };
+  readonly docs: DocSource;
+  readonly testFiles?: TestFiles;
+  readonly artifacts: RunArtifacts;
+  /** The target with its credentials, and a redactor for their every form. */
+  readonly target: () => Promise<{ readonly target: Target; readonly redact: Redactor }>;
+  /** An HTTP client holding `rps` (0 = uncapped) in every one-second window. */
+  readonly httpFor: (rps: number) => HttpClient;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+export type FanOutOutcome =
+  | { readonly status: 'shard'; readonly runId: string; readonly shard: number; readonly summary: Summary }
+  | { readonly status: 'finished'; readonly runId: string; readonly result: RunResult };
+
+/** What the planner stores next to the run for the finish step. */
+export interface StoredPlan {
+  readonly input: FanOutInput;
+  readonly capacity: string;
+}
+
+/**
+ * A shard holds its Map slot this long after its last request: the next shard in that slot starts
+ * with an empty window, so the slots' caps still add up to at most the target's in every second.
+ */
+export const SLOT_HOLD_MS = 1000;
+
+const PLAN = 'plan.json';
+const REPORT = 'report.json';
+const observationsName = (shard: number) => `observations/${String(shard).padStart(5, '0')}.json`;
+
+export function createFanOutSteps(deps: FanOutDeps) {
+  const { store, artifacts, clock, logger, metrics } = deps;
+
+  async function runningRun(runId: string) {
+    const run = await store.getRun(runId);
+    if (!run)
+      throw new FanOutError(`run ${runId} has no run record; the planner stores it before the execution`);
+    return run;
+  }
+
+  const recordedDocs = async (runId: string) => new Set((await store.getRunResults(runId)).map((r) => r.doc));
+
+  /** Runs the shard's docs that have no result yet under the run's id; the run stays running. */
+  async function shard(
+    raw: unknown,
+    remainingMs: () => number,
+  ): Promise<FanOutOutcome & { status: 'shard' }> {
+    const event = ShardEventSchema.parse(raw);
+    const { runId, shard: spec } = event;
+    const run = await runningRun(runId);
+    const done = await recordedDocs(runId);
+    const todo = spec.docs.filter((d) => !done.has(d));
+    if (run.status !== 'running' || todo.length === 0) {
+      logger.info('shard already recorded', { shard: spec.index, docs: spec.docs.length });
+      return { status: 'shard', runId, shard: spec.index, summary: emptySummary() };
+    }
+    const { target } = await deps.target();
+    const docs: DocSource = { list: async () => todo, read: (id) => deps.docs.read(id) };
+    const include = (run.filters as DocFilters | undefined)?.include;
+    let observed: readonly Observation[] = [];
+    const result = await runDocs(
+      target,
+      {
+        runId,
+        allowDelete: deps.config.allowDelete,
+        concurrency: deps.config.concurrency,
+        ...(run.trigger ? { trigger: run.trigger } : {}),
+        ...(include ? { filters: { include } } : {}),
+      },
+      {
+        docs,
+        http: deps.httpFor(spec.rps ?? 0),
+        store,
+        clock,
+        ...(deps.config.rules && { rules: deps.config.rules }),
+        ...(deps.testFiles && { testFiles: deps.testFiles }),
+        shouldStop: () => remainingMs() < deps.config.stopMarginMs,
+        shard: {
+          keep: async (observations) => {
+            observed = observations;
+          },
+        },
+      },
+    );
+    await store.flush?.();
+    await clock.sleep(SLOT_HOLD_MS);
+    // Observations wait in S3 for the finish step, which settles the run once.
+    if (observed.length > 0) await artifacts.put(runId, observationsName(spec.index), observed);
+    metrics.addMetric('ShardsCompleted', MetricUnit.Count, 1);
+    logger.info('shard finished', { shard: spec.index, summary: result.summary });
+    return { status: 'shard', runId, shard: spec.index, summary: result.summary };
+  }
+
+  /** Records every doc of a failed shard that has no result as `error` "shard failed: <cause>". */
+  async function shardFailed(raw: unknown): Promise<FanOutOutcome & { status: 'shard' }> {
+    const event = ShardFailedEventSchema.parse(raw);
+    const { redact } = await deps.target().catch(() => ({ redact: undefined }));
+    const cause = redact ? redact.text(causeOf(event)) : causeOf(event);
+    const summary = await recordMissing(event.runId, event.shard, `shard failed: ${cause}`);
+    metrics.addMetric('ShardsFailed', MetricUnit.Count, 1);
+    logger.error('shard failed', { shard: event.shard.index, cause, docs: summary.total });
+    return { status: 'shard', runId: event.runId, shard: event.shard.index, summary };
+  }
+
+  async function recordMissing(runId: string, spec: ShardSpec, reason: string): Promise<Summary> {
+    const done = await recordedDocs(runId);
+    const summary = emptySummary();
+    const at = clock.now().toISOString();
+    for (const doc of spec.docs) {
+      if (done.has(doc)) continue;
+      const result: DocResult = {
+        doc,
+        domain: domainOfId(doc),
+        outcome: 'error',
+        reason,
+        durationMs: 0,
+        startedAt: at,
+        steps: [],
+      };
+      await store.recordDocResult(runId, result);
+      summary.error++;
+      summary.total++;
+    }
+    await store.flush?.();
+    return summary;
+  }
+
+  /** Aggregates the stored results, settles the run once, stores the run record and the report. */
+  async function finish(raw: unknown): Promise<FanOutOutcome & { status: 'finished' }> {
+    const { runId } = FinishEventSchema.parse(raw);
+    const run = await runningRun(runId);
+    const plan = await artifacts.get<StoredPlan>(runId, PLAN);
+    if (run.status === 'running' && plan) {
+      // A shard whose failure could not even be recorded: its docs still get their one result.
+      for (const s of plan.input.shards)
+        await recordMissing(
+          runId,
+          { index: s.index, docs: [...s.docs], rps: s.rps },
+          'shard failed: no result was recorded',
+        );
+    }
+    const docs = firstPerDoc(await store.getRunResults(runId));
+    const summary = emptySummary();
+    for (const r of docs) {
+      summary[r.outcome]++;
+      summary.total++;
+    }
+    let finishedAt = run.finishedAt ?? clock.now().toISOString();
+    if (run.status === 'running') {
+      // ---- settle: the run's business conditions are decided here, once for the whole run.
+      // (Incidents and target conditions join this step: lambda/engine/health.)
+      const observations: Observation[] = [];
+      for (const name of await artifacts.list(runId, 'observations'))
+        observations.push(...((await artifacts.get<Observation[]>(runId, name)) ?? []));
+      const { target } = await deps.target();
+      await applyObservations({
+        store,
+        businessId: businessIdOf(target),
+        runId,
+        now: clock.now(),
+        observations,
+      });
+      // ---- end of settle
+      finishedAt = clock.now().toISOString();
+      await store.finishRun(runId, finishedAt, summary, 'finished');
+      for (const outcome of OUTCOMES)
+        metrics.addMetric(`Docs_${outcome}`, MetricUnit.Count, summary[outcome]);
+      metrics.addMetric('RunsCompleted', MetricUnit.Count, 1);
+    }
+    const businesses = (await store.listBusinesses()).map((b) => ({
+      businessId: b.businessId,
+      condition: b.condition,
+      since: b.since,
+    }));
+    const report: RunReport & { capacity?: string } = {
+      runId,
+      startedAt: run.startedAt,
+      finishedAt,
+      summary,
+      docs,
+      businesses,
+      ...(plan && { capacity: plan.capacity }),
+    };
+    await artifacts.put(runId, REPORT, report);
+    await store.releaseLock(deps.config.lockName, runId);
+    logger.info('run finished', { summary, shards: plan?.input.shards.length });
+    return {
+      status: 'finished',
+      runId,
+      result: { runId, startedAt: run.startedAt, finishedAt, summary, businesses },
+    };
+  }
+
+  return {
+    shard,
+    shardFailed,
+    finish,
+    /** The planner's half of the contract: stored before the execution starts. */
+    storePlan: (runId: string, plan: StoredPlan) => artifacts.put(runId, PLAN, plan),
+  };
+}
+
+/** One result per doc: a redelivered write never counts twice. */
+function firstPerDoc(results: readonly DocResult[]): DocResult[] {
+  const seen = new Set<string>();
+  return results.filter((r) => {
+    if (seen.has(r.doc)) return false;
+    seen.add(r.doc);
+    return true;
+  });
+}
+
+function businessIdOf(target: Target): string {
+  const id = target.credentials.params.business_id;
+  return typeof id === 'string' && id !== '' ? id : typeof id === 'number' ? String(id) : 'default';
+}

@@ -1,0 +1,260 @@
+// Fan-out, in process: the verify handler plans a run too big for one Lambda and starts the state
+// machine (the only fake: the Step Functions client, whose exact request is asserted); the state
+// machine's steps are then played against the same handler, with state in dynalite, docs and run
+// artifacts in s3rver, and one local target holding the requests' arrival times.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CREDENTIALS } from '../../bench/context.js';
+import { planDoc } from '../../bench/doc-plan.js';
+import { invocationContext, playStateMachine } from '../../bench/fanout-sim.js';
+import { buildRoutes } from '../../bench/routes.js';
+import { syntheticDoc } from '../../bench/synth-docs.js';
+import { startTargetServer, type TargetServer } from '../../bench/target-server.js';
+import { createDynamoStateStore } from '../../lambda/adapters/dynamodb/state-store.js';
+import { createUndiciHttpClient, type UndiciHttpClient } from '../../lambda/adapters/http/undici-client.js';
+import { createS3DocSource } from '../../lambda/adapters/s3/doc-source.js';
+import { createS3RunArtifacts } from '../../lambda/adapters/s3/run-artifacts.js';
+import {
+  type CredentialsLoader,
+  createSecretCredentials,
+} from '../../lambda/adapters/secrets/credentials.js';
+import { createSfnRunExecutions } from '../../lambda/adapters/sfn/run-executions.js';
+import type { FanOutInput } from '../../lambda/handlers/fanout/events.js';
+import { createVerifyHandler } from '../../lambda/handlers/verify.js';
+import {
+  createBucket,
+  createDocumentClient,
+  createDynamoClient,
+  createS3Client,
+  createStateTable,
+  putObjects,
+} from '../support/aws-services.js';
+import { startSecretsStub } from '../support/secrets-stub.js';
+
+const DOCS = 300;
+const CAP = 100;
+const STATE_MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:verifier-fanout';
+const raw = createDynamoClient();
+const dynamo = createDocumentClient(raw);
+const s3 = createS3Client();
+const docs = Array.from({ length: DOCS }, (_, n) => syntheticDoc(n));
+let bucket: string;
+let target: TargetServer;
+const clients: UndiciHttpClient[] = [];
+
+beforeAll(async () => {
+  bucket = await createBucket(s3, 'fanout');
+  await putObjects(s3, bucket, Object.fromEntries(docs.map((d) => [`docs/${d.id}`, d.text])));
+  target = await startTargetServer({
+    latencyMs: 5,
+    routes: buildRoutes(docs.map((d) => planDoc(d.id, d.text))),
+  });
+});
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  await target.close();
+});
+afterEach(() => vi.restoreAllMocks());
+
+/** Records StartExecution requests; the one AWS API with no local server. */
+function recordingSfn() {
+  const sent: StartExecutionCommand['input'][] = [];
+  const client = {
+    send: async (command: StartExecutionCommand) => {
+      sent.push(command.input);
+      return {
+        executionArn: `${STATE_MACHINE.replace(':stateMachine:', ':execution:')}:${command.input.name}`,
+      };
+    },
+  } as unknown as SFNClient;
+  return { sent, client };
+}
+
+async function setup(credentials: CredentialsLoader = { load: async () => CREDENTIALS }) {
+  const store = createDynamoStateStore({
+    client: dynamo,
+    tableName: await createStateTable(raw),
+    skipUnchangedDocStates: true,
+  });
+  const sfn = recordingSfn();
+  // Each shard is its own Lambda: its own client, holding its own share of the cap.
+  const httpFor = (rps: number) => {
+    const c = createUndiciHttpClient({ rps, timeoutMs: 5000 });
+    clients.push(c);
+    return c;
+  };
+  const metrics = new Metrics({ namespace: 'VerifierTest', serviceName: 'verifier' });
+  const handler = createVerifyHandler({
+    config: {
+      baseUrl: target.baseUrl,
+      fallbackUrl: target.fallbackUrl,
+      partnersUrl: target.partnersUrl,
+      concurrency: 4,
+      allowDelete: false,
+      lockName: 'verifier-run',
+      stopMarginMs: 1000,
+      rps: CAP,
+      shardBudgetMs: 2500,
+      maxParallelShards: 4,
+      targetName: 'staging',
+    },
+    store,
+    docs: createS3DocSource({ client: s3, bucket, prefix: 'docs/' }),
+    credentials,
+    http: httpFor(CAP),
+    logger: new Logger({ serviceName: 'verifier', logLevel: 'ERROR' }),
+    metrics,
+    fanOut: {
+      executions: createSfnRunExecutions({ client: sfn.client, stateMachineArn: STATE_MACHINE }),
+      artifacts: createS3RunArtifacts({ client: s3, bucket }),
+      httpFor,
+    },
+  });
+  return { store, handler, sfn, artifacts: createS3RunArtifacts({ client: s3, bucket }) };
+}
+
+function captureStdout(): () => Record<string, unknown>[] {
+  const lines: string[] = [];
+  const record = (chunk: string | Uint8Array) => {
+    lines.push(...String(chunk).split('\n').filter(Boolean));
+    return true;
+  };
+  vi.spyOn(process.stdout, 'write').mockImplementation(record);
+  vi.spyOn(process.stderr, 'write').mockImplementation(record);
+  return () => lines.flatMap((l) => (l.startsWith('{') ? [JSON.parse(l) as Record<string, unknown>] : []));
+}
+
+describe('fan-out', () => {
+  it('plans, starts one execution, runs the shards under a shared cap and finishes with one result per doc', async () => {
+    const { store, handler, sfn, artifacts } = await setup();
+    const output = captureStdout();
+    const started = await handler({ runId: 'fan-1', filters: {} }, invocationContext());
+    const records = output();
+    vi.restoreAllMocks();
+
+    expect(started).toMatchObject({ status: 'started', runId: 'fan-1', maxConcurrency: 4 });
+    if (started.status !== 'started') return;
+    expect(started.shards).toBeGreaterThan(1);
+    // The exact request: the machine, the run's name, and the input the state machine reads.
+    expect(sfn.sent).toHaveLength(1);
+    const request = sfn.sent[0];
+    expect(request).toEqual({ stateMachineArn: STATE_MACHINE, name: 'fan-1', input: expect.any(String) });
+    const input = JSON.parse(request?.input ?? '{}') as FanOutInput;
+    expect(input).toMatchObject({ runId: 'fan-1', target: 'staging', maxConcurrency: 4 });
+    expect(input.shards).toHaveLength(started.shards);
+    for (const [i, s] of input.shards.entries()) expect(s).toMatchObject({ index: i, shardId: i, rps: 25 });
+    expect(input.maxConcurrency * (input.shards[0]?.rps ?? 0)).toBeLessThanOrEqual(CAP);
+    expect(input.shards.flatMap((s) => s.docs).sort()).toEqual(docs.map((d) => d.id).sort());
+    // The plan is announced: run record, metric.
+    expect(await store.getRun('fan-1')).toMatchObject({
+      status: 'running',
+      shards: started.shards,
+      capacity: expect.stringMatching(/^capacity: 300 docs, \d+ requests, .*: fits$/),
+    });
+    expect(records.find((r) => r._aws !== undefined)).toMatchObject({
+      PlanShards: started.shards,
+      CapacityShortfall: 0,
+    });
+    // The lock is held by the run until it finishes.
+    expect(await store.acquireLock('verifier-run', 'other', 1000, new Date())).toBe(false);
+
+    target.reset();
+    captureStdout();
+    const played = await playStateMachine(handler, input);
+    vi.restoreAllMocks();
+    expect(played.peakShards).toBe(4);
+
+    const stats = target.stats();
+    expect(stats.unmatched).toBe(0);
+    expect(stats.maxInWindow(1000)).toBeLessThanOrEqual(CAP);
+    const results = await store.getRunResults('fan-1');
+    expect(results).toHaveLength(DOCS);
+    expect(new Set(results.map((r) => r.doc)).size).toBe(DOCS);
+    expect(results.every((r) => r.outcome === 'pass')).toBe(true);
+    expect(played.finish).toMatchObject({
+      status: 'finished',
+      result: { summary: { total: DOCS, pass: DOCS } },
+    });
+    expect(await store.getRun('fan-1')).toMatchObject({
+      status: 'finished',
+      summary: { total: DOCS, pass: DOCS },
+    });
+    const report = await artifacts.get<{ docs: unknown[]; capacity: string }>('fan-1', 'report.json');
+    expect(report?.docs).toHaveLength(DOCS);
+    expect(report?.capacity).toMatch(/^capacity: 300 docs/);
+    expect(await store.acquireLock('verifier-run', 'next', 1000, new Date())).toBe(true);
+
+    // Redelivery: a shard and the finish step invoked again change nothing.
+    captureStdout();
+    await handler(
+      { kind: 'shard', runId: 'fan-1', target: 'staging', shard: input.shards[0] },
+      invocationContext(),
+    );
+    await handler({ kind: 'finish', runId: 'fan-1', target: 'staging' }, invocationContext());
+    vi.restoreAllMocks();
+    expect(await store.getRunResults('fan-1')).toHaveLength(DOCS);
+    expect(JSON.stringify(records)).not.toContain(CREDENTIALS.tokens.staff);
+  }, 120_000);
+
+  it('records a shard that failed twice as error "shard failed: <cause>" for its docs, and still finishes', async () => {
+    const { store, handler, sfn } = await setup();
+    captureStdout();
+    await handler({ runId: 'fan-2' }, invocationContext());
+    const input = JSON.parse(sfn.sent[0]?.input ?? '{}') as FanOutInput;
+    const played = await playStateMachine(handler, input, {
+      beforeShard: (index) => {
+        if (index === 1) throw new Error('Task timed out after 900.00 seconds');
+      },
+    });
+    vi.restoreAllMocks();
+    const failedDocs = new Set(input.shards[1]?.docs);
+    const results = await store.getRunResults('fan-2');
+    expect(results).toHaveLength(DOCS);
+    const failed = results.filter((r) => failedDocs.has(r.doc));
+    expect(failed).toHaveLength(failedDocs.size);
+    for (const r of failed) {
+      expect(r).toMatchObject({
+        outcome: 'error',
+        reason: 'shard failed: Error: Task timed out after 900.00 seconds',
+      });
+    }
+    expect(played.finish).toMatchObject({
+      status: 'finished',
+      result: { summary: { total: DOCS, error: failedDocs.size, pass: DOCS - failedDocs.size } },
+    });
+  }, 120_000);
+
+  it('records one "credentials not configured" outcome while the secret holds its placeholder', async () => {
+    const secrets = await startSecretsStub({ 'verifier/target': 'Xk3;p!9QzV_placeholder_generated_by_cdk' });
+    try {
+      const { store, handler, sfn } = await setup(
+        createSecretCredentials({ client: secrets.client(), secretId: 'verifier/target' }),
+      );
+      target.reset();
+      const output = captureStdout();
+      const out = await handler({}, invocationContext());
+      const records = output();
+      vi.restoreAllMocks();
+      expect(out).toMatchObject({
+        status: 'refused',
+        reason: expect.stringMatching(/^credentials not configured: /),
+      });
+      const runs = await store.listRuns(10);
+      expect(runs).toHaveLength(1);
+      expect(runs[0]).toMatchObject({
+        status: 'refused',
+        reason: expect.stringMatching(/^credentials not configured/),
+      });
+      expect(await store.getRunResults(out.runId)).toEqual([]);
+      expect(target.stats().requests).toBe(0);
+      expect(sfn.sent).toEqual([]);
+      expect(records.find((r) => r._aws !== undefined)).toMatchObject({ CredentialsNotConfigured: 1 });
+      expect(JSON.stringify(records)).not.toContain('placeholder_generated');
+      expect(await store.acquireLock('verifier-run', 'next', 1000, new Date())).toBe(true);
+    } finally {
+      await secrets.close();
+    }
+  });
+});
