@@ -8,7 +8,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { splitFrontmatter } from '../../lambda/engine/parse/frontmatter.js';
-import { parseDoc } from '../../lambda/engine/parse/parse-doc.js';
 import { readSections } from '../../lambda/engine/parse/sections.js';
 import { type ParsedYaml, parseWithYaml, parseYaml } from '../../lambda/engine/parse/yaml-source.js';
 
