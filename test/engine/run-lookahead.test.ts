@@ -8,7 +8,7 @@ import { createUndiciHttpClient } from '../../lambda/adapters/http/undici-client
 import { createLocalStateStore } from '../../lambda/adapters/local/state-store.js';
 import type { DocSource } from '../../lambda/engine/ports.js';
 import { runDocs } from '../../lambda/engine/run/run-docs.js';
-import { cleanTempDirs, doc, recordingClock, TOKENS, tempDir } from './run-harness.js';
+import { cleanTempDirs, doc, recordingClock, TOKENS, tempDir } from '../support/run-harness.js';
 
 const held: (() => void)[] = [];
 const arrived: string[] = [];
