@@ -2,40 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { renderAlertText } from '../../lambda/adapters/sns/email.js';
 import { alertForTransition } from '../../lambda/engine/conditions/alert.js';
-import type { Alert, BusinessState, Evidence } from '../../lambda/engine/model.js';
+import type { Alert, Evidence } from '../../lambda/engine/model.js';
+import { flaggedBusiness as flagged, okBusiness as ok } from '../support/alert-fixtures.js';
 
 function must(a: Alert | undefined): Alert {
   if (!a) throw new Error('expected an alert');
   return a;
 }
-
-const flagged: BusinessState = {
-  businessId: 'biz-7',
-  condition: 'spam_flagged',
-  since: '2026-01-02T03:04:05.000Z',
-  evidence: {
-    doc: 'communication/post_platform_v1_messages.md',
-    stepId: 'create_message',
-    endpoint: 'POST /platform/v1/messages',
-    status: 422,
-    body: '{"status":"Error","data":{}}',
-    at: '2026-01-02T03:04:05.000Z',
-    rule: 'spam-flagged-messages',
-  },
-  affectedDocs: ['communication/post_platform_v1_messages.md', 'clients/b.md'],
-  version: 3,
-  runId: 'run-9',
-  updatedAt: '2026-01-02T03:04:05.000Z',
-};
-const ok: BusinessState = {
-  businessId: 'biz-7',
-  condition: 'ok',
-  since: '2026-01-05T00:00:00.000Z',
-  affectedDocs: [],
-  version: 4,
-  runId: 'run-10',
-  updatedAt: '2026-01-05T00:00:00.000Z',
-};
 
 describe('renderAlertText', () => {
   it('says what happened, where, the evidence, the docs, the remedy and the run', () => {

@@ -4,35 +4,7 @@ import {
   DEFAULT_REMEDY,
   RECOVERED_REMEDY,
 } from '../../lambda/engine/conditions/alert.js';
-import type { BusinessState } from '../../lambda/engine/model.js';
-
-const flagged: BusinessState = {
-  businessId: 'biz-7',
-  condition: 'spam_flagged',
-  since: '2026-01-02T03:04:05.000Z',
-  evidence: {
-    doc: 'communication/post_platform_v1_messages.md',
-    stepId: 'create_message',
-    endpoint: 'POST /platform/v1/messages',
-    status: 422,
-    body: '{"status":"Error","data":{}}',
-    at: '2026-01-02T03:04:05.000Z',
-    rule: 'spam-flagged-messages',
-  },
-  affectedDocs: ['communication/post_platform_v1_messages.md', 'clients/b.md'],
-  version: 3,
-  runId: 'run-9',
-  updatedAt: '2026-01-02T03:04:05.000Z',
-};
-const ok: BusinessState = {
-  businessId: 'biz-7',
-  condition: 'ok',
-  since: '2026-01-05T00:00:00.000Z',
-  affectedDocs: [],
-  version: 4,
-  runId: 'run-10',
-  updatedAt: '2026-01-05T00:00:00.000Z',
-};
+import { flaggedBusiness as flagged, okBusiness as ok } from '../support/alert-fixtures.js';
 
 describe('alertForTransition', () => {
   it('alerts on ok→flagged (and on a business created flagged) with the default remedy', () => {
