@@ -1,5 +1,5 @@
 // 350 docs at concurrency 10, no rate cap: the verifier's wall time against the floor's (interleaved
-// pairs, median of the per-pair ratios), CPU per request, and CLI start to first request; then the
+// pairs, median of the per-pair ratios), CPU per request (reported, not a target), and CLI start to first request; then the
 // same docs at --rps 50: wall against the cap's own floor and the busiest one-second window.
 import { mkdir } from 'node:fs/promises';
 import {
@@ -100,9 +100,8 @@ export async function benchOverhead(cfg: BenchConfig, ws: Workspace, set: DocsSe
       measure: 'CPU per request',
       verifier: fmt.ms(cpuPerReq, 2),
       floor: fmt.ms(floorCpuPerReq, 2),
+      // Reported, not a target: Lambda bills wall time, and the wall's target is above.
       ratio: fmt.x(cpuPerReq / floorCpuPerReq),
-      target: '≤ 1.5 ms',
-      met: cpuPerReq <= 1.5,
     },
     {
       workload: label,

@@ -12,7 +12,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import * as z from 'zod';
+import { parseBusinessItem } from '../adapters/dynamodb/business-item.js';
 import { createSnsAlertSink } from '../adapters/sns/sns-sink.js';
 import { loadAlertConfig } from '../config/alert.js';
 import { alertForTransition } from '../engine/conditions/alert.js';
@@ -23,30 +23,6 @@ export class AlertRecordError extends Error {
   override readonly name = 'AlertRecordError';
 }
 
-const evidenceSchema = z.object({
-  doc: z.string(),
-  stepId: z.string(),
-  endpoint: z.string(),
-  status: z.number(),
-  body: z.string(),
-  at: z.string(),
-  rule: z.string(),
-});
-
-/** The business item as the DynamoDB store writes it (lambda/adapters/dynamodb/items.ts). */
-const businessItemSchema = z.object({
-  entity: z.literal('business'),
-  businessId: z.string().min(1),
-  condition: z.enum(['ok', 'spam_flagged']),
-  since: z.string(),
-  evidence: evidenceSchema.optional(),
-  affectedDocs: z.array(z.string()).default([]),
-  version: z.number().int(),
-  remedy: z.string().optional(),
-  runId: z.string().optional(),
-  updatedAt: z.string(),
-});
-
 type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
 
 function toState(image: Image | undefined, which: string): BusinessState | undefined {
@@ -54,15 +30,11 @@ function toState(image: Image | undefined, which: string): BusinessState | undef
   // aws-lambda's AttributeValue and the SDK's describe the same wire shape.
   const item = unmarshall(image as Record<string, AttributeValue>);
   if (item.entity !== 'business') return undefined;
-  const parsed = businessItemSchema.safeParse(item);
-  if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((i) => `${i.path.join('.') || '(item)'}: ${i.message}`)
-      .join('; ');
-    throw new AlertRecordError(`${which} of business item ${String(item.pk)} is malformed: ${problems}`);
+  try {
+    return parseBusinessItem(item);
+  } catch (err) {
+    throw new AlertRecordError(`${which}: ${(err as Error).message}`, { cause: err });
   }
-  const { entity: _entity, ...state } = parsed.data;
-  return state;
 }
 
 /** The alert one stream record calls for, or undefined (not a business item, or no transition). */

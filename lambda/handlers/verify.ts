@@ -37,9 +37,10 @@ import {
 } from '../engine/ports.js';
 import { createRedactor } from '../engine/redact.js';
 import { runDocs } from '../engine/run/run-docs.js';
+import { newRunId } from '../engine/run/run-id.js';
 import { secretForms } from '../engine/run/secrets.js';
 import type { Target } from '../engine/target.js';
-import { newRunId, VerifyEventSchema } from './api/run-request.js';
+import { VerifyEventSchema } from './api/run-request.js';
 import { type FanOutInput, isFanOutEvent } from './fanout/events.js';
 import { createFanOutSteps, type FanOutOutcome } from './fanout/steps.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { renderAlertText } from '../../lambda/adapters/sns/email.js';
 import { createSnsAlertSink, SnsAlertError } from '../../lambda/adapters/sns/sns-sink.js';
-import { renderAlertText } from '../../lambda/engine/conditions/alert.js';
 import { spamAlert } from '../support/alert-fixtures.js';
 import { type SnsStub, startSnsStub } from '../support/sns-stub.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { executeRun } from '../../cli/run.js';
-import { type ApiServer, cleanTempDirs, doc, startApi, tempDir } from '../engine/run-harness.js';
+import { type ApiServer, cleanTempDirs, doc, startApi, tempDir } from '../support/run-harness.js';
 
 const CANARIES = {
   staff: 'CANARY-staff-q8Zt4pL2',

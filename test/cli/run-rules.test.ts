@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { executeRun } from '../../cli/run.js';
-import { doc, tempDir, useApi } from '../engine/run-harness.js';
+import { doc, tempDir, useApi } from '../support/run-harness.js';
 
 const api = useApi();
 

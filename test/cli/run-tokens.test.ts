@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeRun } from '../../cli/run.js';
 import { credentialsSchema } from '../../lambda/engine/credentials.js';
-import { type ApiServer, cleanTempDirs, doc, startApi, tempDir } from '../engine/run-harness.js';
+import { type ApiServer, cleanTempDirs, doc, startApi, tempDir } from '../support/run-harness.js';
 
 let api: ApiServer;
 beforeAll(async () => {

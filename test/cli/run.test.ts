@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { executeRun, type RunCliOptions } from '../../cli/run.js';
-import { doc, tempDir, useApi } from '../engine/run-harness.js';
+import { doc, tempDir, useApi } from '../support/run-harness.js';
 
 const api = useApi();
 

@@ -32,13 +32,15 @@ describe('classify: the documented spam signals (FORMAT.md §9)', () => {
 
   it('matches on the path as sent as well as on the template', () => {
     const sentOnly = { ...SHARE, pathTemplate: SHARE.path };
-    expect(at(sentOnly, 422, '{"status":"Error","data":{"auto_reply_message":"x"}}')).toBeDefined();
+    expect(at(sentOnly, 422, '{"status":"Error","data":{"auto_reply_message":"x"}}')?.name).toBe(
+      'spam-flagged-share-documents-form',
+    );
     const withQuery = {
       ...MESSAGES,
       path: '/platform/v1/messages?x=1',
       pathTemplate: '/platform/v1/messages?x=1',
     };
-    expect(at(withQuery, 422, '{"status":"Error","data":{}}')).toBeDefined();
+    expect(at(withQuery, 422, '{"status":"Error","data":{}}')?.name).toBe('spam-flagged-messages');
   });
 });
 

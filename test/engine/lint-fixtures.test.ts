@@ -18,8 +18,9 @@ const render = (id: string): string[] =>
   );
 
 describe('lint fixtures', () => {
-  it('covers at least ten broken forms', () => {
-    expect(cases.length).toBeGreaterThanOrEqual(15);
+  it('pairs every fixture with its .expected file, and every .expected file with its fixture', () => {
+    const expectedFiles = readdirSync(DIR).filter((f) => f.endsWith('.expected'));
+    expect(expectedFiles.map((f) => f.replace(/\.expected$/, '.md')).sort()).toEqual(cases);
   });
 
   it.each(cases)('%s', (name) => {

@@ -1,6 +1,5 @@
 // The request URL: mergeParams edits the query once (one URLSearchParams written back) and must give
-// exactly what editing `url.searchParams` param by param gives; joinUrl parses each base URL once and
-// must answer the same on every call.
+// exactly what editing `url.searchParams` param by param gives; joinUrl answers the same on every call.
 import { describe, expect, it } from 'vitest';
 import { mergeParams } from '../../lambda/engine/run/build-request.js';
 import { joinUrl } from '../../lambda/engine/run/routing.js';

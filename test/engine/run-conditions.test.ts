@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createLocalStateStore } from '../../lambda/adapters/local/state-store.js';
 import type { Alert } from '../../lambda/engine/model.js';
 import type { AlertSink } from '../../lambda/engine/ports.js';
-import { doc, run, tempDir, useApi } from './run-harness.js';
+import { doc, run, tempDir, useApi } from '../support/run-harness.js';
 
 const api = useApi();
 

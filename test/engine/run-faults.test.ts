@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FaultServer, startFaultServer } from '../support/fault-server.js';
-import { cleanTempDirs, doc, run } from './run-harness.js';
+import { cleanTempDirs, doc, run } from '../support/run-harness.js';
 
 let faults: FaultServer;
 beforeAll(async () => {

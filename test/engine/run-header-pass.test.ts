@@ -1,7 +1,7 @@
 // Pass one reads only what it needs before the first request (frontmatter, and only when a filter or
 // fallback routing depends on it); every result still carries the doc's header fields.
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { type ApiServer, cleanTempDirs, doc, run, startApi } from './run-harness.js';
+import { type ApiServer, cleanTempDirs, doc, run, startApi } from '../support/run-harness.js';
 
 let api: ApiServer;
 beforeAll(async () => {

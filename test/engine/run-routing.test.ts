@@ -1,6 +1,6 @@
 // FORMAT.md §7: base-URL routing, auth schemes, X-On-Behalf-Of, unsafe paths, missing tokens.
 import { describe, expect, it } from 'vitest';
-import { doc, run, TOKENS, useApi } from './run-harness.js';
+import { doc, run, TOKENS, useApi } from '../support/run-harness.js';
 
 const api = useApi();
 

@@ -1,9 +1,6 @@
-// FORMAT.md §6 and the run contract: which docs run, deletes, filters, deadline, streaming of results.
-import { describe, expect, it, vi } from 'vitest';
-import { createLocalStateStore } from '../../lambda/adapters/local/state-store.js';
-import type { StateStore } from '../../lambda/engine/ports.js';
-import { MAX_UNSTORED } from '../../lambda/engine/run/run-docs.js';
-import { doc, run, tempDir, useApi } from './run-harness.js';
+// FORMAT.md §6: which docs run (status, deletes, filters) and which are skipped for the deadline.
+import { describe, expect, it } from 'vitest';
+import { doc, run, useApi } from '../support/run-harness.js';
 
 const api = useApi();
 
@@ -96,7 +93,7 @@ describe('filters', () => {
   });
 });
 
-describe('deadline and streaming', () => {
+describe('deadline', () => {
   it('records docs not started before the deadline as skip "deadline", sending nothing for them', async () => {
     const docs = Object.fromEntries(
       ['a', 'b', 'c'].map((n) => [`clients/${n}.md`, doc({ test: getStep(`/${n}`) })]),
@@ -122,104 +119,5 @@ describe('deadline and streaming', () => {
     });
     expect(Object.values(out.docs).map((d) => d.outcome)).toEqual(['pass', 'pass', 'skip', 'skip']);
     expect(out.docs['clients/d.md']?.reason).toBe('deadline');
-  });
-
-  it('records every doc in the store as it completes and emits one doc-finished per doc', async () => {
-    const docs = Object.fromEntries(
-      ['a', 'b', 'c'].map((n) => [`clients/${n}.md`, doc({ test: getStep(`/${n}`) })]),
-    );
-    const out = await run(api, { docs });
-    const types = out.events.map((e) => e.type);
-    expect(types[0]).toBe('run-started');
-    expect(types.at(-1)).toBe('run-finished');
-    expect(types.filter((t) => t === 'doc-finished')).toHaveLength(3);
-    const stored = await out.store.getRunResults('run-1');
-    expect(stored.map((r) => r.doc).sort()).toEqual(Object.keys(docs).sort());
-    expect((await out.store.getRun('run-1'))?.status).toBe('finished');
-    expect((await out.store.getDocState('clients/a.md'))?.outcome).toBe('pass');
-  });
-
-  it('frees the concurrency slot while a result is stored; no doc starts while MAX_UNSTORED results wait', async () => {
-    const ids = Array.from(
-      { length: MAX_UNSTORED + 6 },
-      (_, i) => `clients/d${String(i).padStart(2, '0')}.md`,
-    );
-    const docs = Object.fromEntries(ids.map((id) => [id, doc({ test: getStep(`/${id.slice(8, 11)}`) })]));
-    const inner = createLocalStateStore({ dir: await tempDir() });
-    // The store holds every result until the test lets it go.
-    const gates: (() => void)[] = [];
-    const store: StateStore = {
-      ...inner,
-      recordDocResult: async (runId, result) => {
-        await new Promise<void>((r) => gates.push(r));
-        return inner.recordDocResult(runId, result);
-      },
-    };
-    const done = run(api, { docs, store, options: { concurrency: 2 } });
-    // Results wait for the store, yet the slots go on; once MAX_UNSTORED results wait, no doc starts;
-    // the one still running (the other slot) finishes and waits too.
-    await vi.waitFor(() => expect(gates).toHaveLength(MAX_UNSTORED + 1));
-    await new Promise((r) => setTimeout(r, 100));
-    expect(gates).toHaveLength(MAX_UNSTORED + 1);
-    expect(api.received).toHaveLength(MAX_UNSTORED + 1);
-    const release = async () => {
-      while (gates.length > 0) gates.shift()?.();
-      await new Promise((r) => setTimeout(r, 20));
-    };
-    let out: Awaited<typeof done> | undefined;
-    void done.then((o) => {
-      out = o;
-    });
-    await vi.waitFor(async () => {
-      await release();
-      expect(out).toBeDefined();
-    });
-    expect(api.received).toHaveLength(ids.length);
-    expect(Object.values(out?.docs ?? {}).map((d) => d.outcome)).toEqual(Array(ids.length).fill('pass'));
-    expect((await inner.getRunResults('run-1')).length).toBe(ids.length);
-  });
-
-  it('tells the store when the last doc is done, before waiting for its results (flushSoon)', async () => {
-    const docs = Object.fromEntries(
-      ['a', 'b', 'c'].map((n) => [`clients/${n}.md`, doc({ test: getStep(`/${n}`) })]),
-    );
-    const inner = createLocalStateStore({ dir: await tempDir(), flushIntervalMs: 60_000 });
-    const calls: string[] = [];
-    const store: StateStore = {
-      ...inner,
-      recordDocResult: (runId, result) => {
-        calls.push(`record ${result.doc}`);
-        return inner.recordDocResult(runId, result);
-      },
-      flushSoon: () => {
-        calls.push('flushSoon');
-        inner.flushSoon?.();
-      },
-      finishRun: (...args) => {
-        calls.push('finishRun');
-        return inner.finishRun(...args);
-      },
-    };
-    // With a minute's wait for company, the run ends promptly only because of flushSoon.
-    const out = await run(api, { docs, store, options: { concurrency: 3 } });
-    expect(out.result.summary.pass).toBe(3);
-    expect(calls.slice(-2)).toEqual(['flushSoon', 'finishRun']);
-    expect(calls.filter((c) => c.startsWith('record'))).toHaveLength(3);
-  });
-
-  it('makes a doc invalid when a step sleeps longer than the run allows', async () => {
-    const test = `${getStep('/a')}\n    sleep: 5000`;
-    const out = await run(api, { docs: { 'clients/z.md': doc({ test }) }, options: { maxSleepMs: 1000 } });
-    expect(out.docs['clients/z.md']?.outcome).toBe('invalid');
-    expect(out.docs['clients/z.md']?.reason).toMatch(
-      /^clients\/z\.md:\d+: step "s": sleep 5000 ms is longer than this run's 1000 ms limit/,
-    );
-    expect(api.received).toHaveLength(0);
-  });
-
-  it('reports an unparseable doc as invalid with its path and line', async () => {
-    const out = await run(api, { docs: { 'clients/broken.md': '---\nendpoint: [\n---\n# x\n' } });
-    expect(out.docs['clients/broken.md']?.outcome).toBe('invalid');
-    expect(out.docs['clients/broken.md']?.reason).toMatch(/^clients\/broken\.md:\d+: /);
   });
 });

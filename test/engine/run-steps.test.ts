@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLocalTestFiles } from '../../lambda/adapters/local/test-files.js';
-import { doc, run, TOKENS, tempDir, useApi } from './run-harness.js';
+import { doc, run, TOKENS, tempDir, useApi } from '../support/run-harness.js';
 
 const api = useApi();
 

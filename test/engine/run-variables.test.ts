@@ -1,8 +1,6 @@
-// FORMAT.md §4 run-time values and generators; §7 URL joining — pure functions, exact values.
+// FORMAT.md §4 run-time values and generators — pure functions, exact values.
 import { describe, expect, it } from 'vitest';
 import { GENERATORS, RUNTIME_VALUES } from '../../lambda/engine/names.js';
-import { joinUrl } from '../../lambda/engine/run/routing.js';
-import { secretForms } from '../../lambda/engine/run/secrets.js';
 import { createGenerators, createScope, runtimeValues } from '../../lambda/engine/run/variables.js';
 
 describe('run-time values', () => {
@@ -90,39 +88,5 @@ describe('generators', () => {
     expect(scope.lookup('today_date')).toEqual({ value: '2026-03-01' });
     expect(scope.lookup('current_year')).toEqual({ value: '2026' });
     expect(built).toBe(1);
-  });
-});
-
-describe('joinUrl', () => {
-  const base = 'https://api.example.com/apigw';
-  it('joins paths to the base URL, keeping its path prefix and the query', () => {
-    const r = joinUrl(base, '/platform/v1/clients?per_page=1');
-    expect('url' in r && r.url.toString()).toBe(
-      'https://api.example.com/apigw/platform/v1/clients?per_page=1',
-    );
-  });
-  it.each([
-    'https://evil.example.com/x',
-    '//evil.example.com/x',
-    'relative/x',
-    '/\\evil.example.com',
-    'javascript:alert(1)',
-  ])('refuses %s', (path) => {
-    expect(joinUrl(base, path)).toEqual({ error: expect.stringMatching(/^unsafe path/) });
-  });
-});
-
-describe('secretForms', () => {
-  it('covers trimmed, JSON-escaped, form-encoded forms and distinctive fragments', () => {
-    const forms = secretForms([" tok/a&b!'-9f8e7d6c "]);
-    expect(forms).toEqual(
-      expect.arrayContaining([
-        "tok/a&b!'-9f8e7d6c",
-        'tok\\/a\\u0026b!\\u0027-9f8e7d6c',
-        'tok%2Fa%26b%21%27-9f8e7d6c',
-        '9f8e7d6c',
-      ]),
-    );
-    expect(forms).not.toContain('tok');
   });
 });

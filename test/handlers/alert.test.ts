@@ -3,10 +3,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderAlertText } from '../../lambda/adapters/sns/email.js';
 import { createSnsAlertSink } from '../../lambda/adapters/sns/sns-sink.js';
 import { AlertConfigError, loadAlertConfig } from '../../lambda/config/alert.js';
-import { DEFAULT_REMEDY, RECOVERED_REMEDY, renderAlertText } from '../../lambda/engine/conditions/alert.js';
+import { DEFAULT_REMEDY, RECOVERED_REMEDY } from '../../lambda/engine/conditions/alert.js';
 import type { BusinessState } from '../../lambda/engine/model.js';
+import type { AlertSink } from '../../lambda/engine/ports.js';
 import { type AlertHandler, createAlertHandler } from '../../lambda/handlers/alert.js';
 import { ALERT_FILTER_PATTERNS } from '../../lambda/handlers/alert-filters.js';
 import { spamEvidence } from '../support/alert-fixtures.js';
@@ -162,6 +164,30 @@ describe('alert handler', () => {
     expect(sns.published.slice(before).map((p) => p.MessageAttributes.businessId?.StringValue)).toEqual([
       'biz-d',
       'biz-c',
+    ]);
+  });
+
+  it('publishes the records of a batch one after another, in stream order, even when one is slow', async () => {
+    const seen: string[] = [];
+    const sink: AlertSink = {
+      publish: async (alert) => {
+        seen.push(`start ${alert.type}`);
+        // The flag's publish is slow: a recovery sent alongside it would overtake it.
+        if (alert.type === 'business.spam_flagged') await new Promise((r) => setTimeout(r, 50));
+        seen.push(`end ${alert.type}`);
+      },
+    };
+    const handler = createAlertHandler({ sink, logger });
+    const event = batch(
+      record('INSERT', flagged('biz-g', 1)),
+      record('MODIFY', ok('biz-g', 2), flagged('biz-g', 1)),
+    );
+    expect(await handler(event, context)).toEqual({ batchItemFailures: [] });
+    expect(seen).toEqual([
+      'start business.spam_flagged',
+      'end business.spam_flagged',
+      'start business.recovered',
+      'end business.recovered',
     ]);
   });
 

@@ -2,6 +2,7 @@
 // TTL) never leave this module.
 import type { BusinessState, DocResult } from '../../engine/model.js';
 import type { DocState, RunRecord } from '../../engine/ports.js';
+import { parseBusinessItem } from './business-item.js';
 import { DOCS_INDEX_PK, keys, RUNS_INDEX_PK } from './schema.js';
 
 export type Item = Record<string, unknown>;
@@ -64,7 +65,7 @@ export function businessItem(b: BusinessState): Item {
   return { ...keys.business(b.businessId), entity: 'business', ...b };
 }
 
-export const fromBusinessItem = (item: Item): BusinessState => strip<BusinessState>(item);
+export const fromBusinessItem = (item: Item): BusinessState => parseBusinessItem(item);
 
 const FAILING = new Set(['fail', 'error', 'blocked']);
 

@@ -2,9 +2,9 @@
 // `default` is the alert JSON (HTTPS / SQS / email-json subscribers), `email` is the plain-text
 // rendering, Subject a one-line summary. Alerts carry no token: evidence is redacted by the runner.
 import { PublishCommand, type PublishCommandInput, type SNSClient } from '@aws-sdk/client-sns';
-import { alertSubject, renderAlertText } from '../../engine/conditions/alert.js';
 import type { Alert } from '../../engine/model.js';
 import type { AlertSink } from '../../engine/ports.js';
+import { alertSubject, renderAlertText } from './email.js';
 
 export class SnsAlertError extends Error {
   override readonly name = 'SnsAlertError';

@@ -1,10 +1,10 @@
 // Planning a run (issue 14): list the docs, apply the run's filters, estimate each doc's requests
 // (prerequisites included) and keep together the docs that route through each other, then cut shards.
 import pLimit from 'p-limit';
-import { endpointKey, fallbackEndpoints } from '../lint/fallback.js';
 import type { Doc } from '../model.js';
 import { parseDoc } from '../parse/parse-doc.js';
 import type { DocSource } from '../ports.js';
+import { endpointKey, fallbackEndpoints } from '../run/routing.js';
 import { createFilter, domainOfId, selectByDelete, selectByStatus } from '../run/select.js';
 import type { DocFilters } from '../target.js';
 import { type DocEstimate, type Plan, type PlanLimits, planShards } from './shards.js';

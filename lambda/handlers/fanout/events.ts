@@ -1,7 +1,7 @@
 // The fan-out contract between the planner (verify handler), the state machine (lib/constructs/
 // fan-out.ts) and the steps it invokes in the verifier function. Validated at the edge with zod.
 import * as z from 'zod';
-import { RUN_ID_PATTERN } from '../api/run-request.js';
+import { RUN_ID_PATTERN } from '../../engine/run/run-id.js';
 
 /** One shard as the execution input carries it (`index` and `shardId` are the same number). */
 export const ShardSchema = z
