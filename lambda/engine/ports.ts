@@ -91,7 +91,8 @@ export interface RunRecord {
   readonly runId: string;
   readonly startedAt: string;
   readonly finishedAt?: string;
-  readonly status: 'running' | 'finished' | 'failed';
+  /** `interrupted`: stopped early on request (Ctrl-C, --bail); the summary counts the docs that ran. */
+  readonly status: 'running' | 'finished' | 'failed' | 'interrupted';
   readonly trigger?: string;
   readonly summary?: Summary;
   readonly filters?: Readonly<Record<string, unknown>>;
@@ -119,7 +120,7 @@ export interface StateStore {
     runId: string,
     finishedAt: string,
     summary: Summary,
-    status?: 'finished' | 'failed',
+    status?: 'finished' | 'failed' | 'interrupted',
   ): Promise<void>;
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** A run's per-doc results, in completion order. */

@@ -26,10 +26,9 @@ import {
   systemClock,
   type TestFiles,
 } from '../engine/ports.js';
-import { createRedactor } from '../engine/redact.js';
+import { createTokenRedactor } from '../engine/redact.js';
 import { runDocs } from '../engine/run/run-docs.js';
-import { secretForms } from '../engine/run/secrets.js';
-import type { Target } from '../engine/target.js';
+import { targetOf } from '../engine/target.js';
 import { newRunId, VerifyEventSchema } from './api/run-request.js';
 
 export class VerifyRunError extends Error {
@@ -115,13 +114,8 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
     context: Pick<Context, 'getRemainingTimeInMillis'>,
   ): Promise<RunResult> {
     const credentials = await deps.credentials.load();
-    const redact = createRedactor(secretForms(Object.values(credentials.tokens)));
-    const target: Target = {
-      baseUrl: config.baseUrl,
-      ...(config.fallbackUrl && { fallbackUrl: config.fallbackUrl }),
-      ...(config.partnersUrl && { partnersUrl: config.partnersUrl }),
-      credentials,
-    };
+    const redact = createTokenRedactor(credentials);
+    const target = targetOf(config, credentials);
     const started = clock.now().getTime();
     logger.info('run started', { trigger, filters });
     const onEvent = (e: RunEvent) => {

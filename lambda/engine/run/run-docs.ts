@@ -10,10 +10,9 @@ import { emptySummary } from '../model.js';
 import { type DocHeader, readDocHeader, readDocRouting } from '../parse/doc-header.js';
 import { parseDoc } from '../parse/parse-doc.js';
 import type { AlertSink, Clock, DocSource, HttpClient, RunEvent, StateStore, TestFiles } from '../ports.js';
-import { createRedactor } from '../redact.js';
+import { createTokenRedactor } from '../redact.js';
 import type { RunOptions, Target } from '../target.js';
 import { runDoc } from './run-doc.js';
-import { secretForms } from './secrets.js';
 import { createFilter, domainOfId, selectByDelete, selectByStatus } from './select.js';
 
 export interface RunDeps {
@@ -27,6 +26,11 @@ export interface RunDeps {
   readonly onEvent?: (e: RunEvent) => void;
   /** E.g. the Lambda remaining-time check: once true, docs not yet started are skip "deadline". */
   readonly shouldStop?: () => boolean;
+  /**
+   * Ctrl-C or --bail: once true, docs not yet started are left out (no result) and the run is recorded
+   * as `interrupted`; docs in flight finish.
+   */
+  readonly interrupted?: () => boolean;
 }
 
 /** A doc's header fields as its result reports them (none when the doc could not be understood). */
@@ -74,7 +78,7 @@ const renderFinding = (f: Finding): string => `${f.doc}:${f.line}: ${f.message}`
 export async function runDocs(target: Target, options: RunOptions, deps: RunDeps): Promise<RunResult> {
   const { clock, store } = deps;
   const emit = deps.onEvent ?? (() => {});
-  const redactor = createRedactor(secretForms(Object.values(target.credentials.tokens)));
+  const redactor = createTokenRedactor(target.credentials);
   const rules = deps.rules ?? DEFAULT_RULES;
   const runId = options.runId;
   const startedAt = clock.now().toISOString();
@@ -299,6 +303,11 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
   };
 
   let fault: unknown;
+  let interrupted = false;
+  const leftOut = (): boolean => {
+    if (deps.interrupted?.()) interrupted = true;
+    return interrupted;
+  };
   const limit = pLimit(Math.max(1, options.concurrency));
   // A concurrency slot is held while a doc runs, not while its result is stored: the durable write
   // overlaps the next doc's requests (and a store may gather several results into one write). No doc
@@ -324,10 +333,10 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
   await Promise.all(
     inRun.map((info, index) =>
       limit(async () => {
-        if (fault) return;
+        if (fault || leftOut()) return;
         try {
           while (recording.size >= maxUnstored) await Promise.race(recording);
-          if (fault) return;
+          if (fault || leftOut()) return;
           void record(await runOne(info, index));
         } catch (err) {
           fault ??= err;
@@ -343,7 +352,7 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
     if (fault) throw fault;
     const alerts = await applyObservations({ store, businessId, runId, now: clock.now(), observations });
     const finishedAt = clock.now().toISOString();
-    await store.finishRun(runId, finishedAt, summary, 'finished');
+    await store.finishRun(runId, finishedAt, summary, interrupted ? 'interrupted' : 'finished');
     for (const alert of alerts) {
       emit({ type: 'alert', alert });
       try {
@@ -357,7 +366,14 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
       condition: b.condition,
       since: b.since,
     }));
-    const result: RunResult = { runId, startedAt, finishedAt, summary, businesses };
+    const result: RunResult = {
+      runId,
+      startedAt,
+      finishedAt,
+      summary,
+      businesses,
+      ...(interrupted ? { interrupted: true } : {}),
+    };
     emit({ type: 'run-finished', result });
     return result;
   } catch (err) {
