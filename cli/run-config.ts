@@ -190,8 +190,13 @@ const codeOf = (err: unknown): string => (err as NodeJS.ErrnoException).code ?? 
 
 /** A folder the run will write to: created now, so a file in the way is a usage error before the run. */
 function ensureFolder(dir: string, flag: string, what: string): void {
-  if (existsSync(dir) && !statSync(dir).isDirectory())
-    throw new UsageError(`${flag}: ${dir} is a file; expected a folder for ${what}`);
+  let isFile = false;
+  try {
+    isFile = statSync(dir, { throwIfNoEntry: false })?.isDirectory() === false;
+  } catch {
+    // ENOTDIR: a file further up; mkdir below says so.
+  }
+  if (isFile) throw new UsageError(`${flag}: ${dir} is a file; expected a folder for ${what}`);
   try {
     mkdirSync(dir, { recursive: true });
   } catch (err) {
@@ -253,9 +258,9 @@ export function resolveRunConfig(opts: RunCliOptions, presets: RunPresets = {}):
   });
   for (const r of reports) {
     const flag = `--report ${r.kind}=${r.file}`;
+    ensureFolder(dirname(r.file), flag, 'the report');
     if (statSync(r.file, { throwIfNoEntry: false })?.isDirectory())
       throw new UsageError(`${flag}: ${r.file} is a folder; expected a file path`);
-    ensureFolder(dirname(r.file), flag, 'the report');
   }
   return {
     docs,

@@ -11,7 +11,7 @@ import { createJsonReportWriter } from '../lambda/adapters/report/json-report.js
 import { createJunitReportWriter } from '../lambda/adapters/report/junit-report.js';
 import type { ReportWriter } from '../lambda/adapters/report/stream-file.js';
 import { createWebhookAlertSink } from '../lambda/adapters/webhook/webhook-sink.js';
-import type { Summary } from '../lambda/engine/model.js';
+import type { DocResult, Summary } from '../lambda/engine/model.js';
 import { type Clock, type DocState, type RunEvent, systemClock } from '../lambda/engine/ports.js';
 import { createTokenRedactor } from '../lambda/engine/redact.js';
 import { isProblem } from '../lambda/engine/report/summary.js';
@@ -160,11 +160,13 @@ export async function executeRun(opts: RunCliOptions, io: RunIo, presets: RunPre
   );
   let signals = 0;
   let bailedOn: string | undefined;
+  const bail = (result: DocResult): boolean => {
+    if (!config.bail || bailedOn !== undefined || !isProblem(result.outcome)) return false;
+    bailedOn = result.doc;
+    warn(`verifier run: --bail: ${result.doc} ended ${result.outcome}; no more docs start`);
+    return true;
+  };
   const onEvent = (e: RunEvent) => {
-    if (config.bail && !bailedOn && e.type === 'doc-finished' && isProblem(e.result.outcome)) {
-      bailedOn = e.result.doc;
-      warn(`verifier run: --bail: ${e.result.doc} ended ${e.result.outcome}; no more docs start`);
-    }
     renderer.onEvent(e);
     for (const w of writers) w.onEvent(e);
   };
@@ -198,7 +200,8 @@ export async function executeRun(opts: RunCliOptions, io: RunIo, presets: RunPre
         clock,
         rules: config.rules,
         onEvent,
-        interrupted: () => signals > 0 || bailedOn !== undefined,
+        interrupted: () => signals > 0,
+        stopAfter: bail,
         ...(config.testFiles ? { testFiles: createLocalTestFiles(config.testFiles) } : {}),
         ...(config.alertWebhook
           ? { alerts: createWebhookAlertSink({ url: config.alertWebhook, onError: warn }) }

@@ -31,6 +31,8 @@ export interface RunDeps {
    * as `interrupted`; docs in flight finish.
    */
   readonly interrupted?: () => boolean;
+  /** --bail: true for a finished doc makes the run stop starting docs, as `interrupted` does. */
+  readonly stopAfter?: (result: DocResult) => boolean;
 }
 
 /** A doc's header fields as its result reports them (none when the doc could not be understood). */
@@ -337,7 +339,9 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
         try {
           while (recording.size >= maxUnstored) await Promise.race(recording);
           if (fault || leftOut()) return;
-          void record(await runOne(info, index));
+          const result = await runOne(info, index);
+          if (deps.stopAfter?.(result)) interrupted = true;
+          void record(result);
         } catch (err) {
           fault ??= err;
         }
