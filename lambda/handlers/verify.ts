@@ -190,7 +190,7 @@ function fromEnvironment(): VerifyHandler {
       secretId: config.secretId,
       maxAgeSeconds: config.secretMaxAgeSeconds,
     }),
-    http: createUndiciHttpClient({ rps: config.rps, timeoutMs: config.requestTimeoutMs }),
+    http: createUndiciHttpClient({ rps: config.rps, timeoutMs: config.timeoutMs }),
     logger: new Logger({ serviceName: METRICS.verifierService }),
     metrics: new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.verifierService }),
   });
