@@ -1,5 +1,5 @@
 // `verifier` as a child process against real local servers: version and help, colours, usage and I/O
-// errors found before anything starts, Ctrl-C, --bail, --verbose, failure history, the sandbox's "try:".
+// errors found before anything starts, Ctrl-C, --bail, --verbose, failure history.
 
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -224,30 +224,5 @@ describe('what the console tells', () => {
     expect(second.stdout).toMatch(
       /FAIL +clients\/bad\.md .*\(failing since \d{4}-\d\d-\d\d \d\d:\d\d UTC, 2 runs\)/,
     );
-  });
-
-  it("the sandbox's try: line is a command that works without npm link", async () => {
-    const out = await tempDir();
-    const sandbox = spawnCli(['sandbox', '--tokens-out', join(out, 'tokens.json')]);
-    try {
-      while (!sandbox.stdout().includes('Ctrl-C stops')) {
-        if (sandbox.child.exitCode !== null) throw new Error(sandbox.stderr());
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      const tryLine = /try:\n {2}(.*) \\\n {4}(.*)\n/.exec(sandbox.stdout());
-      expect(tryLine?.[1]).toMatch(/^node \S*verifier\.mjs run /);
-      const command = `${tryLine?.[1]} ${tryLine?.[2]} --state ${join(out, 'state')} --rps 0`;
-      const words = command.split(/\s+/);
-      const { spawnSync } = await import('node:child_process');
-      const r = spawnSync(process.execPath, words.slice(1), {
-        cwd: join(import.meta.dirname, '../..'),
-        encoding: 'utf8',
-      });
-      expect(r.stderr).toBe('');
-      expect(r.status).toBe(0);
-    } finally {
-      sandbox.child.kill('SIGINT');
-      await sandbox.done;
-    }
   });
 });

@@ -165,7 +165,7 @@ describe('secrets canary', () => {
     };
     // Markdown without frontmatter is not a workflow doc: listed once as ignored, not run.
     expect(report.summary).toMatchObject({ total: Object.keys(DOCS).length - 1, pass: 0, blocked: 1 });
-    expect(files.stdout.match(/ignored invalid\/no_frontmatter\.md: no frontmatter/g)).toHaveLength(1);
+    expect(files.stdout?.match(/ignored invalid\/no_frontmatter\.md: no frontmatter/g)).toHaveLength(1);
     expect(report.summary.fail).toBeGreaterThan(0);
     expect(report.summary.error).toBeGreaterThan(0);
     expect(report.summary.invalid).toBeGreaterThan(0);
