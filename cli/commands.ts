@@ -4,29 +4,34 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { LintCommandOptions } from './lint.js';
 import type { CommandResult } from './main.js';
+import { collect, parseInteger, SCENARIOS } from './options.js';
 import type { RunCliOptions } from './run-config.js';
 import type { SandboxCommandOptions } from './sandbox.js';
 import type { StartOptions } from './start.js';
 
-export const SCENARIOS = ['healthy', 'spam-flagged'] as const;
-export type Scenario = (typeof SCENARIOS)[number];
+/** Colour: FORCE_COLOR (not "0") forces it, NO_COLOR (any value) turns it off, else a terminal has it. */
+export function colorFor(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return isTTY;
+}
 
-export const parseInteger =
-  (name: string, min: number, max: number) =>
-  (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}, got "${v}"`);
-    }
-    return n;
+/** Hooks SIGINT and SIGTERM for one run; the returned function unhooks them. */
+const onProcessSignals = (onSignal: () => void): (() => void) => {
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   };
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+};
 
 const consoleIo = () => ({
   stdout: process.stdout,
   stderr: process.stderr,
   isTTY: Boolean(process.stdout.isTTY),
+  color: colorFor(process.env, Boolean(process.stdout.isTTY)),
+  onInterrupt: onProcessSignals,
 });
 
 export function registerLint(program: Command, result: CommandResult): void {
@@ -36,6 +41,12 @@ export function registerLint(program: Command, result: CommandResult): void {
     .argument('[paths...]', 'doc files or folders (folders are searched for *.md)')
     .option('--tokens <file>', 'tokens file whose params names count as defined variables')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option(
+      '--exclude <glob>',
+      'leave out files matching this glob (repeatable; also .verifierignore)',
+      collect,
+    )
+    .option('--allow-empty', 'exit 0 when no doc is found (otherwise exit 2)')
     .action(async (paths: string[], opts: LintCommandOptions) => {
       const { lintCommand } = await import('./lint.js');
       result.code = await lintCommand(paths, opts, {
@@ -49,7 +60,7 @@ export function registerRun(program: Command, result: CommandResult): void {
   program
     .command('run')
     .description('Run workflow docs against a target API and record pass/fail.')
-    .option('--docs <dir>', 'docs root; doc ids are paths relative to it (default: seeds/)')
+    .option('--docs <dir>', 'docs root, or one doc file; doc ids are paths relative to it (default: seeds/)')
     .option('--base-url <url>', 'primary base URL, e.g. https://host/apigw')
     .option('--fallback-url <url>', 'fallback base URL, e.g. https://host/api2')
     .option('--partners-url <url>', 'partners base URL, for paths containing /partners/')
@@ -67,12 +78,32 @@ export function registerRun(program: Command, result: CommandResult): void {
     .option('--report <kind=file>', 'json=FILE or junit=FILE (repeatable)', collect)
     .option('--alert-webhook <url>', 'POST alerts as JSON to this URL')
     .option('--test-files <dir>', 'folder for file_fields (default: <docs>/../test-files when present)')
+    .option(
+      '--exclude <glob>',
+      'leave out doc files matching this glob (repeatable; also <docs>/.verifierignore)',
+      collect,
+    )
+    .option('--allow-empty', 'exit 0 when the filters select no doc (otherwise exit 2)')
+    .option('--bail', 'stop starting docs after the first doc that does not pass')
+    .option('--verbose', "print each step's request and response (redacted) to stderr")
     .option('--config <file>', 'JSON file with any of these options; flags win')
+    .addHelpText('after', RUN_HELP)
     .action(async (opts: RunCliOptions) => {
       const { executeRun } = await import('./run.js');
       result.code = await executeRun(opts, consoleIo());
     });
 }
+
+const RUN_HELP = `
+Examples:
+  $ verifier run --docs docs/ --base-url https://staging.example.com/apigw \\
+      --fallback-url https://staging.example.com/api2 --tokens tokens.json
+  $ verifier run --config verifier.json --domain clients --report junit=junit.xml
+  $ verifier run --docs docs/clients/get_client.md --verbose --base-url ... --tokens tokens.json
+
+Exit codes: 0 every selected doc passed or was skipped; 1 a doc ended fail, error, blocked or invalid;
+2 usage error (names the flag or file); 130 interrupted (Ctrl-C: in-flight docs finish, a second
+Ctrl-C aborts them).`;
 
 export function registerSandbox(program: Command, result: CommandResult): void {
   program

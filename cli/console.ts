@@ -28,6 +28,8 @@ export interface ConsoleRendererOptions {
   readonly now?: () => number;
   /** How often the TTY progress line refreshes between events; 0 disables. @default - 1000 */
   readonly tickMs?: number;
+  /** A note on a finished doc, shown after its line (`failing since …, 5 runs` from the state). */
+  readonly note?: (result: DocResult) => string | undefined;
 }
 
 export interface ConsoleRenderer {
@@ -84,7 +86,11 @@ export function createConsoleRenderer(options: ConsoleRendererOptions): ConsoleR
     ticker = undefined;
   };
 
-  function onDocFinished(result: DocResult): void {
+  function onDocFinished(finished: DocResult): void {
+    const note = options.note?.(finished);
+    const result = note
+      ? { ...finished, reason: `${finished.reason ?? ''} (${note})`.trimStart() }
+      : finished;
     addToSummary(counts, result.outcome);
     const domain = byDomain.get(result.domain) ?? emptySummary();
     byDomain.set(result.domain, addToSummary(domain, result.outcome));
@@ -109,7 +115,11 @@ export function createConsoleRenderer(options: ConsoleRendererOptions): ConsoleR
     const took = result
       ? ` in ${formatDuration(Date.parse(result.finishedAt) - Date.parse(result.startedAt))}`
       : '';
-    const state = result ? 'finished' : `did not finish (${counts.total} of ${total} docs done)`;
+    const state = !result
+      ? `did not finish (${counts.total} of ${total} docs done)`
+      : result.interrupted
+        ? `was interrupted (${counts.total} of ${total} docs done; the others did not start)`
+        : 'finished';
     lines.push('', printable(`run ${result?.runId ?? runId} ${state}${took}: ${totalsLine(summary)}`));
     return lines;
   }

@@ -2,16 +2,19 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as z from 'zod';
-import { createLocalDocSource } from '../lambda/adapters/local/doc-source.js';
 import { type LintContext, lintDoc } from '../lambda/engine/lint/lint.js';
 import type { Finding, ParsedDoc } from '../lambda/engine/model.js';
 import { DOCUMENTED_PARAMS } from '../lambda/engine/names.js';
 import { parseDoc } from '../lambda/engine/parse/parse-doc.js';
 import { fallbackEndpoints } from '../lambda/engine/run/routing.js';
+import { type Ignored, listDocs } from './doc-selection.js';
+import { UsageError } from './usage-error.js';
 
 export interface LintCommandOptions {
   readonly tokens?: string;
   readonly format?: 'text' | 'json';
+  readonly exclude?: readonly string[];
+  readonly allowEmpty?: boolean;
 }
 
 export interface LintIo {
@@ -26,10 +29,6 @@ interface Source {
   readonly text: string;
 }
 
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
 const TokensFile = z.object({ params: z.record(z.string(), z.unknown()).optional() });
 
 /** Runs lint and returns the exit code: 0 clean or warnings only, 1 any error, 2 usage error. */
@@ -42,7 +41,14 @@ export async function lintCommand(
   let paramNames: Set<string>;
   try {
     paramNames = new Set<string>([...DOCUMENTED_PARAMS, ...(await readParamNames(opts.tokens))]);
-    sources = await collect(paths.length > 0 ? paths : ['seeds/']);
+    const found = await collect(paths.length > 0 ? paths : ['seeds/'], opts.exclude ?? []);
+    sources = found.sources;
+    for (const i of found.ignored) io.stderr(`ignored ${i.id}: ${i.reason}\n`);
+    if (sources.length === 0 && !opts.allowEmpty) {
+      throw new UsageError(
+        `no docs found in ${(paths.length > 0 ? paths : ['seeds/']).join(', ')}${found.ignored.length ? ` (${found.ignored.length} markdown file${found.ignored.length === 1 ? '' : 's'} without frontmatter ignored)` : ''}; pass the folder of *.md docs, or --allow-empty`,
+      );
+    }
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr(`verifier lint: ${err.message}\n`);
@@ -70,21 +76,27 @@ export async function lintCommand(
   return errors > 0 ? 1 : 0;
 }
 
-async function collect(paths: readonly string[]): Promise<Source[]> {
+/** Docs under the paths given: a folder's markdown without frontmatter is ignored (a README), a file is linted. */
+async function collect(
+  paths: readonly string[],
+  exclude: readonly string[],
+): Promise<{ sources: Source[]; ignored: Ignored[] }> {
   const out: Source[] = [];
+  const ignored: Ignored[] = [];
   for (const arg of paths) {
     const info = await stat(arg).catch(() => undefined);
     if (!info) throw new UsageError(`no such file or folder: ${arg}`);
     if (info.isDirectory()) {
-      const source = createLocalDocSource(arg);
-      for (const id of await source.list()) {
-        out.push({ id, display: join(arg, ...id.split('/')), text: await source.read(id) });
+      const listing = await listDocs({ root: arg, exclude });
+      for (const i of listing.ignored) ignored.push({ ...i, id: join(arg, ...i.id.split('/')) });
+      for (const id of listing.ids) {
+        out.push({ id, display: join(arg, ...id.split('/')), text: await listing.source.read(id) });
       }
     } else {
       out.push({ id: arg.split('\\').join('/'), display: arg, text: await readFile(arg, 'utf8') });
     }
   }
-  return out;
+  return { sources: out, ignored };
 }
 
 /** Param names from a tokens file. The file holds live tokens: errors never echo its content. */

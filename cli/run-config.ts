@@ -1,12 +1,16 @@
 // `verifier run` configuration: flags merged over an optional `--config FILE` (flags win), validated
-// once with zod. Every problem is a usage error whose message names the flag.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+// once with zod into the shared `RunConfig` (lambda/config/run-config.ts) plus what only the CLI has.
+// Every problem is a usage error naming the flag (or the config file and its key), checked before
+// anything starts: paths that cannot be read or written are found here, not halfway through a run.
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import * as z from 'zod';
-import { type ConditionRule, conditionRuleSchema, DEFAULT_RULES } from '../lambda/engine/conditions/rules.js';
+import { httpUrlLike, type RunConfig, runConfigSchema, wholeNumber } from '../lambda/config/run-config.js';
 import { credentialsSchema } from '../lambda/engine/credentials.js';
 import type { Credentials } from '../lambda/engine/target.js';
-import { DEFAULTS } from '../lambda/engine/target.js';
+import { UsageError } from './usage-error.js';
+
+export { UsageError } from './usage-error.js';
 
 /** Options as commander hands them over (strings, repeatable lists); nothing validated yet. */
 export interface RunCliOptions {
@@ -29,33 +33,32 @@ export interface RunCliOptions {
   alertWebhook?: string;
   config?: string;
   testFiles?: string;
+  exclude?: string[];
+  allowEmpty?: boolean;
+  bail?: boolean;
+  verbose?: boolean;
 }
 
-export interface RunConfig {
+/** The CLI's run: the shared run settings, the docs and state folders, filters and the CLI's own switches. */
+export interface CliRunConfig extends RunConfig {
+  /** The docs root. */
   readonly docs: string;
-  readonly baseUrl: string;
-  readonly fallbackUrl?: string;
-  readonly partnersUrl?: string;
+  /** `--docs file.md`: the one doc (its id under `docs`) to run. */
+  readonly onlyDoc?: string;
   readonly credentials: Credentials;
   readonly include: ('pending' | 'failed')[];
   readonly domains: string[];
   readonly tags: string[];
   readonly docGlobs: string[];
-  readonly allowDelete: boolean;
-  readonly concurrency: number;
-  readonly rps: number;
-  readonly timeoutMs: number;
+  readonly exclude: string[];
   readonly deadlineMs?: number;
   readonly state: string;
   readonly reports: { kind: 'json' | 'junit'; file: string }[];
   readonly alertWebhook?: string;
   readonly testFiles?: string;
-  /** Business-condition rules: the documented defaults, then the config file's `rules`. */
-  readonly rules: readonly ConditionRule[];
-}
-
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
+  readonly allowEmpty: boolean;
+  readonly bail: boolean;
+  readonly verbose: boolean;
 }
 
 const FLAG: Record<string, string> = {
@@ -77,6 +80,10 @@ const FLAG: Record<string, string> = {
   report: '--report',
   alertWebhook: '--alert-webhook',
   testFiles: '--test-files',
+  exclude: '--exclude',
+  allowEmpty: '--allow-empty',
+  bail: '--bail',
+  verbose: '--verbose',
   /** Config file only: extra business-condition rules. */
   rules: 'rules',
 };
@@ -87,53 +94,37 @@ const list = z.union([z.string(), z.array(z.string())]).transform((v) =>
     .map((s) => s.trim())
     .filter(Boolean),
 );
-const int = (min: number) =>
-  z.preprocess(
-    (v) => (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v),
-    z
-      .number({ error: 'expected a whole number' })
-      .int('expected a whole number')
-      .min(min, `expected a whole number >= ${min}`)
-      .max(1_000_000_000, 'expected a smaller number'),
-  );
-const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://host/apigw' });
-
 /** The merged options, before defaults. Keys are the camelCase flag names (a config file may use either). */
-const mergedSchema = z
-  .object({
+const globs = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : [v]))
+  .optional();
+const mergedSchema = runConfigSchema
+  .extend({
     docs: z.string().min(1).optional(),
-    baseUrl: httpUrl,
-    fallbackUrl: httpUrl.optional(),
-    partnersUrl: httpUrl.optional(),
-    tokens: z.string().min(1, 'expected a path to a tokens JSON file'),
+    tokens: z.string().min(1, 'expected a path to a tokens JSON file').optional(),
     include: list
       .pipe(z.array(z.enum(['pending', 'failed'], { error: 'expected pending and/or failed' })))
       .optional(),
     domain: list.optional(),
     tag: list.optional(),
     // Globs may hold commas (`{a,b}`): never split.
-    doc: z
-      .union([z.string(), z.array(z.string())])
-      .transform((v) => (Array.isArray(v) ? v : [v]))
-      .optional(),
-    allowDelete: z.boolean().optional(),
-    concurrency: int(1).optional(),
-    rps: int(0).optional(),
-    timeoutMs: int(1).optional(),
-    deadlineMs: int(1).optional(),
+    doc: globs,
+    exclude: globs,
+    deadlineMs: wholeNumber(1).optional(),
     state: z.string().min(1).optional(),
     report: z
       .union([z.string(), z.array(z.string())])
       .transform((v) => (Array.isArray(v) ? v : [v]))
       .pipe(z.array(z.string().regex(/^(json|junit)=.+/, 'expected json=FILE or junit=FILE')))
       .optional(),
-    alertWebhook: httpUrl.optional(),
+    alertWebhook: httpUrlLike('https://hooks.example.com/verifier').optional(),
     testFiles: z.string().min(1).optional(),
-    rules: z.array(conditionRuleSchema).optional(),
+    allowEmpty: z.boolean().optional(),
+    bail: z.boolean().optional(),
+    verbose: z.boolean().optional(),
   })
   .strict();
-
-const tokensFileSchema = credentialsSchema;
 
 const camel = (k: string) => k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 const PATH_KEYS = ['docs', 'tokens', 'state', 'testFiles'] as const;
@@ -176,7 +167,7 @@ function readConfigFile(file: string): Record<string, unknown> {
   return out;
 }
 
-function usageFrom(error: z.ZodError, input: Record<string, unknown>): UsageError {
+function usageFrom(error: z.ZodError, input: Record<string, unknown>, configFile?: string): UsageError {
   const issue = error.issues[0];
   const key = String(issue?.path[0] ?? '');
   const flag = FLAG[key] ?? (key ? `--${key}` : 'options');
@@ -189,11 +180,39 @@ function usageFrom(error: z.ZodError, input: Record<string, unknown>): UsageErro
   }
   if (issue?.code === 'unrecognized_keys') return new UsageError(`unknown option: ${issue.keys.join(', ')}`);
   const message = issue?.code === 'invalid_type' && input[key] === undefined ? 'is required' : issue?.message;
-  return new UsageError(`${flag}: ${message ?? 'invalid value'}`);
+  // A value the config file gave (no flag overrode it): name the file and its key.
+  const where = configFile && input[key] !== undefined ? `--config ${configFile}: "${key}"` : flag;
+  return new UsageError(`${where}: ${message ?? 'invalid value'}`);
+}
+
+/** The code of a file-system error, for messages (`ENOTDIR`, `EACCES`). */
+const codeOf = (err: unknown): string => (err as NodeJS.ErrnoException).code ?? 'error';
+
+/** A folder the run will write to: created now, so a file in the way is a usage error before the run. */
+function ensureFolder(dir: string, flag: string, what: string): void {
+  let isFile = false;
+  try {
+    isFile = statSync(dir, { throwIfNoEntry: false })?.isDirectory() === false;
+  } catch {
+    // ENOTDIR: a file further up; mkdir below says so.
+  }
+  if (isFile) throw new UsageError(`${flag}: ${dir} is a file; expected a folder for ${what}`);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new UsageError(
+      `${flag}: cannot create the folder ${dir} for ${what} (${codeOf(err)}: a file is in the way or it is not writable)`,
+    );
+  }
+}
+
+/** What the caller already holds instead of a flag (`verifier start` passes the sandbox's tokens in memory). */
+export interface RunPresets {
+  readonly credentials?: Credentials;
 }
 
 /** Flags over config file, validated; throws UsageError naming the flag. */
-export function resolveRunConfig(opts: RunCliOptions): RunConfig {
+export function resolveRunConfig(opts: RunCliOptions, presets: RunPresets = {}): CliRunConfig {
   const fromFile = opts.config ? readConfigFile(opts.config) : {};
   const fromFlags = Object.fromEntries(
     Object.entries(opts).filter(
@@ -202,19 +221,28 @@ export function resolveRunConfig(opts: RunCliOptions): RunConfig {
   );
   const merged = { ...fromFile, ...fromFlags };
   const parsed = mergedSchema.safeParse(merged);
-  if (!parsed.success) throw usageFrom(parsed.error, merged);
+  if (!parsed.success) {
+    const fileOnly = Object.fromEntries(
+      Object.keys(fromFile)
+        .filter((k) => !(k in fromFlags))
+        .map((k) => [k, true]),
+    );
+    const issueKey = String(parsed.error.issues[0]?.path[0] ?? '');
+    throw usageFrom(parsed.error, merged, fileOnly[issueKey] ? opts.config : undefined);
+  }
   const m = parsed.data;
 
-  const docs = resolve(m.docs ?? 'seeds');
-  if (!existsSync(docs) || !statSync(docs).isDirectory())
-    throw new UsageError(`--docs: folder not found: ${docs}`);
-  const tokensFile = tokensFileSchema.safeParse(readJson(m.tokens, '--tokens'));
-  if (!tokensFile.success) {
-    const issue = tokensFile.error.issues[0];
-    throw new UsageError(
-      `--tokens: ${m.tokens} must look like {"tokens":{"staff":"..."},"params":{"business_id":"..."}} (${issue?.path.join('.')}: ${issue?.message})`,
-    );
+  let docs = resolve(m.docs ?? 'seeds');
+  let onlyDoc: string | undefined;
+  const docsInfo = statSync(docs, { throwIfNoEntry: false });
+  if (!docsInfo) throw new UsageError(`--docs: folder not found: ${docs}`);
+  if (!docsInfo.isDirectory()) {
+    if (!docs.toLowerCase().endsWith('.md'))
+      throw new UsageError(`--docs: ${docs} is a file; expected a folder of *.md docs or one *.md doc`);
+    onlyDoc = basename(docs);
+    docs = dirname(docs);
   }
+  const credentials = presets.credentials ?? readCredentials(m.tokens);
   let testFiles = m.testFiles ? resolve(m.testFiles) : undefined;
   if (testFiles && !existsSync(testFiles))
     throw new UsageError(`--test-files: folder not found: ${testFiles}`);
@@ -222,28 +250,54 @@ export function resolveRunConfig(opts: RunCliOptions): RunConfig {
     // Beside the docs (seeds/test-files) or next to the docs root (docs/ + test-files/).
     testFiles = [resolve(docs, 'test-files'), resolve(docs, '..', 'test-files')].find((d) => existsSync(d));
   }
+  const state = resolve(m.state ?? '.verifier');
+  ensureFolder(state, '--state', 'the state');
+  const reports = (m.report ?? []).map((r) => {
+    const eq = r.indexOf('=');
+    return { kind: r.slice(0, eq) as 'json' | 'junit', file: resolve(r.slice(eq + 1)) };
+  });
+  for (const r of reports) {
+    const flag = `--report ${r.kind}=${r.file}`;
+    ensureFolder(dirname(r.file), flag, 'the report');
+    if (statSync(r.file, { throwIfNoEntry: false })?.isDirectory())
+      throw new UsageError(`${flag}: ${r.file} is a folder; expected a file path`);
+  }
   return {
     docs,
+    ...(onlyDoc ? { onlyDoc } : {}),
     baseUrl: m.baseUrl,
     ...(m.fallbackUrl ? { fallbackUrl: m.fallbackUrl } : {}),
     ...(m.partnersUrl ? { partnersUrl: m.partnersUrl } : {}),
-    credentials: tokensFile.data,
+    credentials,
     include: m.include ?? [],
     domains: m.domain ?? [],
     tags: m.tag ?? [],
     docGlobs: m.doc ?? [],
-    allowDelete: m.allowDelete ?? false,
-    concurrency: m.concurrency ?? DEFAULTS.concurrency,
-    rps: m.rps ?? DEFAULTS.rps,
-    timeoutMs: m.timeoutMs ?? DEFAULTS.timeoutMs,
+    exclude: m.exclude ?? [],
+    allowDelete: m.allowDelete,
+    concurrency: m.concurrency,
+    rps: m.rps,
+    timeoutMs: m.timeoutMs,
     ...(m.deadlineMs !== undefined ? { deadlineMs: m.deadlineMs } : {}),
-    state: resolve(m.state ?? '.verifier'),
-    reports: (m.report ?? []).map((r) => {
-      const eq = r.indexOf('=');
-      return { kind: r.slice(0, eq) as 'json' | 'junit', file: resolve(r.slice(eq + 1)) };
-    }),
+    state,
+    reports,
     ...(m.alertWebhook ? { alertWebhook: m.alertWebhook } : {}),
     ...(testFiles ? { testFiles } : {}),
-    rules: [...DEFAULT_RULES, ...(m.rules ?? [])],
+    rules: m.rules,
+    allowEmpty: m.allowEmpty ?? false,
+    bail: m.bail ?? false,
+    verbose: m.verbose ?? false,
   };
+}
+
+function readCredentials(file: string | undefined): Credentials {
+  if (file === undefined) throw new UsageError('--tokens: is required');
+  const tokensFile = credentialsSchema.safeParse(readJson(file, '--tokens'));
+  if (!tokensFile.success) {
+    const issue = tokensFile.error.issues[0];
+    throw new UsageError(
+      `--tokens: ${file} must look like {"tokens":{"staff":"..."},"params":{"business_id":"..."}} (${issue?.path.join('.')}: ${issue?.message})`,
+    );
+  }
+  return tokensFile.data;
 }

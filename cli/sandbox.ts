@@ -1,8 +1,9 @@
 // `verifier sandbox`: the sandbox API as a standalone server, with a tokens file for `verifier run`.
 import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { createSandbox, type Sandbox, type SandboxOptions } from '../sandbox/server.js';
+import { PROJECT_ROOT } from './project-root.js';
 
 export interface SandboxCommandOptions {
   readonly port?: number;
@@ -35,6 +36,7 @@ export async function serveSandbox(opts: SandboxCommandOptions, io: SandboxIo): 
     ...(opts.spamWindowMs !== undefined ? { spamWindowMs: opts.spamWindowMs } : {}),
   };
   const sandbox = await createSandbox(options);
+  const seeds = join(PROJECT_ROOT, 'seeds');
   try {
     const tokensFile = await writeTokensFile(sandbox, opts.tokensOut);
     io.stdout(
@@ -48,8 +50,8 @@ export async function serveSandbox(opts: SandboxCommandOptions, io: SandboxIo): 
         `tokens file     ${tokensFile}`,
         '',
         'try:',
-        `  verifier run --docs seeds --base-url ${sandbox.baseUrl} --fallback-url ${sandbox.fallbackUrl} \\`,
-        `    --partners-url ${sandbox.partnersUrl} --tokens ${tokensFile} --test-files seeds/test-files --allow-delete`,
+        `  ${tryCommand()} run --docs ${shown(seeds)} --base-url ${sandbox.baseUrl} --fallback-url ${sandbox.fallbackUrl} \\`,
+        `    --partners-url ${sandbox.partnersUrl} --tokens ${tokensFile} --test-files ${shown(join(seeds, 'test-files'))} --allow-delete`,
         '',
         'Ctrl-C stops the sandbox.',
         '',
@@ -63,7 +65,14 @@ export async function serveSandbox(opts: SandboxCommandOptions, io: SandboxIo): 
   }
 }
 
-export { parseInteger } from './commands.js';
+/** A path as short as it can be from the cwd (relative inside it, absolute outside). */
+const shown = (path: string): string => {
+  const rel = relative(process.cwd(), path);
+  return rel === '' ? '.' : rel.startsWith('..') ? path : rel;
+};
+
+/** The command that runs this CLI from the cwd without `npm link`: node and the bundled entry. */
+const tryCommand = (): string => `node ${shown(join(PROJECT_ROOT, 'dist', 'verifier.mjs'))}`;
 
 /** Resolves on the first SIGINT or SIGTERM, and removes its listeners. */
 export function untilSignal(): Promise<void> {

@@ -4,15 +4,15 @@
 // start afterwards with the same --state raises the recovery alert (the sandbox's ids come from a
 // fixed seed, so every start verifies the same business id).
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { httpUrlLike } from '../lambda/config/run-config.js';
 import { createSandbox } from '../sandbox/server.js';
-import type { Scenario } from './commands.js';
+import type { Scenario } from './options.js';
+import { PROJECT_ROOT } from './project-root.js';
 import { executeRun, type RunIo } from './run.js';
-import { writeTokensFile } from './sandbox.js';
+import { EXIT } from './usage-error.js';
 
-export { SCENARIOS, type Scenario } from './commands.js';
+export { SCENARIOS, type Scenario } from './options.js';
 
 export interface StartOptions {
   readonly scenario?: Scenario;
@@ -25,22 +25,25 @@ export interface StartOptions {
   readonly seed?: number;
 }
 
-/** The project root: cli/start.ts and its bundled chunk (dist/verifier-chunk-*.mjs) both sit one folder below it. */
-const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
 /**
  * Runs the shipped docs against a fresh sandbox. Exit code: 0 when every doc that ran passed; 1 when
  * any doc failed, errored, was invalid or was blocked, which is what `--scenario spam-flagged`
  * produces on purpose (its messaging docs end blocked: an honest 1).
  */
 export async function executeStart(opts: StartOptions, io: RunIo): Promise<number> {
+  // Checked before the sandbox starts, and named as this command's flag.
+  const webhook = httpUrlLike('https://hooks.example.com/verifier').optional().safeParse(opts.alertWebhook);
+  if (!webhook.success) {
+    io.stderr.write(
+      `verifier start: --alert-webhook: ${webhook.error.issues[0]?.message ?? 'invalid URL'}\n`,
+    );
+    return EXIT.usage;
+  }
   const scenario = opts.scenario ?? 'healthy';
   const docs = resolve(opts.docs ?? join(PROJECT_ROOT, 'seeds'));
   const state = resolve(opts.state ?? '.verifier');
   const sandbox = await createSandbox({ seed: opts.seed ?? 1 });
-  let tokensFile: string | undefined;
   try {
-    tokensFile = await writeTokensFile(sandbox);
     io.stdout.write(
       `sandbox API on ${sandbox.url} (business ${sandbox.businessId}), docs ${docs}, state ${state}\n`,
     );
@@ -56,7 +59,6 @@ export async function executeStart(opts: StartOptions, io: RunIo): Promise<numbe
         baseUrl: sandbox.baseUrl,
         fallbackUrl: sandbox.fallbackUrl,
         partnersUrl: sandbox.partnersUrl,
-        tokens: tokensFile,
         ...(existsSync(join(docs, 'test-files')) ? { testFiles: join(docs, 'test-files') } : {}),
         state,
         // The sandbox is local and ours: no rate cap, and its DELETE docs only delete what they created.
@@ -65,9 +67,10 @@ export async function executeStart(opts: StartOptions, io: RunIo): Promise<numbe
         ...(opts.alertWebhook ? { alertWebhook: opts.alertWebhook } : {}),
       },
       io,
+      // The sandbox's tokens go to the run in memory: no file holds them.
+      { credentials: sandbox.tokens },
     );
   } finally {
     await sandbox.close();
-    if (tokensFile) await rm(dirname(tokensFile), { recursive: true, force: true });
   }
 }

@@ -1,8 +1,11 @@
 // The verifier Lambda's configuration (set by lib/ constructs; see VerifierFunction).
+// The run settings are validated by the same schema as the CLI's (lambda/config/run-config.ts), under
+// the environment variables' names.
 import * as z from 'zod';
-import { type ConditionRule, conditionRuleSchema, DEFAULT_RULES } from '../engine/conditions/rules.js';
-import { DEFAULTS } from '../engine/target.js';
-import { type Env, flag, httpUrl, intFrom, nonEmpty, readEnv } from './env.js';
+import { type Env, flag, intFrom, nonEmpty, readEnv } from './env.js';
+import { type RunConfig, runConfigSchema } from './run-config.js';
+
+const run = runConfigSchema.shape;
 
 export const VerifyEnvSchema = z.object({
   STATE_TABLE_NAME: nonEmpty,
@@ -10,12 +13,12 @@ export const VerifyEnvSchema = z.object({
   DOCS_PREFIX: z.string().default('docs/'),
   TEST_FILES_PREFIX: z.string().default('test-files/'),
   TARGET_SECRET_ID: nonEmpty,
-  TARGET_BASE_URL: httpUrl,
-  TARGET_FALLBACK_URL: httpUrl.optional(),
-  TARGET_PARTNERS_URL: httpUrl.optional(),
-  CONCURRENCY: intFrom(1, DEFAULTS.concurrency),
-  RPS: intFrom(0, DEFAULTS.rps),
-  REQUEST_TIMEOUT_MS: intFrom(1, DEFAULTS.timeoutMs),
+  TARGET_BASE_URL: run.baseUrl,
+  TARGET_FALLBACK_URL: run.fallbackUrl,
+  TARGET_PARTNERS_URL: run.partnersUrl,
+  CONCURRENCY: run.concurrency,
+  RPS: run.rps,
+  REQUEST_TIMEOUT_MS: run.timeoutMs,
   ALLOW_DELETE: flag(false),
   RETENTION_DAYS: intFrom(1, 30),
   LOCK_NAME: nonEmpty.default('verifier-run'),
@@ -44,28 +47,20 @@ export const VerifyEnvSchema = z.object({
         return z.NEVER;
       }
     })
-    .pipe(z.array(conditionRuleSchema)),
+    .pipe(run.rules),
 });
 
-export interface VerifyConfig {
+/** The shared run settings, plus what only the Lambda has (table, bucket, secret, lock, margins). */
+export interface VerifyConfig extends RunConfig {
   readonly tableName: string;
   readonly docsBucket: string;
   readonly docsPrefix: string;
   readonly testFilesPrefix: string;
   readonly secretId: string;
-  readonly baseUrl: string;
-  readonly fallbackUrl?: string;
-  readonly partnersUrl?: string;
-  readonly concurrency: number;
-  readonly rps: number;
-  readonly requestTimeoutMs: number;
-  readonly allowDelete: boolean;
   readonly retentionDays: number;
   readonly lockName: string;
   readonly stopMarginMs: number;
   readonly secretMaxAgeSeconds: number;
-  /** The documented defaults, then CONDITION_RULES. */
-  readonly rules: readonly ConditionRule[];
   readonly periodMs: number;
   readonly shardBudgetMs: number;
   readonly maxParallelShards: number;
@@ -87,13 +82,13 @@ export function loadVerifyConfig(env: Env = process.env): VerifyConfig {
     ...(e.TARGET_PARTNERS_URL && { partnersUrl: e.TARGET_PARTNERS_URL }),
     concurrency: e.CONCURRENCY,
     rps: e.RPS,
-    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    timeoutMs: e.REQUEST_TIMEOUT_MS,
     allowDelete: e.ALLOW_DELETE,
     retentionDays: e.RETENTION_DAYS,
     lockName: e.LOCK_NAME,
     stopMarginMs: e.STOP_MARGIN_MS,
     secretMaxAgeSeconds: e.SECRET_MAX_AGE_SECONDS,
-    rules: [...DEFAULT_RULES, ...e.CONDITION_RULES],
+    rules: e.CONDITION_RULES,
     periodMs: e.SCHEDULE_PERIOD_MINUTES * 60_000,
     shardBudgetMs: e.SHARD_BUDGET_MS,
     maxParallelShards: e.MAX_PARALLEL_SHARDS,

@@ -169,6 +169,8 @@ export interface RunReport {
   readonly summary: Summary;
   readonly docs: readonly DocResult[];
   readonly businesses: readonly { businessId: string; condition: BusinessCondition; since: string }[];
+  /** Stopped early (Ctrl-C, --bail): docs not yet started were left out of the run. */
+  readonly interrupted?: boolean;
 }
 
 /** What `runDocs` returns: the report without the per-doc results, which are streamed as events. */

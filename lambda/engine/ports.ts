@@ -91,8 +91,12 @@ export interface RunRecord {
   readonly runId: string;
   readonly startedAt: string;
   readonly finishedAt?: string;
-  /** `refused`: the run lock was held, or the credentials are not configured; `abandoned`: closed by a later run. */
-  readonly status: 'running' | 'finished' | 'failed' | 'refused' | 'abandoned';
+  /**
+   * `refused`: the run lock was held, or the credentials are not configured; `abandoned`: closed by a
+   * later run; `interrupted`: stopped early on request (Ctrl-C, --bail), the summary counts the docs
+   * that ran.
+   */
+  readonly status: 'running' | 'finished' | 'failed' | 'refused' | 'abandoned' | 'interrupted';
   /** Why a run was refused, abandoned or failed. */
   readonly reason?: string;
   /** The plan's capacity line (issue 14): the numbers, and the fix when the run does not fit its period. */
@@ -126,7 +130,7 @@ export interface StateStore {
     runId: string,
     finishedAt: string,
     summary: Summary,
-    status?: 'finished' | 'failed',
+    status?: 'finished' | 'failed' | 'interrupted',
   ): Promise<void>;
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** A run's per-doc results, in completion order. */

@@ -1,6 +1,9 @@
 // Token redaction: by exact token value (anywhere in a string) and by header name.
 // Every string that leaves the engine (errors, excerpts, URLs, reports, state, alerts) passes here.
 
+import { secretForms } from './run/secrets.js';
+import type { Credentials } from './target.js';
+
 export const REDACTED = '[REDACTED]';
 const SENSITIVE_HEADERS = new Set([
   'authorization',
@@ -55,4 +58,9 @@ export function createRedactor(secrets: Iterable<string>): Redactor {
       return o;
     },
   };
+}
+
+/** The redactor for a run: every form of every token in the credentials (the one way runs build it). */
+export function createTokenRedactor(credentials: Credentials): Redactor {
+  return createRedactor(secretForms(Object.values(credentials.tokens)));
 }

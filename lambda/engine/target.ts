@@ -19,6 +19,19 @@ export interface Target {
   readonly credentials: Credentials;
 }
 
+/** The target of a run from its settings and credentials (the one way the CLI and the Lambda build it). */
+export function targetOf(
+  urls: { readonly baseUrl: string; readonly fallbackUrl?: string; readonly partnersUrl?: string },
+  credentials: Credentials,
+): Target {
+  return {
+    baseUrl: urls.baseUrl,
+    ...(urls.fallbackUrl ? { fallbackUrl: urls.fallbackUrl } : {}),
+    ...(urls.partnersUrl ? { partnersUrl: urls.partnersUrl } : {}),
+    credentials,
+  };
+}
+
 export interface DocFilters {
   readonly domains?: readonly string[];
   readonly tags?: readonly string[];

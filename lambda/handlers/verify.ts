@@ -35,11 +35,10 @@ import {
   systemClock,
   type TestFiles,
 } from '../engine/ports.js';
-import { createRedactor } from '../engine/redact.js';
+import { createTokenRedactor } from '../engine/redact.js';
 import { runDocs } from '../engine/run/run-docs.js';
 import { newRunId } from '../engine/run/run-id.js';
-import { secretForms } from '../engine/run/secrets.js';
-import type { Target } from '../engine/target.js';
+import { type Target, targetOf } from '../engine/target.js';
 import { VerifyEventSchema } from './api/run-request.js';
 import { type FanOutInput, isFanOutEvent } from './fanout/events.js';
 import { createFanOutSteps, type FanOutOutcome } from './fanout/steps.js';
@@ -108,17 +107,8 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
 
   const loadTarget = async () => {
     const credentials = await deps.credentials.load();
-    return {
-      target: targetOf(credentials),
-      redact: createRedactor(secretForms(Object.values(credentials.tokens))),
-    };
+    return { target: targetOf(config, credentials), redact: createTokenRedactor(credentials) };
   };
-  const targetOf = (credentials: Target['credentials']): Target => ({
-    baseUrl: config.baseUrl,
-    ...(config.fallbackUrl && { fallbackUrl: config.fallbackUrl }),
-    ...(config.partnersUrl && { partnersUrl: config.partnersUrl }),
-    credentials,
-  });
   const steps =
     deps.fanOut &&
     createFanOutSteps({
@@ -313,8 +303,8 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
     docs: DocSource,
     plan: RunPlan,
   ): Promise<RunResult> {
-    const redact = createRedactor(secretForms(Object.values(credentials.tokens)));
-    const target = targetOf(credentials);
+    const redact = createTokenRedactor(credentials);
+    const target = targetOf(config, credentials);
     // The run record carries the plan's capacity line.
     const planned: StateStore = Object.assign(Object.create(store) as StateStore, {
       startRun: (r: RunRecord) => store.startRun({ ...r, capacity: plan.capacity.line, shards: 1 }),
@@ -383,7 +373,7 @@ function fromEnvironment(): VerifyHandler {
   const httpFor = (rps: number): HttpClient => {
     let client = clients.get(rps);
     if (!client) {
-      client = createUndiciHttpClient({ rps, timeoutMs: config.requestTimeoutMs });
+      client = createUndiciHttpClient({ rps, timeoutMs: config.timeoutMs });
       clients.set(rps, client);
     }
     return client;

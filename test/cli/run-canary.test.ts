@@ -82,10 +82,16 @@ it('never writes a token anywhere, even when the API echoes it back', async () =
       state: join(dir, 'state'),
       report: [`json=${join(reports, 'r.json')}`, `junit=${join(reports, 'r.xml')}`],
       alertWebhook: `${hook.url}/hook`,
+      // Every request and response printed too: headers, bodies and URLs that carry the tokens.
+      verbose: true,
     },
     { stdout: out, stderr: err, isTTY: false },
   );
   expect(code).toBe(1);
+  // --verbose really printed the exchanges (the echoed Authorization in the bodies among them).
+  expect(chunks.join('')).toMatch(/> GET .*\/apigw\/me/);
+  expect(chunks.join('')).toMatch(/< 401 \(\d+ ms\)/);
+  expect(chunks.join('')).toContain('bad token Bearer [REDACTED]');
   // The tokens really went out, and really came back in the answers.
   expect(api.received.some((r) => r.headers.authorization === `Bearer ${CANARIES.staff}`)).toBe(true);
   expect(api.received.some((r) => r.headers.authorization === `Admin ${CANARIES.admin}`)).toBe(true);

@@ -22,7 +22,7 @@ describe('verifier config', () => {
       baseUrl: 'https://api.example.com/apigw',
       concurrency: 4,
       rps: 5,
-      requestTimeoutMs: 30_000,
+      timeoutMs: 30_000,
       allowDelete: false,
       retentionDays: 30,
       lockName: 'verifier-run',

@@ -62,7 +62,7 @@ describe('verifier sandbox', () => {
     expect(out).toContain('sandbox stopped');
   });
 
-  it('the `verifier run` command it prints works by hand against it', async () => {
+  it('the `node dist/verifier.mjs run` command it prints works by hand against it', async () => {
     dir = await mkdtemp(join(tmpdir(), 'cli-sandbox-'));
     const proc = spawn(process.execPath, ['--import', 'tsx', 'bin/verifier.ts', 'sandbox'], {
       cwd: ROOT,
@@ -73,7 +73,8 @@ describe('verifier sandbox', () => {
     proc.stdout?.on('data', (d) => {
       out += String(d);
     });
-    const printed = (await waitFor(() => out, /verifier run (.*)\\\n\s+(.*)\n/))
+    // `node dist/verifier.mjs run …`: works as printed, without `npm link`.
+    const printed = (await waitFor(() => out, /try:\n {2}node dist\/verifier\.mjs run (.*)\\\n\s+(.*)\n/))
       .slice(1)
       .join(' ')
       .split(/\s+/)

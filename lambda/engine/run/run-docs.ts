@@ -9,14 +9,13 @@ import type { DocResult, RunResult } from '../model.js';
 import { emptySummary } from '../model.js';
 import { readDocHeader } from '../parse/doc-header.js';
 import type { AlertSink, Clock, DocSource, HttpClient, RunEvent, StateStore, TestFiles } from '../ports.js';
-import { createRedactor } from '../redact.js';
+import { createTokenRedactor } from '../redact.js';
 import type { RunOptions, Target } from '../target.js';
 import { type DocInfo, metaOf, passOne } from './pass-one.js';
 import { type Prepared, prepareDoc, type ResultBody } from './prepare.js';
 import { createPrepareQueue } from './prepare-queue.js';
 import { createRecorder, docResult } from './record.js';
 import { runDoc } from './run-doc.js';
-import { secretForms } from './secrets.js';
 import { domainOfId } from './select.js';
 import { settleRun } from './settle.js';
 
@@ -39,12 +38,19 @@ export interface RunDeps {
    * settling and finishing the run.
    */
   readonly shard?: { readonly keep: (observations: readonly Observation[]) => Promise<void> };
+  /**
+   * Ctrl-C or --bail: once true, docs not yet started are left out (no result) and the run is recorded
+   * as `interrupted`; docs in flight finish.
+   */
+  readonly interrupted?: () => boolean;
+  /** --bail: true for a finished doc makes the run stop starting docs, as `interrupted` does. */
+  readonly stopAfter?: (result: DocResult) => boolean;
 }
 
 export async function runDocs(target: Target, options: RunOptions, deps: RunDeps): Promise<RunResult> {
   const { clock, store } = deps;
   const emit = deps.onEvent ?? (() => {});
-  const redactor = createRedactor(secretForms(Object.values(target.credentials.tokens)));
+  const redactor = createTokenRedactor(target.credentials);
   const { runId } = options;
   const startedAt = clock.now().toISOString();
 
@@ -60,7 +66,13 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
     });
   emit({ type: 'run-started', runId, total: docs.length, at: startedAt });
 
-  const results = { runId, startedAt, summary: emptySummary(), observations: [] as Observation[] };
+  const results = {
+    runId,
+    startedAt,
+    summary: emptySummary(),
+    observations: [] as Observation[],
+    interrupted: false,
+  };
   const prepareCtx = {
     docs: deps.docs,
     paramNames: new Set(Object.keys(target.credentials.params)),
@@ -128,15 +140,23 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
     }
   };
 
+  // Ctrl-C or --bail: docs not yet started are left out, docs in flight finish.
+  const leftOut = (): boolean => {
+    if (!results.interrupted && deps.interrupted?.()) results.interrupted = true;
+    if (results.interrupted) queue.stop();
+    return results.interrupted;
+  };
   const slots = pLimit(Math.max(1, options.concurrency));
   await Promise.all(
     docs.map((info, index) =>
       slots(async () => {
-        if (recorder.fault) return;
+        if (recorder.fault || leftOut()) return;
         try {
           await recorder.room();
-          if (recorder.fault) return;
-          recorder.record(await runOne(info, index));
+          if (recorder.fault || leftOut()) return;
+          const result = await runOne(info, index);
+          if (deps.stopAfter?.(result)) results.interrupted = true;
+          recorder.record(result);
         } catch (err) {
           // runOne returns results as data: a throw is a fault (or a bug), and the run fails.
           recorder.fail(err);

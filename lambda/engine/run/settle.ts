@@ -14,6 +14,8 @@ export interface RunResults {
   readonly summary: Summary;
   /** Confirmed business-condition observations and clears, from every doc. */
   readonly observations: readonly Observation[];
+  /** Stopped early on request (Ctrl-C, --bail): recorded as `interrupted`. */
+  readonly interrupted?: boolean;
 }
 
 export interface SettleContext {
@@ -57,7 +59,7 @@ export async function settleRun(
     const alerts: Alert[] = [];
     for (const step of steps) alerts.push(...(await step(results, ctx)));
     const finishedAt = clock.now().toISOString();
-    await store.finishRun(runId, finishedAt, summary, 'finished');
+    await store.finishRun(runId, finishedAt, summary, results.interrupted ? 'interrupted' : 'finished');
     for (const alert of alerts) {
       emit({ type: 'alert', alert });
       try {
@@ -71,7 +73,14 @@ export async function settleRun(
       condition: b.condition,
       since: b.since,
     }));
-    const result: RunResult = { runId, startedAt, finishedAt, summary, businesses };
+    const result: RunResult = {
+      runId,
+      startedAt,
+      finishedAt,
+      summary,
+      businesses,
+      ...(results.interrupted ? { interrupted: true } : {}),
+    };
     emit({ type: 'run-finished', result });
     return result;
   } catch (err) {

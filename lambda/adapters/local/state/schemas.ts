@@ -35,7 +35,7 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.object({
   runId: z.string(),
   startedAt: z.string(),
   finishedAt: z.string().optional(),
-  status: z.enum(['running', 'finished', 'failed']),
+  status: z.enum(['running', 'finished', 'failed', 'interrupted']),
   trigger: z.string().optional(),
   summary: summary.optional(),
   filters: z.record(z.string(), z.unknown()).optional(),
