@@ -46,7 +46,7 @@ export interface VerifyHandlerDeps {
     'baseUrl' | 'fallbackUrl' | 'partnersUrl' | 'concurrency' | 'allowDelete' | 'lockName' | 'stopMarginMs'
   > &
     Partial<Pick<VerifyConfig, 'rules'>>;
-  readonly store: StateStore & { flush?: () => Promise<void> };
+  readonly store: StateStore;
   readonly docs: DocSource;
   readonly testFiles?: TestFiles;
   readonly credentials: CredentialsLoader;
@@ -99,7 +99,7 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
         }
         throw err;
       } finally {
-        await store.flush?.();
+        await store.flush();
         await store.releaseLock(config.lockName, runId);
       }
     } finally {

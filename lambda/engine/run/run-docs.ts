@@ -335,8 +335,6 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
       }),
     ),
   );
-  // Every doc is done: nothing will join the results still held for a shared write.
-  store.flushSoon?.();
   while (recording.size > 0) await Promise.all(recording);
   const businessId = businessIdOf(target);
   try {

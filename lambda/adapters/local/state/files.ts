@@ -74,10 +74,8 @@ export async function appendLines(file: string, lines: readonly string[]): Promi
 }
 
 /** fsync on a raw descriptor: one threadpool round trip, no FileHandle. */
-export const fsyncFd = (fd: number): Promise<void> =>
+const fsyncFd = (fd: number): Promise<void> =>
   new Promise((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
-
-export const appendLine = (file: string, line: string): Promise<void> => appendLines(file, [line]);
 
 /** Reads a file as text, or undefined when it does not exist. */
 export async function readTextIfExists(file: string): Promise<string | undefined> {
