@@ -63,7 +63,15 @@ export function nextDocState(prev: DocState | undefined, runId: string, result: 
 /** Whether `next` differs from `prev` in anything but the run stamps (a store may skip the write). */
 export function docStateChanged(prev: DocState | undefined, next: DocState): boolean {
   if (!prev) return true;
-  const fields = ['endpoint', 'domain', 'status', 'outcome', 'since', 'consecutiveFailures', 'reason'] as const;
+  const fields = [
+    'endpoint',
+    'domain',
+    'status',
+    'outcome',
+    'since',
+    'consecutiveFailures',
+    'reason',
+  ] as const;
   return fields.some((f) => prev[f] !== next[f]) || prev.lastSkip?.reason !== next.lastSkip?.reason;
 }
 

@@ -171,7 +171,10 @@ export interface StateStore {
   getDocState(doc: string): Promise<DocState | undefined>;
   listDocStates(filter?: DocStateFilter): Promise<readonly DocState[]>;
   /** Each doc's most recent `limit` results (newest first), without reading old runs' full results. */
-  listDocHistory(limit: number, docs?: readonly string[]): Promise<ReadonlyMap<string, readonly DocHistoryEntry[]>>;
+  listDocHistory(
+    limit: number,
+    docs?: readonly string[],
+  ): Promise<ReadonlyMap<string, readonly DocHistoryEntry[]>>;
   /** Per doc and UTC day since sinceDay (inclusive), counts kept up to date as results are recorded. */
   listDocUptime(sinceDay: string, docs?: readonly string[]): Promise<readonly DocUptime[]>;
 
@@ -187,7 +190,13 @@ export interface StateStore {
   /** Every record of a kind, by key. */
   listHealth(kind: HealthKind): Promise<readonly HealthRecord[]>;
   /** Writes with version expectedVersion+1 only if stored version === expectedVersion (0 = must not exist). false when another writer won; never throws for a lost race. */
-  putHealth(kind: HealthKind, key: string, data: unknown, expectedVersion: number, at: string): Promise<boolean>;
+  putHealth(
+    kind: HealthKind,
+    key: string,
+    data: unknown,
+    expectedVersion: number,
+    at: string,
+  ): Promise<boolean>;
   /** Deletes only if the stored version === expectedVersion; false otherwise (absent included). */
   deleteHealth(kind: HealthKind, key: string, expectedVersion: number): Promise<boolean>;
 

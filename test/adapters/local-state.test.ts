@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -191,7 +191,10 @@ describe('local state store on disk', () => {
     expect(await readFile(file, 'utf8')).toBe('{"state":{"doc":"a/d.md","outcome":42}}');
     expect((await store.getDocState('a/e.md'))?.outcome).toBe('pass');
     await rm(file);
-    expect((await store.recordDocResult('r3', docResult('a/d.md', 'fail', '2026-01-03T00:00:00.000Z'))).consecutiveFailures).toBe(1);
+    expect(
+      (await store.recordDocResult('r3', docResult('a/d.md', 'fail', '2026-01-03T00:00:00.000Z')))
+        .consecutiveFailures,
+    ).toBe(1);
   });
 });
 

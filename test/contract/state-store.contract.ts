@@ -226,8 +226,8 @@ export function describeStateStoreContract(name: string, makeStore: MakeStateSto
       });
     });
 
-    describe('skips keep a doc\'s health', () => {
-      it('keeps a failing doc\'s outcome, since, streak and reason through a skip, and records the skip', async () => {
+    describe("skips keep a doc's health", () => {
+      it("keeps a failing doc's outcome, since, streak and reason through a skip, and records the skip", async () => {
         const doc = 'crm/flaky.md';
         await store.recordDocResult('r1', docResult(doc, 'fail', T(0), { reason: 'expected 200, got 500' }));
         await store.recordDocResult('r2', docResult(doc, 'error', T(1), { reason: 'timeout' }));
@@ -254,14 +254,25 @@ export function describeStateStoreContract(name: string, makeStore: MakeStateSto
         expect(await store.listDocStates({ outcome: 'skip' })).toEqual([]);
         // the next observation builds on the kept streak and clears the skip
         const next = await store.recordDocResult('r4', docResult(doc, 'error', T(3)));
-        expect(next).toMatchObject({ outcome: 'error', since: T(1), consecutiveFailures: 3, lastRunId: 'r4' });
+        expect(next).toMatchObject({
+          outcome: 'error',
+          since: T(1),
+          consecutiveFailures: 3,
+          lastRunId: 'r4',
+        });
         expect(next.lastSkip).toBeUndefined();
       });
 
-      it('keeps a passing doc\'s since through skips; a doc never observed is in state skip', async () => {
+      it("keeps a passing doc's since through skips; a doc never observed is in state skip", async () => {
         await store.recordDocResult('r1', docResult('a/ok.md', 'pass', T(0)));
-        await store.recordDocResult('r2', docResult('a/ok.md', 'skip', T(1), { reason: 'deadline', steps: [] }));
-        await store.recordDocResult('r3', docResult('a/ok.md', 'skip', T(2), { reason: 'deadline', steps: [] }));
+        await store.recordDocResult(
+          'r2',
+          docResult('a/ok.md', 'skip', T(1), { reason: 'deadline', steps: [] }),
+        );
+        await store.recordDocResult(
+          'r3',
+          docResult('a/ok.md', 'skip', T(2), { reason: 'deadline', steps: [] }),
+        );
         expect(await store.getDocState('a/ok.md')).toMatchObject({
           outcome: 'pass',
           since: T(0),
@@ -269,7 +280,12 @@ export function describeStateStoreContract(name: string, makeStore: MakeStateSto
           lastSkip: { runId: 'r3', at: T(2) },
         });
         const fresh = await store.recordDocResult('r1', docResult('a/new.md', 'skip', T(0), { steps: [] }));
-        expect(fresh).toMatchObject({ outcome: 'skip', since: T(0), consecutiveFailures: 0, lastRunId: 'r1' });
+        expect(fresh).toMatchObject({
+          outcome: 'skip',
+          since: T(0),
+          consecutiveFailures: 0,
+          lastRunId: 'r1',
+        });
       });
     });
 
@@ -312,7 +328,7 @@ export function describeStateStoreContract(name: string, makeStore: MakeStateSto
     });
 
     describe('history and uptime', () => {
-      it('lists each doc\'s latest results, newest first, up to the limit, for the docs asked', async () => {
+      it("lists each doc's latest results, newest first, up to the limit, for the docs asked", async () => {
         const outcomes: Outcome[] = ['pass', 'fail', 'error', 'pass', 'skip'];
         for (const [i, outcome] of outcomes.entries()) {
           await store.recordDocResult(
@@ -321,7 +337,10 @@ export function describeStateStoreContract(name: string, makeStore: MakeStateSto
           );
           await store.recordDocResult(`r${i}`, docResult('h/two.md', 'pass', T(i)));
         }
-        await store.recordDocResult('r9', docResult('h/three.md', 'fail', T(9), { reason: 'x'.repeat(2000) }));
+        await store.recordDocResult(
+          'r9',
+          docResult('h/three.md', 'fail', T(9), { reason: 'x'.repeat(2000) }),
+        );
         const all = await store.listDocHistory(3);
         expect([...all.keys()].sort()).toEqual(['h/one.md', 'h/three.md', 'h/two.md']);
         expect(all.get('h/one.md')).toEqual([
@@ -345,7 +364,10 @@ export function describeStateStoreContract(name: string, makeStore: MakeStateSto
       it('counts runs, passes and pass/fail/error results per doc and UTC day', async () => {
         const day = (d: number, hour: number) => new Date(Date.UTC(2026, 0, d, hour)).toISOString();
         const record = (doc: string, outcome: Outcome, at: string) =>
-          store.recordDocResult(`run-${at}`, docResult(doc, outcome, at, outcome === 'skip' ? { steps: [] } : {}));
+          store.recordDocResult(
+            `run-${at}`,
+            docResult(doc, outcome, at, outcome === 'skip' ? { steps: [] } : {}),
+          );
         await record('u/a.md', 'pass', day(1, 23));
         await record('u/a.md', 'pass', day(2, 0));
         await record('u/a.md', 'fail', day(2, 6));

@@ -97,7 +97,9 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
     }
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
-      throw new StateFileError(`${file}: unexpected content (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+      throw new StateFileError(
+        `${file}: unexpected content (${parsed.error.issues[0]?.message ?? 'invalid'})`,
+      );
     }
     return parsed.data;
   }
@@ -163,7 +165,8 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
     async finishRun(runId, finishedAt, summary: Summary, status = 'finished') {
       await locked('run', runId, async () => {
         const run = await readItem(runFile(runId), runRecordSchema);
-        if (!run) throw new StateFileError(`finishRun: run ${runId} was never started (no ${runFile(runId)})`);
+        if (!run)
+          throw new StateFileError(`finishRun: run ${runId} was never started (no ${runFile(runId)})`);
         await writeItem(runFile(runId), { ...run, finishedAt, summary, status });
       });
     },
@@ -216,8 +219,13 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
     getBusiness: (businessId) => readItem(businessFile(businessId), businessStateSchema),
 
     putBusiness: (next: BusinessState, expectedVersion) =>
-      versioned('business', next.businessId, businessFile(next.businessId), businessStateSchema, expectedVersion, () =>
-        writeItem(businessFile(next.businessId), next),
+      versioned(
+        'business',
+        next.businessId,
+        businessFile(next.businessId),
+        businessStateSchema,
+        expectedVersion,
+        () => writeItem(businessFile(next.businessId), next),
       ),
 
     async listBusinesses() {
@@ -237,15 +245,25 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
       await mkdir(healthDir(kind), { recursive: true });
       const record: HealthRecord = { kind, key, version: expectedVersion + 1, data, updatedAt: at };
       healthRecordSchema.parse(record); // a record the store could not read back is refused up front
-      return versioned(`health-${kind}`, key, healthFile(kind, key), healthRecordSchema, expectedVersion, () =>
-        writeItem(healthFile(kind, key), record),
+      return versioned(
+        `health-${kind}`,
+        key,
+        healthFile(kind, key),
+        healthRecordSchema,
+        expectedVersion,
+        () => writeItem(healthFile(kind, key), record),
       );
     },
 
     async deleteHealth(kind, key, expectedVersion) {
       if (expectedVersion <= 0) return false;
-      return versioned(`health-${kind}`, key, healthFile(kind, key), healthRecordSchema, expectedVersion, () =>
-        rm(healthFile(kind, key), { force: true }),
+      return versioned(
+        `health-${kind}`,
+        key,
+        healthFile(kind, key),
+        healthRecordSchema,
+        expectedVersion,
+        () => rm(healthFile(kind, key), { force: true }),
       );
     },
 
@@ -254,7 +272,12 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
         const lease = await readItem(leaseFile(name), leaseSchema);
         const free = !lease || lease.owner === owner || lease.expiresAt <= now.getTime();
         if (!free) return false;
-        const next: Lease = { name, owner, acquiredAt: now.toISOString(), expiresAt: now.getTime() + leaseMs };
+        const next: Lease = {
+          name,
+          owner,
+          acquiredAt: now.toISOString(),
+          expiresAt: now.getTime() + leaseMs,
+        };
         await writeItem(leaseFile(name), next);
         return true;
       });
