@@ -31,6 +31,7 @@ import {
   resultItem,
   runItem,
 } from './items.js';
+import { createLeases } from './leases.js';
 import { DEFAULT_RETENTION_DAYS, DOCS_INDEX_PK, keys, RUNS_INDEX_PK, STATE_TABLE } from './schema.js';
 
 export { DynamoStateError };
@@ -141,6 +142,14 @@ export function createDynamoStateStore(options: DynamoStateStoreOptions): Dynamo
     onWrite: () => {
       stats.requests++;
       stats.health++;
+    },
+  });
+  const leases = createLeases({
+    client,
+    tableName,
+    onRequest: (wrote) => {
+      if (wrote) stats.lock++;
+      else stats.requests++;
     },
   });
   const pending = new Set<Promise<unknown>>();
@@ -308,49 +317,8 @@ export function createDynamoStateStore(options: DynamoStateStoreOptions): Dynamo
     putHealth: (kind, key, data, expectedVersion, at) => health.put(kind, key, data, expectedVersion, at),
     deleteHealth: (kind, key, expectedVersion) => health.delete(kind, key, expectedVersion),
 
-    async acquireLock(name, owner, leaseMs, at) {
-      const leaseUntil = at.getTime() + leaseMs;
-      try {
-        await put(
-          {
-            ...keys.lock(name),
-            entity: 'lock',
-            owner,
-            leaseUntil,
-            expiresAt: Math.ceil(leaseUntil / 1000) + 86_400,
-          },
-          'lock',
-          {
-            ConditionExpression: 'attribute_not_exists(pk) OR #owner = :owner OR leaseUntil < :now',
-            ExpressionAttributeNames: { '#owner': 'owner' },
-            ExpressionAttributeValues: { ':owner': owner, ':now': at.getTime() },
-          },
-        );
-        return true;
-      } catch (e) {
-        if (isConditionFailure(e)) return false;
-        throw e;
-      }
-    },
-
-    async releaseLock(name, owner) {
-      try {
-        stats.requests++;
-        await client.send(
-          new DeleteCommand({
-            TableName: tableName,
-            Key: keys.lock(name),
-            ConditionExpression: '#owner = :owner',
-            ExpressionAttributeNames: { '#owner': 'owner' },
-            ExpressionAttributeValues: { ':owner': owner },
-          }),
-        );
-        stats.lock++;
-      } catch (e) {
-        // Someone else holds it now (our lease expired): theirs to release.
-        if (!isConditionFailure(e)) throw e;
-      }
-    },
+    acquireLock: (name, owner, leaseMs, at) => leases.acquire(name, owner, leaseMs, at),
+    releaseLock: (name, owner) => leases.release(name, owner),
 
     async flush() {
       while (pending.size > 0) await Promise.allSettled([...pending]);
