@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -176,6 +176,24 @@ describe('local state store on disk', () => {
       docResult('a/d.md', 'fail', '2026-01-03T00:00:00.000Z'),
     );
     expect(next.consecutiveFailures).toBe(2);
+    expect(await readdir(join(dir, 'mutex'))).toEqual([]);
+  });
+
+  it('leaves the doc state alone when the result line cannot be stored, and only for that run', async () => {
+    await store.startRun({ runId: 'r-bad', startedAt: '2026-01-01T00:00:00.000Z', status: 'running' });
+    await mkdir(join(dir, 'runs', 'r-bad', 'results.jsonl'));
+    await store.recordDocResult('r0', docResult('a/bad.md', 'pass', '2026-01-01T00:00:00.000Z'));
+    const [bad, good] = await Promise.allSettled([
+      store.recordDocResult('r-bad', docResult('a/bad.md', 'fail', '2026-01-01T00:00:01.000Z')),
+      store.recordDocResult('r-good', docResult('a/good.md', 'fail', '2026-01-01T00:00:01.000Z')),
+    ]);
+    expect(bad).toMatchObject({ status: 'rejected', reason: { code: 'EISDIR' } });
+    expect(good).toMatchObject({ status: 'fulfilled', value: { consecutiveFailures: 1 } });
+    expect(await store.getDocState('a/bad.md')).toMatchObject({ outcome: 'pass', lastRunId: 'r0' });
+    expect((await store.listDocHistory(10, ['a/bad.md'])).get('a/bad.md')?.map((e) => e.runId)).toEqual([
+      'r0',
+    ]);
+    expect((await readdir(join(dir, 'docs'))).filter((n) => n.endsWith('.tmp'))).toEqual([]);
     expect(await readdir(join(dir, 'mutex'))).toEqual([]);
   });
 

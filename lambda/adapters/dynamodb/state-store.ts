@@ -4,7 +4,6 @@
 // conditional put, only when changed if asked) and the day's uptime counter (an ADD update), and
 // resolves only once all of them are stored: the port's durability rule.
 import {
-  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,

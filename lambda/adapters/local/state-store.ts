@@ -11,9 +11,10 @@
 // Keys become file names with state/paths.ts. Two processes may share DIR: every read-modify-write
 // runs under a lock file; every JSON file is replaced atomically (temp file + fsync + rename), and a
 // results line is appended and fsynced. So every promise keeps the port's durability rule: what it
-// acknowledged is on disk. recordDocResult appends the result line first (lines handed in while an
-// append is in flight share the next one, state/serial.ts), then updates the doc's file, so the
-// history holds every result a doc state reflects.
+// acknowledged is on disk. recordDocResult appends the result line (lines handed in while an
+// append is in flight share the next one, state/serial.ts) while it writes the doc's new file, and
+// renames that file into place only once the line is durable, so the history holds every result a
+// doc state reflects.
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as z from 'zod';
@@ -153,13 +154,9 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
     },
 
     recordDocResult(runId, result) {
-      return track(
-        (async () => {
-          await ensureRunDir(runId);
-          await appendLineDurably(resultsFile(runId), JSON.stringify(result));
-          return docs.record(runId, result);
-        })(),
-      );
+      const line = JSON.stringify(result);
+      const stored = ensureRunDir(runId).then(() => appendLineDurably(resultsFile(runId), line));
+      return track(docs.record(runId, result, stored));
     },
 
     async finishRun(runId, finishedAt, summary: Summary, status = 'finished') {

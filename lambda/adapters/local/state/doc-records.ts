@@ -82,7 +82,12 @@ export function applyResult(prev: DocRecord | undefined, runId: string, result: 
 }
 
 export interface DocRecords {
-  record(runId: string, result: DocResult): Promise<DocState>;
+  /**
+   * Applies `result` to its doc's record. The new record is written (temp file + fsync) while
+   * `stored` (the result's line in the run's results) is still being appended, and replaces the old
+   * one only once it is: the history holds every result a doc state reflects.
+   */
+  record(runId: string, result: DocResult, stored: Promise<void>): Promise<DocState>;
   get(doc: string): Promise<DocRecord | undefined>;
   /** Every doc's record (or those of `docs`), in no particular order. */
   list(docs?: readonly string[]): Promise<DocRecord[]>;
@@ -99,25 +104,26 @@ export function createDocRecords(root: string, mutexDir: string, mutexOptions: M
     return text === undefined ? undefined : parseRecord(file, text);
   }
 
-  async function update(runId: string, result: DocResult): Promise<DocState> {
+  async function update(runId: string, result: DocResult, stored: Promise<void>): Promise<DocState> {
     made ??= mkdir(folder, { recursive: true });
     await made;
     const file = fileOf(result.doc);
     const lock = join(mutexDir, `doc-${keyToFileName(result.doc)}`);
     return withMutex(lock, mutexOptions, async () => {
       const next = applyResult(await read(file), runId, result);
-      await writeFileAtomic(file, JSON.stringify(next));
+      await writeFileAtomic(file, JSON.stringify(next), stored);
       return next.state;
     });
   }
 
   return {
-    record(runId, result) {
+    record(runId, result, stored) {
+      stored.catch(() => {}); // the caller hears of it through `done`
       // One doc's updates one after another in this process (the lock file orders processes).
       const previous = queues.get(result.doc) ?? Promise.resolve();
       const done = previous.then(
-        () => update(runId, result),
-        () => update(runId, result),
+        () => update(runId, result, stored),
+        () => update(runId, result, stored),
       );
       const tail = done.catch(() => {});
       queues.set(result.doc, tail);

@@ -59,11 +59,11 @@ function syncDirShared(dir: string): Promise<void> {
 let tmpCounter = 0;
 
 /**
- * Writes `text` to `file` atomically: temp file in the same folder, fsync, rename over, folder
- * fsync. The page-cache calls are synchronous (microseconds each, cheaper than a threadpool round
+ * Writes `text` to `file` atomically: temp file in the same folder, fsync, rename over (once
+ * `before` resolved; nothing is replaced if it rejects), folder fsync. The page-cache calls are synchronous (microseconds each, cheaper than a threadpool round
  * trip); the fsyncs, which wait on the disk, are not.
  */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
+export async function writeFileAtomic(file: string, text: string, before?: Promise<unknown>): Promise<void> {
   const dir = dirname(file);
   const tmp = join(dir, `.${basename(file)}.${process.pid}.${++tmpCounter}${TMP_SUFFIX}`);
   const fd = openSync(tmp, 'w');
@@ -71,6 +71,8 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
     const bytes = Buffer.from(text, 'utf8');
     for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
     await fsyncFd(fd);
+    // The new content replaces the old only once `before` (what it depends on) is durable.
+    await before;
   } catch (err) {
     closeSync(fd);
     rmSync(tmp, { force: true });
