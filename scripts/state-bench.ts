@@ -1,5 +1,5 @@
 // Measures the local state store's recordDocResult: 350 results at concurrency 10 into a temp
-// folder (one process), as a first run (docs new to the journal) and a second run on the same folder
+// folder (one process), as a first run (docs new to the store) and a second run on the same folder
 // (docs already in it), then prints wall ms per doc and CPU (user + system) ms per doc for each.
 // Usage: npx tsx scripts/state-bench.ts [docs=350] [concurrency=10] [repeats=3] [store module]
 // (the store module defaults to this checkout's; pass another checkout's to compare on one machine)

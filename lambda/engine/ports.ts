@@ -85,6 +85,45 @@ export interface DocState {
   readonly lastRunId: string;
   readonly lastRunAt: string;
   readonly reason?: string;
+  /** The latest skip since the last observed outcome (a skip keeps the doc's health; doc-state.ts). */
+  readonly lastSkip?: { readonly runId: string; readonly at: string; readonly reason?: string };
+}
+
+/** One result in a doc's history, compact (the run's results keep the whole DocResult). */
+export interface DocHistoryEntry {
+  readonly runId: string;
+  readonly at: string;
+  readonly outcome: Outcome;
+  readonly durationMs: number;
+  /** The first step that failed or errored. */
+  readonly failingStep?: string;
+  /** The result's reason, at most HISTORY_REASON_MAX characters. */
+  readonly reason?: string;
+}
+
+/** One doc's results on one UTC day. */
+export interface DocUptime {
+  readonly doc: string;
+  /** YYYY-MM-DD, UTC. */
+  readonly day: string;
+  readonly runs: number;
+  readonly passed: number;
+  /** Results that were pass, fail or error (the uptime's denominator). */
+  readonly counted: number;
+}
+
+export type HealthKind = 'incident' | 'condition' | 'mute';
+
+/** A health record: its data's shape is owned and validated by lambda/engine/health/. */
+export interface HealthRecord {
+  readonly kind: HealthKind;
+  /** incident: doc id; condition: `<condition>#<subject>`; mute: mute id. */
+  readonly key: string;
+  /** 1 after the first write; each write adds 1. */
+  readonly version: number;
+  /** A JSON object. */
+  readonly data: unknown;
+  readonly updatedAt: string;
 }
 
 export interface RunRecord {
@@ -116,16 +155,19 @@ export interface DocStateFilter {
 /**
  * Durable state. Implementations: local files (`--state DIR`) and DynamoDB. Both pass the same
  * contract tests (test/contract/state-store.contract.ts). All writes are single-item and atomic.
+ *
+ * Durability rule: a write's promise resolves only once what it wrote is stored, so a fresh store
+ * instance (another process, another Lambda) reads it back, even if this process is killed the next
+ * instant. `recordDocResult` resolves once the result, the doc's new state, its history entry and
+ * its uptime count are all stored; the engine reports a doc only after that. A store may gather
+ * concurrent calls into one write, but never acknowledges a call before its own data is written.
+ * `flush()` resolves once every write started before it has settled; it never makes an
+ * acknowledged write "more" durable (there is nothing left to do for those).
  */
 export interface StateStore {
   startRun(run: RunRecord): Promise<void>;
   /** Records one doc's result as soon as it completes: history item + current doc state. */
   recordDocResult(runId: string, result: DocResult): Promise<DocState>;
-  /**
-   * A hint that no more results are coming soon (the run's last docs are done): a store that holds
-   * results back to write several at once writes what it holds now.
-   */
-  flushSoon?(): void;
   finishRun(
     runId: string,
     finishedAt: string,
@@ -139,6 +181,13 @@ export interface StateStore {
   listRuns(limit: number): Promise<readonly RunRecord[]>;
   getDocState(doc: string): Promise<DocState | undefined>;
   listDocStates(filter?: DocStateFilter): Promise<readonly DocState[]>;
+  /** Each doc's most recent `limit` results (newest first), without reading old runs' full results. */
+  listDocHistory(
+    limit: number,
+    docs?: readonly string[],
+  ): Promise<ReadonlyMap<string, readonly DocHistoryEntry[]>>;
+  /** Per doc and UTC day since sinceDay (inclusive), counts kept up to date as results are recorded. */
+  listDocUptime(sinceDay: string, docs?: readonly string[]): Promise<readonly DocUptime[]>;
 
   getBusiness(businessId: string): Promise<BusinessState | undefined>;
   /**
@@ -148,9 +197,26 @@ export interface StateStore {
   putBusiness(next: BusinessState, expectedVersion: number): Promise<boolean>;
   listBusinesses(): Promise<readonly BusinessState[]>;
 
+  getHealth(kind: HealthKind, key: string): Promise<HealthRecord | undefined>;
+  /** Every record of a kind, by key. */
+  listHealth(kind: HealthKind): Promise<readonly HealthRecord[]>;
+  /** Writes with version expectedVersion+1 only if stored version === expectedVersion (0 = must not exist). false when another writer won; never throws for a lost race. */
+  putHealth(
+    kind: HealthKind,
+    key: string,
+    data: unknown,
+    expectedVersion: number,
+    at: string,
+  ): Promise<boolean>;
+  /** Deletes only if the stored version === expectedVersion; false otherwise (absent included). */
+  deleteHealth(kind: HealthKind, key: string, expectedVersion: number): Promise<boolean>;
+
   /** Lease lock: acquired when free, held by `owner`, or the previous lease expired. */
   acquireLock(name: string, owner: string, leaseMs: number, now: Date): Promise<boolean>;
   releaseLock(name: string, owner: string): Promise<void>;
+
+  /** Resolves once every write started before the call has settled (see the durability rule). */
+  flush(): Promise<void>;
 }
 
 // ---------------------------------------------------------------- alerts, time

@@ -67,7 +67,7 @@ export interface VerifyHandlerDeps {
     Partial<
       Pick<VerifyConfig, 'rules' | 'rps' | 'periodMs' | 'shardBudgetMs' | 'maxParallelShards' | 'targetName'>
     >;
-  readonly store: StateStore & { flush?: () => Promise<void> };
+  readonly store: StateStore;
   readonly docs: DocSource;
   readonly testFiles?: TestFiles;
   readonly credentials: CredentialsLoader;
@@ -179,7 +179,7 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
         }
         throw err;
       } finally {
-        await store.flush?.();
+        await store.flush();
         // A fanned-out run keeps the lock until its finish step.
         if (!handedOver) await store.releaseLock(config.lockName, runId);
       }

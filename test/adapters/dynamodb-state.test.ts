@@ -6,6 +6,10 @@ import { createDocumentClient, createDynamoClient, createStateTable } from '../s
 const raw = createDynamoClient();
 const client = createDocumentClient(raw);
 
-describeStateStoreContract('DynamoDB (dynalite)', async () => ({
-  store: createDynamoStateStore({ client, tableName: await createStateTable(raw) }),
-}));
+describeStateStoreContract('DynamoDB (dynalite)', async () => {
+  const tableName = await createStateTable(raw);
+  return {
+    store: createDynamoStateStore({ client, tableName }),
+    reopen: () => createDynamoStateStore({ client, tableName }),
+  };
+});

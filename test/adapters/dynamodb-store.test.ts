@@ -1,4 +1,5 @@
-// DynamoDB-specific behaviour of the state store, against dynalite: batching and the write count,
+// DynamoDB-specific behaviour of the state store, against dynalite: write counts per run, acknowledgement,
+// validated reads,
 // TTL filtering on read, leases, conditional business writes, pagination. (The shared StateStore
 // contract runs in dynamodb-state.test.ts.)
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -36,27 +37,37 @@ async function runOnce(
 }
 
 describe('DynamoDB state store', () => {
-  it('batches history and doc state, and skips unchanged doc states when asked', async () => {
+  it('writes per run: one result, history item and uptime bump per doc, doc states only when changed', async () => {
     const store = createDynamoStateStore({
       client,
       tableName: await createStateTable(raw),
       skipUnchangedDocStates: true,
     });
     const docs: [string, Outcome][] = Array.from({ length: 30 }, (_, i) => [`billing/doc-${i}.md`, 'pass']);
-    await runOnce(store, 'batch-01', docs);
+    const runConcurrently = async (runId: string, list: [string, Outcome][]) => {
+      const startedAt = `2026-01-01T00:${runId.slice(-2)}:00.000Z`;
+      await store.startRun({ runId, startedAt, status: 'running' });
+      await Promise.all(
+        list.map(([doc, outcome]) => store.recordDocResult(runId, result(doc, outcome, startedAt))),
+      );
+      await store.finishRun(runId, startedAt, { ...emptySummary(), total: list.length });
+    };
+    await runConcurrently('batch-01', docs);
     const first = store.writeStats();
-    // 30 history items in 2 BatchWriteItem requests (25 + 5), 30 new doc states (conditional puts),
-    // 1 run put + 1 run update.
-    expect(first).toMatchObject({ result: 30, doc: 30, run: 2 });
-    expect(first.requests).toBe(2 + 30 + 2);
+    expect(first).toMatchObject({ result: 30, history: 30, uptime: 30, doc: 30, run: 2 });
+    // 60 items batched in a few requests, then 30 state puts, 30 counter updates and 2 run writes
+    expect(first.requests).toBeLessThanOrEqual(8 + 30 + 30 + 2);
 
     const changed = docs.map(([d], i): [string, Outcome] => [d, i < 3 ? 'fail' : 'pass']);
-    await runOnce(store, 'batch-02', changed);
+    await runConcurrently('batch-02', changed);
     const second = store.writeStats();
     expect(second.result - first.result).toBe(30);
+    expect(second.history - first.history).toBe(30);
+    expect(second.uptime - first.uptime).toBe(30);
     expect(second.doc - first.doc).toBe(3);
-    expect(second.requests - first.requests).toBe(2 + 3 + 2);
-    expect((await store.getRunResults('batch-02')).map((r) => r.doc)).toEqual(docs.map(([d]) => d));
+    expect((await store.getRunResults('batch-02')).map((r) => r.doc).sort()).toEqual(
+      docs.map(([d]) => d).sort(),
+    );
     expect(await store.getDocState('billing/doc-0.md')).toMatchObject({
       outcome: 'fail',
       consecutiveFailures: 1,
@@ -65,6 +76,9 @@ describe('DynamoDB state store', () => {
       outcome: 'pass',
       lastRunId: 'batch-01',
     });
+    expect(await store.listDocUptime('2026-01-01', ['billing/doc-0.md'])).toEqual([
+      { doc: 'billing/doc-0.md', day: '2026-01-01', runs: 2, passed: 1, counted: 2 },
+    ]);
   });
 
   it('loses no history item when many docs finish at once (concurrent batch flushes)', async () => {
@@ -83,26 +97,76 @@ describe('DynamoDB state store', () => {
     await store.finishRun(runId, '2026-01-01T00:02:00.000Z', { ...emptySummary(), total: docs.length });
     const stored = await store.getRunResults(runId);
     expect(stored.map((r) => r.doc).sort()).toEqual(docs);
-    expect(store.writeStats().result).toBe(350);
+    expect(store.writeStats()).toMatchObject({ result: 350, history: 350 });
+    expect((await store.listDocHistory(5)).size).toBe(350);
   });
 
-  it('sends a partial batch within maxDelay, without waiting for a flush', async () => {
+  it('acknowledges a result only once its items are in the table (no flush needed)', async () => {
     const table = await createStateTable(raw);
     const store = createDynamoStateStore({ client, tableName: table });
-    await store.startRun({ runId: 'slow-01', startedAt: '2026-01-01T00:01:00.000Z', status: 'running' });
-    await store.recordDocResult('slow-01', result('slow/a.md', 'pass'));
-    // Read straight from the table (a store read would flush first).
-    const count = async () =>
+    await store.startRun({ runId: 'ack-01', startedAt: '2026-01-01T00:01:00.000Z', status: 'running' });
+    await store.recordDocResult('ack-01', result('slow/a.md', 'fail'));
+    // Read straight from the table, at once.
+    const count = async (pk: string) =>
       (
         await client.send(
           new QueryCommand({
             TableName: table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :doc)',
-            ExpressionAttributeValues: { ':pk': 'RUN#slow-01', ':doc': 'DOC#' },
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': pk },
+            ConsistentRead: true,
           }),
         )
       ).Items?.length ?? 0;
-    await expect.poll(count, { timeout: 3_000, interval: 100 }).toBe(1);
+    expect(await count('RUN#ack-01')).toBe(2); // the run record and the result
+    expect(await count('HIST#slow/a.md')).toBe(1);
+    expect(await count('UPTIME#slow/a.md')).toBe(1);
+    expect(await count('DOC#slow/a.md')).toBe(1);
+  });
+
+  it('rejects the caller when its result cannot be written (it is never only logged)', async () => {
+    const store = createDynamoStateStore({ client, tableName: 'no-such-table' });
+    await expect(store.recordDocResult('r1', result('a/x.md', 'pass'))).rejects.toThrow(
+      /non-existent table|not found/i,
+    );
+    await store.flush();
+  });
+
+  it('reports an item that is not what the store writes, naming it, instead of casting it', async () => {
+    const table = await createStateTable(raw);
+    const store = createDynamoStateStore({ client, tableName: table });
+    await client.send(
+      new PutCommand({
+        TableName: table,
+        Item: { pk: 'DOC#x/old.md', sk: 'STATE', doc: 'x/old.md', domain: 'x', outcome: 'pass' },
+      }),
+    );
+    await expect(store.getDocState('x/old.md')).rejects.toThrow(
+      /doc state item DOC#x\/old\.md \/ STATE: unexpected content/,
+    );
+    await client.send(
+      new PutCommand({
+        TableName: table,
+        Item: { pk: 'BUSINESS#b', sk: 'STATE', businessId: 'b', condition: 'weird' },
+      }),
+    );
+    await expect(store.getBusiness('b')).rejects.toThrow(
+      /business item BUSINESS#b \/ STATE: unexpected content/,
+    );
+    // a doc state without a revision (no version of the store wrote one) is refused, not overwritten
+    const norev = {
+      pk: 'DOC#x/norev.md',
+      sk: 'STATE',
+      doc: 'x/norev.md',
+      domain: 'x',
+      outcome: 'pass',
+      since: 'a',
+      consecutiveFailures: 0,
+      lastRunId: 'r0',
+      lastRunAt: 'a',
+    };
+    await client.send(new PutCommand({ TableName: table, Item: norev }));
+    await expect(store.recordDocResult('r1', result('x/norev.md', 'fail'))).rejects.toThrow(/rev/);
   });
 
   it('loses no update when two store instances (two Lambdas) write the same doc', async () => {

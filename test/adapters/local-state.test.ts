@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -13,7 +13,11 @@ const tempDir = () => mkdtemp(join(tmpdir(), 'verifier-state-'));
 
 describeStateStoreContract('local files', async () => {
   const dir = await tempDir();
-  return { store: createLocalStateStore({ dir }), cleanup: () => rm(dir, { recursive: true, force: true }) };
+  return {
+    store: createLocalStateStore({ dir }),
+    reopen: () => createLocalStateStore({ dir }),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
 });
 
 describe('local state store on disk', () => {
@@ -25,16 +29,22 @@ describe('local state store on disk', () => {
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  it('keeps doc states in one journal, and one file per run and business, in the documented layout', async () => {
+  it('keeps one file per doc, run, business and health record, in the documented layout', async () => {
     await store.startRun({ runId: 'r1', startedAt: '2026-01-01T00:00:00.000Z', status: 'running' });
     await store.recordDocResult('r1', docResult('communication/post.md', 'pass', '2026-01-01T00:00:00.000Z'));
     await store.putBusiness(business('biz', 1), 0);
-    expect((await readdir(dir)).sort()).toEqual(['businesses', 'docs.jsonl', 'locks', 'mutex', 'runs']);
+    await store.putHealth('mute', 'm1', { until: 'x' }, 0, '2026-01-01T00:00:00.000Z');
+    expect((await readdir(dir)).sort()).toEqual(['businesses', 'docs', 'health', 'locks', 'mutex', 'runs']);
     expect((await readdir(join(dir, 'runs', 'r1'))).sort()).toEqual(['results.jsonl', 'run.json']);
     expect(await readdir(join(dir, 'businesses'))).toEqual(['biz.json']);
-    const lines = (await readFile(join(dir, 'docs.jsonl'), 'utf8')).trimEnd().split('\n');
-    expect(lines).toHaveLength(2); // the journal's header, then the doc's state
-    expect(JSON.parse(lines[1] as string)).toMatchObject({ doc: 'communication/post.md', outcome: 'pass' });
+    expect(await readdir(join(dir, 'health', 'mute'))).toEqual(['m1.json']);
+    expect(await readdir(join(dir, 'docs'))).toEqual(['communication%2Fpost%2Emd.json']);
+    const record = JSON.parse(await readFile(join(dir, 'docs', 'communication%2Fpost%2Emd.json'), 'utf8'));
+    expect(record).toMatchObject({
+      state: { doc: 'communication/post.md', outcome: 'pass' },
+      history: [{ runId: 'r1', outcome: 'pass' }],
+      uptime: [{ day: '2026-01-01', runs: 1, passed: 1, counted: 1 }],
+    });
     expect(await readdir(join(dir, 'mutex'))).toEqual([]);
   });
 
@@ -49,7 +59,7 @@ describe('local state store on disk', () => {
   it('ignores a temp file left by a crash between write and rename', async () => {
     await store.recordDocResult('r1', docResult('a/d.md', 'fail', '2026-01-01T00:00:00.000Z'));
     // what a process killed after writing its temp file (before the rename) leaves behind
-    await writeFile(join(dir, '.docs.jsonl.999.abc.tmp'), '{"doc":"a/d.md","outc');
+    await writeFile(join(dir, 'docs', '.a%2Fd%2Emd.json.999.abc.tmp'), '{"state":{"doc":"a/d.md","outc');
     await writeFile(join(dir, 'businesses', '.biz.json.999.abc.tmp'), '{');
     expect((await store.listDocStates()).map((s) => [s.doc, s.outcome])).toEqual([['a/d.md', 'fail']]);
     expect(await store.listBusinesses()).toEqual([]);
@@ -72,7 +82,7 @@ describe('local state store on disk', () => {
     const quick = createLocalStateStore({ dir, mutex: { staleMs: 50, timeoutMs: 5_000 } });
     await quick.putBusiness(business('biz', 1), 0);
     const abandoned = join(dir, 'mutex', 'business-biz');
-    await mkdir(abandoned);
+    await writeFile(abandoned, 'elsewhere:1');
     const old = new Date(Date.now() - 60_000);
     await utimes(abandoned, old, old);
     expect(await quick.putBusiness(business('biz', 2), 1)).toBe(true);
@@ -85,9 +95,7 @@ describe('local state store on disk', () => {
       '-e',
       'process.stdout.write(String(process.pid))',
     ]).stdout.toString();
-    const abandoned = join(dir, 'mutex', 'business-biz');
-    await mkdir(abandoned);
-    await writeFile(join(abandoned, 'holder'), `${hostname()}:${gone}`);
+    await writeFile(join(dir, 'mutex', 'business-biz'), `${hostname()}:${gone}`);
     expect(await patient.putBusiness(business('biz', 2), 1)).toBe(true);
   });
 
@@ -95,17 +103,16 @@ describe('local state store on disk', () => {
     const impatient = createLocalStateStore({ dir, mutex: { staleMs: 60_000, timeoutMs: 100 } });
     await impatient.putBusiness(business('biz', 1), 0);
     const held = join(dir, 'mutex', 'business-biz');
-    await mkdir(held);
-    await writeFile(join(held, 'holder'), `${hostname()}:${process.pid}`);
+    await writeFile(held, `${hostname()}:${process.pid}`);
     await expect(impatient.putBusiness(business('biz', 2), 1)).rejects.toThrow(/still held/);
-    await rm(held, { recursive: true });
+    await rm(held);
     expect(await impatient.putBusiness(business('biz', 2), 1)).toBe(true);
   });
 
   it('gives up with a message naming the lock when a live holder never lets go', async () => {
     const impatient = createLocalStateStore({ dir, mutex: { staleMs: 60_000, timeoutMs: 100 } });
     await impatient.putBusiness(business('biz', 1), 0);
-    await mkdir(join(dir, 'mutex', 'business-biz'));
+    await writeFile(join(dir, 'mutex', 'business-biz'), `${hostname()}:${process.pid}`);
     await expect(impatient.putBusiness(business('biz', 2), 1)).rejects.toThrow(
       /business-biz still held after 100 ms/,
     );
@@ -172,23 +179,40 @@ describe('local state store on disk', () => {
     expect(await readdir(join(dir, 'mutex'))).toEqual([]);
   });
 
-  it('skips a journal line that is not a valid state: the doc keeps its last valid line, other docs are unaffected', async () => {
+  it('leaves the doc state alone when the result line cannot be stored, and only for that run', async () => {
+    await store.startRun({ runId: 'r-bad', startedAt: '2026-01-01T00:00:00.000Z', status: 'running' });
+    await mkdir(join(dir, 'runs', 'r-bad', 'results.jsonl'));
+    await store.recordDocResult('r0', docResult('a/bad.md', 'pass', '2026-01-01T00:00:00.000Z'));
+    const [bad, good] = await Promise.allSettled([
+      store.recordDocResult('r-bad', docResult('a/bad.md', 'fail', '2026-01-01T00:00:01.000Z')),
+      store.recordDocResult('r-good', docResult('a/good.md', 'fail', '2026-01-01T00:00:01.000Z')),
+    ]);
+    expect(bad).toMatchObject({ status: 'rejected', reason: { code: 'EISDIR' } });
+    expect(good).toMatchObject({ status: 'fulfilled', value: { consecutiveFailures: 1 } });
+    expect(await store.getDocState('a/bad.md')).toMatchObject({ outcome: 'pass', lastRunId: 'r0' });
+    expect((await store.listDocHistory(10, ['a/bad.md'])).get('a/bad.md')?.map((e) => e.runId)).toEqual([
+      'r0',
+    ]);
+    expect((await readdir(join(dir, 'docs'))).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(await readdir(join(dir, 'mutex'))).toEqual([]);
+  });
+
+  it('refuses to build on a doc file that is not a doc record, naming the file; other docs are unaffected', async () => {
     await store.recordDocResult('r1', docResult('a/d.md', 'fail', '2026-01-01T00:00:00.000Z'));
     await store.recordDocResult('r1', docResult('a/e.md', 'pass', '2026-01-01T00:00:00.000Z'));
-    // valid JSON, not a DocState (hand-edited), for a/d.md; then valid JSON with no doc at all
-    await appendFile(join(dir, 'docs.jsonl'), '{"doc":"a/d.md","outcome":42}\n[1,2]\n');
-    const fresh = createLocalStateStore({ dir });
-    for (const s of [store, fresh]) {
-      expect(await s.getDocState('a/d.md')).toMatchObject({ outcome: 'fail', consecutiveFailures: 1 });
-      expect((await s.listDocStates()).map((x) => [x.doc, x.outcome])).toEqual([
-        ['a/d.md', 'fail'],
-        ['a/e.md', 'pass'],
-      ]);
-    }
-    // the next result builds on the last valid state, and its line wins over the bad one
-    const next = await fresh.recordDocResult('r2', docResult('a/d.md', 'fail', '2026-01-02T00:00:00.000Z'));
-    expect(next.consecutiveFailures).toBe(2);
-    expect((await createLocalStateStore({ dir }).getDocState('a/d.md'))?.consecutiveFailures).toBe(2);
+    const file = join(dir, 'docs', `${keyToFileName('a/d.md')}.json`);
+    await writeFile(file, '{"state":{"doc":"a/d.md","outcome":42}}');
+    await expect(store.getDocState('a/d.md')).rejects.toThrow(/a%2Fd%2Emd\.json: unexpected content/);
+    await expect(
+      store.recordDocResult('r2', docResult('a/d.md', 'fail', '2026-01-02T00:00:00.000Z')),
+    ).rejects.toThrow(/remove or repair|unexpected content/);
+    expect(await readFile(file, 'utf8')).toBe('{"state":{"doc":"a/d.md","outcome":42}}');
+    expect((await store.getDocState('a/e.md'))?.outcome).toBe('pass');
+    await rm(file);
+    expect(
+      (await store.recordDocResult('r3', docResult('a/d.md', 'fail', '2026-01-03T00:00:00.000Z')))
+        .consecutiveFailures,
+    ).toBe(1);
   });
 });
 

@@ -5,7 +5,12 @@ import type { BusinessState, DocResult, Outcome } from '../../lambda/engine/mode
 import { emptySummary } from '../../lambda/engine/model.js';
 import type { StateStore } from '../../lambda/engine/ports.js';
 
-export type MakeStateStore = () => Promise<{ store: StateStore; cleanup?: () => Promise<void> }>;
+/** A store, and `reopen`: a fresh instance on the same storage (another process, another Lambda). */
+export type MakeStateStore = () => Promise<{
+  store: StateStore;
+  reopen: () => StateStore;
+  cleanup?: () => Promise<void>;
+}>;
 
 /** A DocResult fixture; `at` is the result's start time. */
 export function docResult(
@@ -60,10 +65,11 @@ const T = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOStr
 export function describeStateStoreContract(name: string, makeStore: MakeStateStore): void {
   describe(`StateStore contract: ${name}`, () => {
     let store: StateStore;
+    let reopen: () => StateStore;
     let cleanup: (() => Promise<void>) | undefined;
 
     beforeEach(async () => {
-      ({ store, cleanup } = await makeStore());
+      ({ store, reopen, cleanup } = await makeStore());
     });
     afterEach(async () => {
       await cleanup?.();
@@ -167,7 +173,7 @@ export function describeStateStoreContract(name: string, makeStore: MakeStateSto
         expect(third).toMatchObject({ outcome: 'fail', since: T(20), lastRunId: 'r3' });
       });
 
-      it('counts fail, error and blocked in a row and resets on any other outcome', async () => {
+      it('counts fail, error and blocked in a row, keeps the count through a skip, and resets on any other outcome', async () => {
         const doc = 'a/d.md';
         const seq: [Outcome, number][] = [
           ['fail', 1],
@@ -176,8 +182,8 @@ export function describeStateStoreContract(name: string, makeStore: MakeStateSto
           ['fail', 4],
           ['pass', 0],
           ['error', 1],
-          ['skip', 0],
-          ['fail', 1],
+          ['skip', 1], // a skip observed nothing: the streak is kept
+          ['fail', 2],
           ['invalid', 0],
         ];
         let minute = 0;
@@ -217,6 +223,233 @@ export function describeStateStoreContract(name: string, makeStore: MakeStateSto
           ),
         );
         expect((await store.getDocState(doc))?.consecutiveFailures).toBe(12);
+      });
+    });
+
+    describe("skips keep a doc's health", () => {
+      it("keeps a failing doc's outcome, since, streak and reason through a skip, and records the skip", async () => {
+        const doc = 'crm/flaky.md';
+        await store.recordDocResult('r1', docResult(doc, 'fail', T(0), { reason: 'expected 200, got 500' }));
+        await store.recordDocResult('r2', docResult(doc, 'error', T(1), { reason: 'timeout' }));
+        const skipped = await store.recordDocResult(
+          'r3',
+          docResult(doc, 'skip', T(2), { reason: 'deadline', steps: [], status: 'active' }),
+        );
+        const expected = {
+          doc,
+          domain: 'crm',
+          endpoint: 'GET /platform/v1/clients',
+          status: 'active',
+          outcome: 'error',
+          since: T(1),
+          consecutiveFailures: 2,
+          lastRunId: 'r2',
+          lastRunAt: T(1),
+          reason: 'timeout',
+          lastSkip: { runId: 'r3', at: T(2), reason: 'deadline' },
+        };
+        expect(skipped).toEqual(expected);
+        expect(await reopen().getDocState(doc)).toEqual(expected);
+        expect((await store.listDocStates({ outcome: 'error' })).map((s) => s.doc)).toEqual([doc]);
+        expect(await store.listDocStates({ outcome: 'skip' })).toEqual([]);
+        // the next observation builds on the kept streak and clears the skip
+        const next = await store.recordDocResult('r4', docResult(doc, 'error', T(3)));
+        expect(next).toMatchObject({
+          outcome: 'error',
+          since: T(1),
+          consecutiveFailures: 3,
+          lastRunId: 'r4',
+        });
+        expect(next.lastSkip).toBeUndefined();
+      });
+
+      it("keeps a passing doc's since through skips; a doc never observed is in state skip", async () => {
+        await store.recordDocResult('r1', docResult('a/ok.md', 'pass', T(0)));
+        await store.recordDocResult(
+          'r2',
+          docResult('a/ok.md', 'skip', T(1), { reason: 'deadline', steps: [] }),
+        );
+        await store.recordDocResult(
+          'r3',
+          docResult('a/ok.md', 'skip', T(2), { reason: 'deadline', steps: [] }),
+        );
+        expect(await store.getDocState('a/ok.md')).toMatchObject({
+          outcome: 'pass',
+          since: T(0),
+          lastRunId: 'r1',
+          lastSkip: { runId: 'r3', at: T(2) },
+        });
+        const fresh = await store.recordDocResult('r1', docResult('a/new.md', 'skip', T(0), { steps: [] }));
+        expect(fresh).toMatchObject({
+          outcome: 'skip',
+          since: T(0),
+          consecutiveFailures: 0,
+          lastRunId: 'r1',
+        });
+      });
+    });
+
+    describe('durability: what is acknowledged is stored', () => {
+      it('a fresh store instance reads back every acknowledged result and state', async () => {
+        await store.startRun({ runId: 'r1', startedAt: T(0), status: 'running' });
+        const docs = Array.from({ length: 30 }, (_, i) => `d/doc-${String(i).padStart(2, '0')}.md`);
+        const acknowledged: string[] = [];
+        const reads: Promise<void>[] = [];
+        await Promise.all(
+          docs.map(async (doc, i) => {
+            const state = await store.recordDocResult('r1', docResult(doc, i % 4 ? 'pass' : 'fail', T(0)));
+            acknowledged.push(doc);
+            // read at once, by another instance, while the other calls are still in flight
+            const other = reopen();
+            reads.push(
+              (async () => {
+                expect(await other.getDocState(doc)).toEqual(state);
+                expect((await other.getRunResults('r1')).map((r) => r.doc)).toContain(doc);
+              })(),
+            );
+          }),
+        );
+        await Promise.all(reads);
+        const other = reopen();
+        expect((await other.getRunResults('r1')).map((r) => r.doc).sort()).toEqual(docs);
+        expect((await other.listDocStates({ domain: 'd' })).map((s) => s.doc)).toEqual(docs);
+        const history = await other.listDocHistory(5, docs);
+        expect(docs.filter((d) => history.get(d)?.length !== 1)).toEqual([]);
+        expect(acknowledged.sort()).toEqual(docs);
+      });
+
+      it('flush resolves with nothing pending, and after writes', async () => {
+        await store.flush();
+        await store.startRun({ runId: 'r1', startedAt: T(0), status: 'running' });
+        void store.recordDocResult('r1', docResult('a/x.md', 'pass', T(0)));
+        await store.flush();
+        expect(await reopen().getDocState('a/x.md')).toMatchObject({ outcome: 'pass' });
+      });
+    });
+
+    describe('history and uptime', () => {
+      it("lists each doc's latest results, newest first, up to the limit, for the docs asked", async () => {
+        const outcomes: Outcome[] = ['pass', 'fail', 'error', 'pass', 'skip'];
+        for (const [i, outcome] of outcomes.entries()) {
+          await store.recordDocResult(
+            `r${i}`,
+            docResult('h/one.md', outcome, T(i), outcome === 'skip' ? { steps: [], reason: 'deadline' } : {}),
+          );
+          await store.recordDocResult(`r${i}`, docResult('h/two.md', 'pass', T(i)));
+        }
+        await store.recordDocResult(
+          'r9',
+          docResult('h/three.md', 'fail', T(9), { reason: 'x'.repeat(2000) }),
+        );
+        const all = await store.listDocHistory(3);
+        expect([...all.keys()].sort()).toEqual(['h/one.md', 'h/three.md', 'h/two.md']);
+        expect(all.get('h/one.md')).toEqual([
+          { runId: 'r4', at: T(4), outcome: 'skip', durationMs: 12, reason: 'deadline' },
+          { runId: 'r3', at: T(3), outcome: 'pass', durationMs: 12 },
+          {
+            runId: 'r2',
+            at: T(2),
+            outcome: 'error',
+            durationMs: 12,
+            failingStep: 'get_client',
+            reason: 'step get_client: error',
+          },
+        ]);
+        expect(all.get('h/three.md')?.[0]?.reason).toBe('x'.repeat(500));
+        const some = await reopen().listDocHistory(10, ['h/two.md', 'h/none.md']);
+        expect([...some.keys()]).toEqual(['h/two.md']);
+        expect(some.get('h/two.md')?.map((e) => e.runId)).toEqual(['r4', 'r3', 'r2', 'r1', 'r0']);
+      });
+
+      it('counts runs, passes and pass/fail/error results per doc and UTC day', async () => {
+        const day = (d: number, hour: number) => new Date(Date.UTC(2026, 0, d, hour)).toISOString();
+        const record = (doc: string, outcome: Outcome, at: string) =>
+          store.recordDocResult(
+            `run-${at}`,
+            docResult(doc, outcome, at, outcome === 'skip' ? { steps: [] } : {}),
+          );
+        await record('u/a.md', 'pass', day(1, 23));
+        await record('u/a.md', 'pass', day(2, 0));
+        await record('u/a.md', 'fail', day(2, 6));
+        await record('u/a.md', 'error', day(2, 12));
+        await record('u/a.md', 'blocked', day(2, 13));
+        await record('u/a.md', 'skip', day(2, 18));
+        await record('u/b.md', 'pass', day(2, 1));
+        await record('u/b.md', 'invalid', day(3, 1));
+        const rows = async (s: StateStore, since: string, docs?: string[]) =>
+          [...(await s.listDocUptime(since, docs))].sort((x, y) =>
+            `${x.doc}${x.day}` < `${y.doc}${y.day}` ? -1 : 1,
+          );
+        expect(await rows(store, '2026-01-02')).toEqual([
+          { doc: 'u/a.md', day: '2026-01-02', runs: 5, passed: 1, counted: 3 },
+          { doc: 'u/b.md', day: '2026-01-02', runs: 1, passed: 1, counted: 1 },
+          { doc: 'u/b.md', day: '2026-01-03', runs: 1, passed: 0, counted: 0 },
+        ]);
+        expect(await rows(reopen(), '2026-01-01', ['u/a.md'])).toEqual([
+          { doc: 'u/a.md', day: '2026-01-01', runs: 1, passed: 1, counted: 1 },
+          { doc: 'u/a.md', day: '2026-01-02', runs: 5, passed: 1, counted: 3 },
+        ]);
+        expect(await store.listDocUptime('2026-01-04')).toEqual([]);
+      });
+    });
+
+    describe('health records', () => {
+      const at = T(0);
+      it('creates with expected version 0, then writes on the current version only', async () => {
+        expect(await store.getHealth('incident', 'crm/a.md')).toBeUndefined();
+        expect(await store.putHealth('incident', 'crm/a.md', { state: 'open' }, 0, at)).toBe(true);
+        expect(await store.getHealth('incident', 'crm/a.md')).toEqual({
+          kind: 'incident',
+          key: 'crm/a.md',
+          version: 1,
+          data: { state: 'open' },
+          updatedAt: at,
+        });
+        expect(await store.putHealth('incident', 'crm/a.md', { state: 'other' }, 0, at)).toBe(false);
+        expect(await store.putHealth('incident', 'crm/a.md', { state: 'closed' }, 1, T(1))).toBe(true);
+        expect(await store.putHealth('incident', 'crm/a.md', { state: 'stale' }, 1, T(2))).toBe(false);
+        expect(await store.putHealth('incident', 'crm/none.md', { state: 'x' }, 3, T(2))).toBe(false);
+        expect(await reopen().getHealth('incident', 'crm/a.md')).toMatchObject({
+          version: 2,
+          data: { state: 'closed' },
+          updatedAt: T(1),
+        });
+        expect(await store.getHealth('incident', 'crm/none.md')).toBeUndefined();
+      });
+
+      it('keeps kinds apart and lists a kind by key', async () => {
+        await store.putHealth('condition', 'spam_flagged#biz-2', { n: 2 }, 0, at);
+        await store.putHealth('condition', 'spam_flagged#biz-1', { n: 1 }, 0, at);
+        await store.putHealth('mute', 'spam_flagged#biz-1', { until: at }, 0, at);
+        expect((await store.listHealth('condition')).map((r) => [r.key, r.data])).toEqual([
+          ['spam_flagged#biz-1', { n: 1 }],
+          ['spam_flagged#biz-2', { n: 2 }],
+        ]);
+        expect((await store.listHealth('mute')).map((r) => r.key)).toEqual(['spam_flagged#biz-1']);
+        expect(await store.listHealth('incident')).toEqual([]);
+      });
+
+      it('deletes on the current version only', async () => {
+        await store.putHealth('mute', 'm1', { until: at }, 0, at);
+        expect(await store.deleteHealth('mute', 'm1', 2)).toBe(false);
+        expect(await store.deleteHealth('mute', 'm1', 1)).toBe(true);
+        expect(await store.getHealth('mute', 'm1')).toBeUndefined();
+        expect(await store.deleteHealth('mute', 'm1', 1)).toBe(false);
+        expect(await store.putHealth('mute', 'm1', { until: T(5) }, 0, T(5))).toBe(true);
+        expect((await store.listHealth('mute')).map((r) => r.version)).toEqual([1]);
+      });
+
+      it('lets exactly one of several concurrent writers win', async () => {
+        await store.putHealth('incident', 'crm/a.md', { w: 'first' }, 0, at);
+        const outcomes = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => store.putHealth('incident', 'crm/a.md', { w: i }, 1, at)),
+        );
+        expect(outcomes.filter(Boolean)).toHaveLength(1);
+        expect((await store.getHealth('incident', 'crm/a.md'))?.data).toEqual({ w: outcomes.indexOf(true) });
+        const created = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => store.putHealth('mute', 'new', { w: i }, 0, at)),
+        );
+        expect(created.filter(Boolean)).toHaveLength(1);
       });
     });
 

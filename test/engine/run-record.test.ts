@@ -66,34 +66,6 @@ describe('recording results', () => {
     expect((await inner.getRunResults('run-1')).length).toBe(ids.length);
   });
 
-  it('tells the store when the last doc is done, before waiting for its results (flushSoon)', async () => {
-    const docs = Object.fromEntries(
-      ['a', 'b', 'c'].map((n) => [`clients/${n}.md`, doc({ test: getStep(`/${n}`) })]),
-    );
-    const inner = createLocalStateStore({ dir: await tempDir(), flushIntervalMs: 60_000 });
-    const calls: string[] = [];
-    const store: StateStore = {
-      ...inner,
-      recordDocResult: (runId, result) => {
-        calls.push(`record ${result.doc}`);
-        return inner.recordDocResult(runId, result);
-      },
-      flushSoon: () => {
-        calls.push('flushSoon');
-        inner.flushSoon?.();
-      },
-      finishRun: (...args) => {
-        calls.push('finishRun');
-        return inner.finishRun(...args);
-      },
-    };
-    // With a minute's wait for company, the run ends promptly only because of flushSoon.
-    const out = await run(api, { docs, store, options: { concurrency: 3 } });
-    expect(out.result.summary.pass).toBe(3);
-    expect(calls.slice(-2)).toEqual(['flushSoon', 'finishRun']);
-    expect(calls.filter((c) => c.startsWith('record'))).toHaveLength(3);
-  });
-
   it('fails the run when the store cannot record a result, and starts no doc after it', async () => {
     const docs = Object.fromEntries(
       ['a', 'b', 'c', 'd'].map((n) => [`clients/${n}.md`, doc({ test: getStep(`/${n}`) })]),

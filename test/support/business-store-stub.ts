@@ -42,7 +42,14 @@ export function createBusinessStoreStub(): BusinessStoreStub {
     listRuns: notHere('listRuns'),
     getDocState: notHere('getDocState'),
     listDocStates: notHere('listDocStates'),
+    listDocHistory: notHere('listDocHistory'),
+    listDocUptime: notHere('listDocUptime'),
+    getHealth: notHere('getHealth'),
+    listHealth: notHere('listHealth'),
+    putHealth: notHere('putHealth'),
+    deleteHealth: notHere('deleteHealth'),
     acquireLock: notHere('acquireLock'),
     releaseLock: notHere('releaseLock'),
+    flush: async () => {},
   };
 }

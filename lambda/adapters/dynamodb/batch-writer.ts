@@ -1,5 +1,8 @@
-// Buffers puts and sends them with BatchWriteItem (25 items a request), retrying unprocessed items
-// with backoff. A write that still fails after the retries throws: it is never only logged.
+// Puts items with BatchWriteItem (25 items a request) as a group commit: a put is sent at once when
+// no request is in flight; puts made while one is in flight share the next request. Each put's
+// promise resolves only once the request holding its item succeeded (unprocessed items are retried
+// with backoff), so an acknowledged put is in the table. A put that still fails after the retries
+// rejects: it is never only logged.
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Item } from './items.js';
 
@@ -14,19 +17,28 @@ export interface BatchWriterOptions {
   readonly tableName: string;
   readonly maxAttempts?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Called once per BatchWriteItem request with the number of items it carries. */
   readonly onRequest?: (items: number) => void;
-  /** A queued put waits at most this long for its batch to fill (bounds what a crash can lose). @default 1000 */
-  readonly maxDelayMs?: number;
+  /** Requests in flight at once; a second one starts only for a full batch. @default 4 */
+  readonly maxInFlight?: number;
+}
+
+interface Pending {
+  readonly item: Item;
+  readonly key: string;
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
 }
 
 export function createBatchWriter(options: BatchWriterOptions) {
   const { client, tableName, maxAttempts = 8 } = options;
+  const maxInFlight = options.maxInFlight ?? 4;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const pending: Item[] = [];
-  const pendingKeys = new Set<string>();
   const keyOf = (item: Item) => `${String(item.pk)}\u0000${String(item.sk)}`;
+  let queue: Pending[] = [];
+  const inFlight = new Set<Promise<void>>();
 
-  async function send(items: Item[]): Promise<void> {
+  async function send(items: readonly Item[]): Promise<void> {
     let requests = items.map((Item) => ({ PutRequest: { Item } }));
     for (let attempt = 1; requests.length > 0; attempt++) {
       if (attempt > maxAttempts) {
@@ -41,67 +53,57 @@ export function createBatchWriter(options: BatchWriterOptions) {
     }
   }
 
-  // Flushes run one after another on one chain: two at once would send the same queued items and
-  // drop others. Each takes its items off the queue before sending them.
-  let chain: Promise<void> = Promise.resolve();
-  let failure: unknown;
-  let timer: NodeJS.Timeout | undefined;
-
-  function flush(): Promise<void> {
-    if (timer) {
-      clearTimeout(timer);
-      timer = undefined;
+  /** Takes up to a batch off the queue; one request cannot hold the same key twice. */
+  function take(): Pending[] {
+    const batch: Pending[] = [];
+    const rest: Pending[] = [];
+    const seen = new Set<string>();
+    for (const p of queue) {
+      if (batch.length < MAX_BATCH && !seen.has(p.key)) {
+        batch.push(p);
+        seen.add(p.key);
+      } else rest.push(p);
     }
-    const run = chain.then(async () => {
-      while (pending.length > 0) {
-        const chunk = pending.splice(0, MAX_BATCH);
-        try {
-          await send(chunk);
-        } finally {
-          for (const item of chunk) pendingKeys.delete(keyOf(item));
-        }
-      }
-    });
-    chain = run.catch(() => undefined);
-    return run;
+    queue = rest;
+    return batch;
   }
 
-  function schedule(): void {
-    if (timer || pending.length === 0) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      // Surfaced by the next put or flush: a write is never only logged.
-      flush().catch((err: unknown) => {
-        failure ??= err;
+  function pump(): void {
+    while (
+      queue.length > 0 &&
+      (inFlight.size === 0 || (queue.length >= MAX_BATCH && inFlight.size < maxInFlight))
+    ) {
+      const batch = take();
+      const request: Promise<void> = send(batch.map((p) => p.item)).then(
+        () => {
+          for (const p of batch) p.resolve();
+        },
+        (err: unknown) => {
+          for (const p of batch) p.reject(err);
+        },
+      );
+      inFlight.add(request);
+      void request.then(() => {
+        inFlight.delete(request);
+        pump();
       });
-    }, options.maxDelayMs ?? 1_000);
-    timer.unref?.();
-  }
-
-  function rethrow(): void {
-    if (failure === undefined) return;
-    const err = failure;
-    failure = undefined;
-    throw err;
+    }
   }
 
   return {
-    /** Queues a put; sends a full batch as soon as one is ready, a partial one after maxDelayMs. */
-    async put(item: Item): Promise<void> {
-      rethrow();
-      // One request cannot hold the same key twice: send what is queued first.
-      if (pendingKeys.has(keyOf(item))) await flush();
-      pending.push(item);
-      pendingKeys.add(keyOf(item));
-      if (pending.length >= MAX_BATCH) await flush();
-      else schedule();
+    /** Resolves once `item` is stored. */
+    put(item: Item): Promise<void> {
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ item, key: keyOf(item), resolve, reject });
+        pump();
+      });
     },
+    /** Resolves once every put made before it has settled. */
     async flush(): Promise<void> {
-      await flush();
-      rethrow();
-    },
-    get size() {
-      return pending.length;
+      while (inFlight.size > 0 || queue.length > 0) {
+        pump();
+        await Promise.all(inFlight);
+      }
     },
   };
 }

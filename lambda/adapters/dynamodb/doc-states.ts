@@ -3,16 +3,17 @@
 // loser re-reads and re-applies its result. Results for one doc within this instance are applied in
 // order; states loaded at run start save a read per doc.
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { docStateChanged, nextDocState } from '../../engine/doc-state.js';
 import type { DocResult } from '../../engine/model.js';
 import type { DocState } from '../../engine/ports.js';
 import { DynamoStateError } from './batch-writer.js';
-import { docItem, docStateChanged, fromDocItem, type Item, nextDocState } from './items.js';
+import { docItem, fromDocItem, type Item, revOfDocItem } from './items.js';
 import { keys } from './schema.js';
 
 interface Known {
   readonly state: DocState;
-  /** Revision of the stored item; undefined for an item written before revisions existed. */
-  readonly rev: number | undefined;
+  /** Revision of the stored item: 1 after its first write. */
+  readonly rev: number;
 }
 
 export interface DocStatesOptions {
@@ -27,7 +28,7 @@ export interface DocStatesOptions {
 }
 
 const isConditionFailure = (e: unknown) => e instanceof Error && e.name === 'ConditionalCheckFailedException';
-const revOf = (item: Item) => (typeof item.rev === 'number' ? item.rev : undefined);
+const knownOf = (item: Item): Known => ({ state: fromDocItem(item), rev: revOfDocItem(item) });
 
 export function createDocStates(options: DocStatesOptions) {
   const { client, tableName } = options;
@@ -39,7 +40,7 @@ export function createDocStates(options: DocStatesOptions) {
   async function read(doc: string, fresh: boolean): Promise<Known | undefined> {
     if (!fresh && (known.has(doc) || loaded)) return known.get(doc);
     const item = await options.get(keys.doc(doc));
-    return item ? { state: fromDocItem(item), rev: revOf(item) } : undefined;
+    return item ? knownOf(item) : undefined;
   }
 
   async function apply(runId: string, result: DocResult): Promise<DocState> {
@@ -50,17 +51,13 @@ export function createDocStates(options: DocStatesOptions) {
       const rev = (prev?.rev ?? 0) + 1;
       const condition = !prev
         ? { ConditionExpression: 'attribute_not_exists(pk)' }
-        : prev.rev === undefined
-          ? { ConditionExpression: 'attribute_not_exists(#rev)', ExpressionAttributeNames: { '#rev': 'rev' } }
-          : {
-              ConditionExpression: '#rev = :rev',
-              ExpressionAttributeNames: { '#rev': 'rev' },
-              ExpressionAttributeValues: { ':rev': prev.rev },
-            };
+        : {
+            ConditionExpression: '#rev = :rev',
+            ExpressionAttributeNames: { '#rev': 'rev' },
+            ExpressionAttributeValues: { ':rev': prev.rev },
+          };
       try {
-        await client.send(
-          new PutCommand({ TableName: tableName, Item: { ...docItem(next), rev }, ...condition }),
-        );
+        await client.send(new PutCommand({ TableName: tableName, Item: docItem(next, rev), ...condition }));
         options.onPut();
         known.set(result.doc, { state: next, rev });
         return next;
@@ -82,7 +79,10 @@ export function createDocStates(options: DocStatesOptions) {
     /** Replaces what is known with the stored states (called at run start). */
     load(items: readonly Item[]): void {
       known.clear();
-      for (const item of items) known.set(String(item.doc), { state: fromDocItem(item), rev: revOf(item) });
+      for (const item of items) {
+        const k = knownOf(item);
+        known.set(k.state.doc, k);
+      }
       loaded = true;
     },
     /** Applies one result; results for the same doc are applied one after another. */

@@ -8,6 +8,9 @@
 //   BUSINESS#<id>          STATE                   business   business condition (read by the alert Lambda)
 //   BUSINESSES             <businessId>            business-index  lets the API list businesses without a scan
 //   LOCK#<name>            LOCK                    lock       run lock with a lease
+//   HIST#<docId>           <at>#<runId>            history    one result, compact, newest last (TTL)
+//   UPTIME#<docId>         <YYYY-MM-DD>            uptime     a doc's counts for one UTC day, ADD updates (TTL)
+//   HEALTH#<kind>          <key>                   health     incident / condition / mute record (versioned)
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
 export const STATE_TABLE = {
@@ -63,6 +66,9 @@ export const keys = {
   business: (businessId: string) => ({ pk: `BUSINESS#${businessId}`, sk: 'STATE' }),
   businessIndex: (businessId: string) => ({ pk: 'BUSINESSES', sk: businessId }),
   lock: (name: string) => ({ pk: `LOCK#${name}`, sk: 'LOCK' }),
+  history: (doc: string, at: string, runId: string) => ({ pk: `HIST#${doc}`, sk: `${at}#${runId}` }),
+  uptime: (doc: string, day: string) => ({ pk: `UPTIME#${doc}`, sk: day }),
+  health: (kind: string, key: string) => ({ pk: `HEALTH#${kind}`, sk: key }),
 } as const;
 
 export const RUNS_INDEX_PK = 'RUNS';

@@ -1,8 +1,9 @@
 // StateStore on one DynamoDB table (key design in schema.ts). Single-item conditional writes only,
-// so DynamoDB-compatible local servers can exercise every path. Per-doc history items and doc state
-// puts are batched (BatchWriteItem); reads flush pending writes first, so a reader never misses one.
+// so DynamoDB-compatible local servers can exercise every path. recordDocResult writes the result
+// and its history item (batched with other results' items, batch-writer.ts), then the doc state (a
+// conditional put, only when changed if asked) and the day's uptime counter (an ADD update), and
+// resolves only once all of them are stored: the port's durability rule.
 import {
-  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -11,20 +12,25 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { BusinessState, DocResult, Summary } from '../../engine/model.js';
+import { byText } from '../../engine/order.js';
 import type { DocStateFilter, StateStore } from '../../engine/ports.js';
 import { createBatchWriter, DynamoStateError } from './batch-writer.js';
 import { createDocStates } from './doc-states.js';
+import { createHealth } from './health.js';
+import { createHistory } from './history.js';
 import {
   businessItem,
   fromBusinessItem,
   fromDocItem,
   fromResultItem,
   fromRunItem,
+  historyItem,
   type Item,
   isExpired,
   resultItem,
   runItem,
 } from './items.js';
+import { createLeases } from './leases.js';
 import { DEFAULT_RETENTION_DAYS, DOCS_INDEX_PK, keys, RUNS_INDEX_PK, STATE_TABLE } from './schema.js';
 
 export { DynamoStateError };
@@ -48,15 +54,17 @@ export interface DynamoStateStoreOptions {
 export interface WriteStats {
   run: number;
   result: number;
+  history: number;
+  uptime: number;
   doc: number;
   business: number;
+  health: number;
   lock: number;
   requests: number;
 }
 
 export interface DynamoStateStore extends StateStore {
-  /** Sends buffered writes. Called by `finishRun` and before every read. */
-  flush(): Promise<void>;
+  /** What this instance wrote (the benchmark reports it per run). */
   writeStats(): Readonly<WriteStats>;
 }
 
@@ -66,7 +74,17 @@ export function createDynamoStateStore(options: DynamoStateStoreOptions): Dynamo
   const { client, tableName } = options;
   const retentionSeconds = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400;
   const now = options.now ?? (() => new Date());
-  const stats: WriteStats = { run: 0, result: 0, doc: 0, business: 0, lock: 0, requests: 0 };
+  const stats: WriteStats = {
+    run: 0,
+    result: 0,
+    history: 0,
+    uptime: 0,
+    doc: 0,
+    business: 0,
+    health: 0,
+    lock: 0,
+    requests: 0,
+  };
   const writer = createBatchWriter({ client, tableName, onRequest: () => stats.requests++ });
   const seq = new Map<string, number>();
 
@@ -103,6 +121,44 @@ export function createDynamoStateStore(options: DynamoStateStoreOptions): Dynamo
     });
   }
 
+  const history = createHistory({
+    client,
+    tableName,
+    query: queryAll,
+    allDocs: async () => (await loadDocItems()).map((i) => fromDocItem(i).doc),
+    // Set on every bump: a day's counters outlive its last result by the retention period and a day.
+    uptimeExpiresAt: () => expiresAt() + 86_400,
+    onUpdate: () => {
+      stats.requests++;
+      stats.uptime++;
+    },
+  });
+  const health = createHealth({
+    client,
+    tableName,
+    get,
+    query: (input) => queryAll(input),
+    onWrite: () => {
+      stats.requests++;
+      stats.health++;
+    },
+  });
+  const leases = createLeases({
+    client,
+    tableName,
+    onRequest: (wrote) => {
+      if (wrote) stats.lock++;
+      else stats.requests++;
+    },
+  });
+  const pending = new Set<Promise<unknown>>();
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    pending.add(p);
+    const forget = () => pending.delete(p);
+    p.then(forget, forget);
+    return p;
+  };
+
   const docStates = createDocStates({
     client,
     tableName,
@@ -122,16 +178,23 @@ export function createDynamoStateStore(options: DynamoStateStoreOptions): Dynamo
       docStates.load(await loadDocItems());
     },
 
-    async recordDocResult(runId, result) {
+    recordDocResult(runId, result) {
       const n = (seq.get(runId) ?? 0) + 1;
       seq.set(runId, n);
-      await writer.put(resultItem(runId, n, result, expiresAt()));
-      stats.result++;
-      return docStates.record(runId, result);
+      return track(
+        (async () => {
+          // The history holds every result a doc state reflects: the result goes first.
+          await Promise.all([
+            writer.put(resultItem(runId, n, result, expiresAt())).then(() => stats.result++),
+            writer.put(historyItem(runId, result, expiresAt())).then(() => stats.history++),
+          ]);
+          const [state] = await Promise.all([docStates.record(runId, result), history.countResult(result)]);
+          return state;
+        })(),
+      );
     },
 
     async finishRun(runId, finishedAt, summary: Summary, status = 'finished') {
-      await writer.flush();
       stats.requests++;
       await client
         .send(
@@ -157,13 +220,11 @@ export function createDynamoStateStore(options: DynamoStateStoreOptions): Dynamo
     },
 
     async getRun(runId) {
-      await writer.flush();
       const item = await get(keys.run(runId));
       return item ? fromRunItem(item) : undefined;
     },
 
     async getRunResults(runId): Promise<readonly DocResult[]> {
-      await writer.flush();
       const items = await queryAll({
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :doc)',
         ExpressionAttributeValues: { ':pk': keys.run(runId).pk, ':doc': 'DOC#' },
@@ -173,7 +234,6 @@ export function createDynamoStateStore(options: DynamoStateStoreOptions): Dynamo
     },
 
     async listRuns(limit) {
-      await writer.flush();
       if (limit <= 0) return [];
       const items = await queryAll(
         {
@@ -189,13 +249,11 @@ export function createDynamoStateStore(options: DynamoStateStoreOptions): Dynamo
     },
 
     async getDocState(doc) {
-      await writer.flush();
       const item = await get(keys.doc(doc));
       return item ? fromDocItem(item) : undefined;
     },
 
     async listDocStates(filter: DocStateFilter = {}) {
-      await writer.flush();
       const states = (await loadDocItems(filter.domain)).map(fromDocItem);
       return states
         .filter(
@@ -203,7 +261,14 @@ export function createDynamoStateStore(options: DynamoStateStoreOptions): Dynamo
             (filter.domain === undefined || s.domain === filter.domain) &&
             (filter.outcome === undefined || s.outcome === filter.outcome),
         )
-        .sort((a, b) => (a.doc < b.doc ? -1 : a.doc > b.doc ? 1 : 0));
+        .sort((a, b) => byText(a.doc, b.doc));
+    },
+
+    listDocHistory: (limit, docs) => history.listHistory(limit, docs),
+
+    async listDocUptime(sinceDay, docs) {
+      const rows = await history.listUptime(sinceDay, docs);
+      return rows.sort((a, b) => byText(a.doc, b.doc) || byText(a.day, b.day));
     },
 
     async getBusiness(businessId) {
@@ -246,51 +311,18 @@ export function createDynamoStateStore(options: DynamoStateStoreOptions): Dynamo
       return found.filter((i): i is Item => i !== undefined).map(fromBusinessItem);
     },
 
-    async acquireLock(name, owner, leaseMs, at) {
-      const leaseUntil = at.getTime() + leaseMs;
-      try {
-        await put(
-          {
-            ...keys.lock(name),
-            entity: 'lock',
-            owner,
-            leaseUntil,
-            expiresAt: Math.ceil(leaseUntil / 1000) + 86_400,
-          },
-          'lock',
-          {
-            ConditionExpression: 'attribute_not_exists(pk) OR #owner = :owner OR leaseUntil < :now',
-            ExpressionAttributeNames: { '#owner': 'owner' },
-            ExpressionAttributeValues: { ':owner': owner, ':now': at.getTime() },
-          },
-        );
-        return true;
-      } catch (e) {
-        if (isConditionFailure(e)) return false;
-        throw e;
-      }
-    },
+    getHealth: (kind, key) => health.get(kind, key),
+    listHealth: (kind) => health.list(kind),
+    putHealth: (kind, key, data, expectedVersion, at) => health.put(kind, key, data, expectedVersion, at),
+    deleteHealth: (kind, key, expectedVersion) => health.delete(kind, key, expectedVersion),
 
-    async releaseLock(name, owner) {
-      try {
-        stats.requests++;
-        await client.send(
-          new DeleteCommand({
-            TableName: tableName,
-            Key: keys.lock(name),
-            ConditionExpression: '#owner = :owner',
-            ExpressionAttributeNames: { '#owner': 'owner' },
-            ExpressionAttributeValues: { ':owner': owner },
-          }),
-        );
-        stats.lock++;
-      } catch (e) {
-        // Someone else holds it now (our lease expired): theirs to release.
-        if (!isConditionFailure(e)) throw e;
-      }
-    },
+    acquireLock: (name, owner, leaseMs, at) => leases.acquire(name, owner, leaseMs, at),
+    releaseLock: (name, owner) => leases.release(name, owner),
 
-    flush: () => writer.flush(),
+    async flush() {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+      await writer.flush();
+    },
     writeStats: () => ({ ...stats }),
   };
 }

@@ -64,8 +64,6 @@ export function createRecorder(opts: RecorderOptions): Recorder {
       waiting.add(tracked);
     },
     async drain() {
-      // Every doc is done: nothing will join the results still held for a shared write.
-      store.flushSoon?.();
       while (waiting.size > 0) await Promise.all(waiting);
     },
   };

@@ -5,13 +5,10 @@
 // microseconds, cheaper than a threadpool round trip each. Critical sections are a read and an
 // atomic write (milliseconds); a holder killed inside one leaves the file behind, which others break
 // at once when the holder process (same host) is gone, or else once the file is `staleMs` old.
-// A lock folder of an older version of the store (folder + `holder` file) excludes just the same
-// (`open(O_EXCL)` and `mkdir` both fail on an existing name), and is judged stale the same way.
 import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { readFile, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { isAlreadyExists, isNotFound } from './fs-atomic.js';
+import { isAlreadyExists, isNotFound } from './files.js';
 
 export interface MutexOptions {
   /** A lock file older than this is considered abandoned by a crashed holder. */
@@ -26,18 +23,12 @@ export class StateLockTimeoutError extends Error {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const LEGACY_HOLDER_FILE = 'holder';
 const HOST = hostname();
 const me = () => `${HOST}:${process.pid}`;
 
 async function readHolder(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as { code?: unknown }).code !== 'EISDIR') return undefined;
-  }
-  try {
-    return await readFile(join(path, LEGACY_HOLDER_FILE), 'utf8');
   } catch {
     return undefined;
   }

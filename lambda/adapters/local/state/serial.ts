@@ -6,7 +6,7 @@
 // fsync that covers its lines, in call order, so an acknowledged line survives a SIGKILL (and a power
 // loss). Only this process appends to a run's results file: the run id belongs to the process that
 // started it, so no cross-process lock is needed.
-import { appendLines } from './fs-atomic.js';
+import { appendLines } from './files.js';
 
 interface Waiter {
   readonly resolve: () => void;

@@ -1,8 +1,9 @@
-// zod schemas for what the local store reads back from disk: files are an edge (a person may edit
-// or truncate them), so nothing read is trusted or cast.
+// zod schemas for what the state stores read back (local files, DynamoDB items): storage is an edge
+// (a person may edit or truncate a file, another version may have written an item), so nothing read
+// is trusted or cast.
 import * as z from 'zod';
-import type { BusinessState, DocResult } from '../../../engine/model.js';
-import type { DocState, RunRecord } from '../../../engine/ports.js';
+import type { BusinessState, DocResult } from '../engine/model.js';
+import type { DocHistoryEntry, DocState, DocUptime, HealthRecord, RunRecord } from '../engine/ports.js';
 
 const outcome = z.enum(['pass', 'fail', 'error', 'blocked', 'invalid', 'skip']);
 const docStatus = z.enum(['active', 'pending', 'skipped', 'failed', 'retired']);
@@ -29,6 +30,34 @@ export const docStateSchema: z.ZodType<DocState> = z.object({
   lastRunId: z.string(),
   lastRunAt: z.string(),
   reason: z.string().optional(),
+  lastSkip: z.object({ runId: z.string(), at: z.string(), reason: z.string().optional() }).optional(),
+});
+
+export const docHistoryEntrySchema: z.ZodType<DocHistoryEntry> = z.object({
+  runId: z.string(),
+  at: z.string(),
+  outcome,
+  durationMs: z.number(),
+  failingStep: z.string().optional(),
+  reason: z.string().optional(),
+});
+
+export const docUptimeSchema: z.ZodType<DocUptime> = z.object({
+  doc: z.string(),
+  day: z.string(),
+  runs: z.number().int().nonnegative(),
+  passed: z.number().int().nonnegative(),
+  counted: z.number().int().nonnegative(),
+});
+
+export const healthKindSchema = z.enum(['incident', 'condition', 'mute']);
+
+export const healthRecordSchema: z.ZodType<HealthRecord> = z.object({
+  kind: healthKindSchema,
+  key: z.string(),
+  version: z.number().int().positive(),
+  data: z.record(z.string(), z.unknown()),
+  updatedAt: z.string(),
 });
 
 export const runRecordSchema: z.ZodType<RunRecord> = z.object({

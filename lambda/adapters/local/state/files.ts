@@ -1,9 +1,8 @@
 // File primitives for the local state store: atomic replace, durable append, tolerant reads.
 // A crash (even SIGKILL) leaves either the previous or the new content of a file, never a torn one;
 // a line torn by a crash mid-append is ignored on read and never glued to the next line.
-import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, fsync, openSync, readSync, writeSync } from 'node:fs';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { closeSync, fstatSync, fsync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Suffix of in-flight temp files; readers skip them, and a crash may leave one behind. */
@@ -15,35 +14,78 @@ export function isTempName(name: string): boolean {
 
 /** fsync of the directory makes a rename durable; not every platform allows it, which is harmless. */
 async function syncDir(dir: string): Promise<void> {
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  let fd: number;
   try {
-    handle = await open(dir, 'r');
-    await handle.sync();
+    fd = openSync(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    await fsyncFd(fd);
   } catch {
     // Directory fsync is unsupported on some file systems (and on Windows): best effort.
   } finally {
-    await handle?.close();
+    closeSync(fd);
   }
 }
 
-/** Writes `text` to `file` atomically: temp file in the same folder, fsync, rename over. */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const dir = dirname(file);
-  const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}${TMP_SUFFIX}`);
-  const handle = await open(tmp, 'w');
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
+interface DirSync {
+  /** A sync not started yet: it covers every rename made before it starts. */
+  queued?: Promise<void>;
+  tail: Promise<void>;
+}
+const dirSyncs = new Map<string, DirSync>();
+
+/** A folder fsync that covers this caller's rename; concurrent callers share one. */
+function syncDirShared(dir: string): Promise<void> {
+  let entry = dirSyncs.get(dir);
+  if (!entry) {
+    entry = { tail: Promise.resolve() };
+    dirSyncs.set(dir, entry);
   }
+  if (entry.queued) return entry.queued;
+  const e = entry;
+  const sync = e.tail.then(() => {
+    e.queued = undefined;
+    return syncDir(dir);
+  });
+  e.queued = sync;
+  e.tail = sync.finally(() => {
+    if (e.queued === undefined && dirSyncs.get(dir) === e) dirSyncs.delete(dir);
+  });
+  return sync;
+}
+
+let tmpCounter = 0;
+
+/**
+ * Writes `text` to `file` atomically: temp file in the same folder, fsync, rename over (once
+ * `before` resolved; nothing is replaced if it rejects), folder fsync. The page-cache calls are synchronous (microseconds each, cheaper than a threadpool round
+ * trip); the fsyncs, which wait on the disk, are not.
+ */
+export async function writeFileAtomic(file: string, text: string, before?: Promise<unknown>): Promise<void> {
+  const dir = dirname(file);
+  const tmp = join(dir, `.${basename(file)}.${process.pid}.${++tmpCounter}${TMP_SUFFIX}`);
+  const fd = openSync(tmp, 'w');
   try {
-    await rename(tmp, file);
+    const bytes = Buffer.from(text, 'utf8');
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+    await fsyncFd(fd);
+    // The new content replaces the old only once `before` (what it depends on) is durable.
+    await before;
   } catch (err) {
-    await rm(tmp, { force: true });
+    closeSync(fd);
+    rmSync(tmp, { force: true });
     throw err;
   }
-  await syncDir(dir);
+  closeSync(fd);
+  try {
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  await syncDirShared(dir);
 }
 
 /**
@@ -67,17 +109,15 @@ export async function appendLines(file: string, lines: readonly string[]): Promi
     for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
     await fsyncFd(fd);
     // A file this call created (or found empty) is durable only once its folder entry is: once per file.
-    if (size === 0) await syncDir(dirname(file));
+    if (size === 0) await syncDirShared(dirname(file));
   } finally {
     closeSync(fd);
   }
 }
 
 /** fsync on a raw descriptor: one threadpool round trip, no FileHandle. */
-export const fsyncFd = (fd: number): Promise<void> =>
+const fsyncFd = (fd: number): Promise<void> =>
   new Promise((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
-
-export const appendLine = (file: string, line: string): Promise<void> => appendLines(file, [line]);
 
 /** Reads a file as text, or undefined when it does not exist. */
 export async function readTextIfExists(file: string): Promise<string | undefined> {
