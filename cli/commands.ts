@@ -65,7 +65,7 @@ export function registerRun(program: Command, result: CommandResult): void {
     .option('--timeout-ms <n>', 'per request (default: 30000)')
     .option('--deadline-ms <n>', 'for the whole run; docs not started in time are skip "deadline"')
     .option('--state <dir>', 'local state folder (default: .verifier/)')
-    .option('--report <kind=file>', 'json=FILE or junit=FILE (repeatable)', collect)
+    .option('--report <kind=file>', 'json=FILE, junit=FILE or html=FILE (repeatable)', collect)
     .option('--alert-webhook <url>', 'POST alerts as JSON to this URL')
     .option('--test-files <dir>', 'folder for file_fields (default: <docs>/../test-files when present)')
     .option('--config <file>', 'JSON file with any of these options; flags win')

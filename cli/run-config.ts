@@ -47,7 +47,7 @@ export interface RunConfig {
   readonly timeoutMs: number;
   readonly deadlineMs?: number;
   readonly state: string;
-  readonly reports: { kind: 'json' | 'junit'; file: string }[];
+  readonly reports: { kind: 'json' | 'junit' | 'html'; file: string }[];
   readonly alertWebhook?: string;
   readonly testFiles?: string;
   /** Business-condition rules: the documented defaults, then the config file's `rules`. */
@@ -125,7 +125,7 @@ const mergedSchema = z
     report: z
       .union([z.string(), z.array(z.string())])
       .transform((v) => (Array.isArray(v) ? v : [v]))
-      .pipe(z.array(z.string().regex(/^(json|junit)=.+/, 'expected json=FILE or junit=FILE')))
+      .pipe(z.array(z.string().regex(/^(json|junit|html)=.+/, 'expected json=FILE, junit=FILE or html=FILE')))
       .optional(),
     alertWebhook: httpUrl.optional(),
     testFiles: z.string().min(1).optional(),
@@ -240,7 +240,7 @@ export function resolveRunConfig(opts: RunCliOptions): RunConfig {
     state: resolve(m.state ?? '.verifier'),
     reports: (m.report ?? []).map((r) => {
       const eq = r.indexOf('=');
-      return { kind: r.slice(0, eq) as 'json' | 'junit', file: resolve(r.slice(eq + 1)) };
+      return { kind: r.slice(0, eq) as 'json' | 'junit' | 'html', file: resolve(r.slice(eq + 1)) };
     }),
     ...(m.alertWebhook ? { alertWebhook: m.alertWebhook } : {}),
     ...(testFiles ? { testFiles } : {}),

@@ -6,6 +6,7 @@ import { createUndiciHttpClient } from '../lambda/adapters/http/undici-client.js
 import { createLocalDocSource } from '../lambda/adapters/local/doc-source.js';
 import { createLocalStateStore } from '../lambda/adapters/local/state-store.js';
 import { createLocalTestFiles } from '../lambda/adapters/local/test-files.js';
+import { createHtmlReportWriter } from '../lambda/adapters/report/html-report.js';
 import { createJsonReportWriter } from '../lambda/adapters/report/json-report.js';
 import { createJunitReportWriter } from '../lambda/adapters/report/junit-report.js';
 import type { ReportWriter } from '../lambda/adapters/report/stream-file.js';
@@ -16,6 +17,7 @@ import { createRedactor } from '../lambda/engine/redact.js';
 import { runDocs } from '../lambda/engine/run/run-docs.js';
 import { secretForms } from '../lambda/engine/run/secrets.js';
 import type { DocFilters, Target } from '../lambda/engine/target.js';
+import { knownIssuesFrom } from '../lambda/report-html/known-issues.js';
 import { createConsoleRenderer } from './console.js';
 import { createLineBuffer } from './line-buffer.js';
 import { type RunCliOptions, resolveRunConfig, UsageError } from './run-config.js';
@@ -62,7 +64,15 @@ export async function executeRun(opts: RunCliOptions, io: RunIo): Promise<number
   const stdout = io.isTTY ? undefined : createLineBuffer(io.stdout);
   const renderer = createConsoleRenderer({ stream: stdout ?? io.stdout, isTTY: io.isTTY });
   const writers: ReportWriter[] = config.reports.map((r) =>
-    r.kind === 'json' ? createJsonReportWriter(r.file) : createJunitReportWriter(r.file),
+    r.kind === 'json'
+      ? createJsonReportWriter(r.file)
+      : r.kind === 'html'
+        ? createHtmlReportWriter(r.file, {
+            target: config.baseUrl,
+            redact: redactor.value,
+            knownIssues: knownIssuesFrom(createLocalDocSource(config.docs)),
+          })
+        : createJunitReportWriter(r.file),
   );
   const warn = (m: string) => {
     stdout?.flush();
