@@ -8,6 +8,7 @@ import type { CommandResult } from './main.js';
 import type { RunCliOptions } from './run-config.js';
 import type { SandboxCommandOptions } from './sandbox.js';
 import type { StartOptions } from './start.js';
+import type { StatusCommandOptions } from './status.js';
 
 export const SCENARIOS = ['healthy', 'spam-flagged'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -121,5 +122,23 @@ export function registerStart(program: Command, result: CommandResult): void {
       const { executeStart } = await import('./start.js');
       tuneJitForShortRun();
       result.code = await executeStart(opts, consoleIo());
+    });
+}
+
+export function registerStatus(program: Command, result: CommandResult): void {
+  program
+    .command('status')
+    .description(
+      'The state at a glance: last run, incidents, conditions, mutes; --html writes the status page.',
+    )
+    .option('--state <dir>', 'local state folder', '.verifier')
+    .option('--html <file>', 'write the status page (one self-contained HTML file) here')
+    .option('--docs <dir>', "docs folder, to show failing docs' Known Issues")
+    .action(async (opts: StatusCommandOptions) => {
+      const { statusCommand } = await import('./status.js');
+      result.code = await statusCommand(opts, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+      });
     });
 }

@@ -11,6 +11,7 @@ import { createSandbox } from '../sandbox/server.js';
 import type { Scenario } from './commands.js';
 import { executeRun, type RunIo } from './run.js';
 import { writeTokensFile } from './sandbox.js';
+import { writeStatusPage } from './status.js';
 
 export { SCENARIOS, type Scenario } from './commands.js';
 
@@ -50,7 +51,7 @@ export async function executeStart(opts: StartOptions, io: RunIo): Promise<numbe
         `scenario spam-flagged: business ${sandbox.businessId} is now spam-flagged, as a burst of automated test messages would leave it\n`,
       );
     }
-    return await executeRun(
+    const code = await executeRun(
       {
         docs,
         baseUrl: sandbox.baseUrl,
@@ -66,8 +67,21 @@ export async function executeStart(opts: StartOptions, io: RunIo): Promise<numbe
       },
       io,
     );
+    await writeStartStatusPage(state, docs, sandbox.baseUrl, io);
+    return code;
   } finally {
     await sandbox.close();
     if (tokensFile) await rm(dirname(tokensFile), { recursive: true, force: true });
+  }
+}
+
+/** The status page of the state after the run (`.verifier/status.html`); a failure to write it is reported, not fatal. */
+async function writeStartStatusPage(state: string, docs: string, target: string, io: RunIo): Promise<void> {
+  const file = join(state, 'status.html');
+  try {
+    await writeStatusPage({ state, file, docs, target });
+    io.stdout.write(`status page: ${file}\n`);
+  } catch (err) {
+    io.stderr.write(`verifier start: status page not written: ${(err as Error).message}\n`);
   }
 }

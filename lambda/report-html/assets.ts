@@ -45,7 +45,7 @@ section.domain h2 small{color:var(--mute);font-weight:normal}
 .b{display:inline-block;border-radius:3px;padding:1px 6px;font-size:11px;font-weight:700;color:#fff;text-transform:uppercase;text-align:center;min-width:62px}
 .b.pass{background:var(--pass)}.b.fail{background:var(--fail)}.b.error{background:var(--error)}.b.blocked{background:var(--blocked)}.b.invalid{background:var(--invalid)}.b.skip{background:var(--skip)}
 .strip{display:flex;gap:1px;height:18px}
-.strip i{flex:1;background:var(--pass);border-radius:1px;min-width:1px}
+.strip i{flex:0 1 8px;background:var(--pass);border-radius:1px;min-width:1px}
 .strip i.f{background:var(--fail)}.strip i.e{background:var(--error)}.strip i.b{background:var(--blocked)}.strip i.v{background:var(--invalid)}.strip i.s{background:var(--skip)}.strip i.n{background:var(--none)}
 .detail{padding:8px 14px 14px 96px;background:#fafbfc;border-top:1px dashed var(--line)}
 .detail dl{display:grid;grid-template-columns:110px 1fr;gap:3px 12px;margin:6px 0}

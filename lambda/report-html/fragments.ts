@@ -63,8 +63,12 @@ export function chartSvg(runs: readonly RunView[]): string {
   const withSummary = runs.filter((r): r is RunView & { summary: Summary } => Boolean(r.summary?.total));
   if (withSummary.length === 0) return '<p class=legend>No finished run yet.</p>';
   const w = 10;
+  // At least 48 slots, newest on the right, so a few runs do not make a few giant bars.
+  const slots = Math.max(withSummary.length, 48);
+  const offset = slots - withSummary.length;
   let bars = '';
-  withSummary.forEach((run, i) => {
+  withSummary.forEach((run, j) => {
+    const i = j + offset;
     const s = run.summary;
     let y = 100;
     let rects = '';
@@ -80,7 +84,7 @@ export function chartSvg(runs: readonly RunView[]): string {
     bars += `<g><title>${esc(`${formatTime(run.startedAt)} (${run.runId}): ${label}`)}</title>${rects}</g>`;
   });
   const legend = OUTCOMES.map((o) => `<span class=${o}>${o}</span>`).join('');
-  return `<svg viewBox="0 0 ${withSummary.length * w} 100" preserveAspectRatio="none" role="img" aria-label="outcomes per run, oldest on the left">${bars}</svg><div class=legend>${legend}</div>`;
+  return `<svg viewBox="0 0 ${slots * w} 100" preserveAspectRatio="none" role="img" aria-label="outcomes per run, oldest on the left">${bars}</svg><div class=legend>${legend}</div>`;
 }
 
 /** JSON for an inline <script type="application/json">: no `<` can close the element early. */
