@@ -63,7 +63,9 @@ describe.skipIf(!hasChromium)('the status page in Chromium', () => {
       'f',
       'f',
     ]);
-    expect(await row.locator('.strip i.f').first().getAttribute('title')).toMatch(/^fail · .* · step list_archive$/);
+    expect(await row.locator('.strip i.f').first().getAttribute('title')).toMatch(
+      /^fail · .* · step list_archive$/,
+    );
     const counts = await p.locator('.doc .strip').evaluateAll((els) => els.map((e) => e.children.length));
     expect(new Set(counts)).toEqual(new Set([3]));
     // Uptime of the failing doc: 0% over the two runs it had.
@@ -73,15 +75,19 @@ describe.skipIf(!hasChromium)('the status page in Chromium', () => {
     expect(await detail.isVisible()).toBe(false);
     await row.locator('summary').click();
     expect(await detail.isVisible()).toBe(true);
-    expect(await detail.locator('dd.step').innerText()).toMatch(/"list_archive" .* GET http:\/\/127\.0\.0\.1:\d+\/\S*\/clients\/archive/);
+    expect(await detail.locator('dd.step').innerText()).toMatch(
+      /"list_archive" .* GET http:\/\/127\.0\.0\.1:\d+\/\S*\/clients\/archive/,
+    );
     expect(await detail.locator('dd.expected').innerText()).toBe('200');
     expect(await detail.locator('dd.actual').innerText()).toBe('404');
     expect(await detail.locator('pre.known').innerText()).toContain('archive endpoint was removed');
     expect(await detail.locator('ul.tl li').first().innerText()).toMatch(/: fail \(run /);
     // The deep link is kept in the address.
-    expect(decodeURIComponent(await p.evaluate(() => location.hash))).toBe(`#doc=${BROKEN_DOC}`);
+    expect(decodeURIComponent(await p.evaluate<string>('location.hash'))).toBe(`#doc=${BROKEN_DOC}`);
     // Problems first: the failing doc leads its domain; the chart has one bar per run.
-    expect(await p.locator('section[data-domain="clients"] .doc').first().getAttribute('data-doc')).toBe(BROKEN_DOC);
+    expect(await p.locator('section[data-domain="clients"] .doc').first().getAttribute('data-doc')).toBe(
+      BROKEN_DOC,
+    );
     expect(await p.locator('.chart svg g').count()).toBe(3);
     await screenshot(p, 'status-page.png');
     expect(errors).toEqual([]);
@@ -100,9 +106,9 @@ describe.skipIf(!hasChromium)('the status page in Chromium', () => {
     expect(await p.locator('section.domain:visible').count()).toBe(1);
     await p.selectOption('#fd', '');
     await p.selectOption('#ft', 'archive');
-    expect(await p.locator('.doc:visible').evaluateAll((els) => els.map((e) => e.getAttribute('data-doc')))).toEqual([
-      BROKEN_DOC,
-    ]);
+    expect(
+      await p.locator('.doc:visible').evaluateAll((els) => els.map((e) => e.getAttribute('data-doc'))),
+    ).toEqual([BROKEN_DOC]);
     await p.selectOption('#ft', '');
     await p.fill('#q', 'staffs');
     expect(await visible()).toBe(1);
