@@ -22,6 +22,9 @@ export const VerifyEnvSchema = z.object({
   /** Stop starting docs when less than this remains before the Lambda timeout. */
   STOP_MARGIN_MS: intFrom(0, 60_000),
   SECRET_MAX_AGE_SECONDS: intFrom(0, 300),
+  /** Where the status page goes after each run (status/index.html, status/status.json); unset: no page. */
+  STATUS_BUCKET: z.string().min(1).optional(),
+  STATUS_PREFIX: z.string().default('status/'),
   /** Extra business-condition rules, a JSON array (the stack's `conditionRules` prop). */
   CONDITION_RULES: z
     .string()
@@ -57,6 +60,8 @@ export interface VerifyConfig {
   readonly secretMaxAgeSeconds: number;
   /** The documented defaults, then CONDITION_RULES. */
   readonly rules: readonly ConditionRule[];
+  readonly statusBucket?: string;
+  readonly statusPrefix: string;
 }
 
 export function loadVerifyConfig(env: Env = process.env): VerifyConfig {
@@ -79,5 +84,7 @@ export function loadVerifyConfig(env: Env = process.env): VerifyConfig {
     stopMarginMs: e.STOP_MARGIN_MS,
     secretMaxAgeSeconds: e.SECRET_MAX_AGE_SECONDS,
     rules: [...DEFAULT_RULES, ...e.CONDITION_RULES],
+    ...(e.STATUS_BUCKET && { statusBucket: e.STATUS_BUCKET }),
+    statusPrefix: e.STATUS_PREFIX,
   };
 }

@@ -12,6 +12,7 @@ import type { Context } from 'aws-lambda';
 import { createDynamoStateStore } from '../adapters/dynamodb/state-store.js';
 import { createUndiciHttpClient } from '../adapters/http/undici-client.js';
 import { createS3DocSource } from '../adapters/s3/doc-source.js';
+import { createS3StatusPage } from '../adapters/s3/status-page.js';
 import { createS3TestFiles } from '../adapters/s3/test-files.js';
 import { type CredentialsLoader, createSecretCredentials } from '../adapters/secrets/credentials.js';
 import { METRICS } from '../config/env.js';
@@ -30,6 +31,7 @@ import { createRedactor } from '../engine/redact.js';
 import { runDocs } from '../engine/run/run-docs.js';
 import { secretForms } from '../engine/run/secrets.js';
 import type { Target } from '../engine/target.js';
+import { publishStatusPage, type StatusPageSink } from '../report-html/publish.js';
 import { newRunId, VerifyEventSchema } from './api/run-request.js';
 
 export class VerifyRunError extends Error {
@@ -55,6 +57,8 @@ export interface VerifyHandlerDeps {
   readonly metrics: Metrics;
   /** @default - the system clock */
   readonly clock?: Clock;
+  /** Where the status page is written after each run (S3 on AWS). @default - no status page */
+  readonly statusPage?: StatusPageSink;
 }
 
 export type VerifyHandler = (
@@ -87,7 +91,9 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
         return { status: 'refused', runId, reason };
       }
       try {
-        return { status: 'finished', runId, result: await run(runId, trigger, event.filters, context) };
+        const result = await run(runId, trigger, event.filters, context);
+        await publishStatus(runId);
+        return { status: 'finished', runId, result };
       } catch (err) {
         metrics.addMetric('RunsFailed', MetricUnit.Count, 1);
         logger.error('run failed', {
@@ -107,6 +113,24 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
       logger.removeKeys(['runId']);
     }
   };
+
+  /** The status page after a run. A page not written is logged and counted; it never fails the run. */
+  async function publishStatus(runId: string): Promise<void> {
+    if (!deps.statusPage) return;
+    try {
+      await store.flush?.();
+      const bytes = await publishStatusPage(store, deps.statusPage, {
+        now: clock.now(),
+        target: config.baseUrl,
+      });
+      logger.info('status page written', { runId, bytes });
+    } catch (err) {
+      metrics.addMetric('StatusPageErrors', MetricUnit.Count, 1);
+      logger.error('status page not written', {
+        error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+      });
+    }
+  }
 
   async function run(
     runId: string,
@@ -197,6 +221,13 @@ function fromEnvironment(): VerifyHandler {
       maxAgeSeconds: config.secretMaxAgeSeconds,
     }),
     http: createUndiciHttpClient({ rps: config.rps, timeoutMs: config.requestTimeoutMs }),
+    ...(config.statusBucket && {
+      statusPage: createS3StatusPage({
+        client: s3,
+        bucket: config.statusBucket,
+        prefix: config.statusPrefix,
+      }),
+    }),
     logger: new Logger({ serviceName: METRICS.verifierService }),
     metrics: new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.verifierService }),
   });

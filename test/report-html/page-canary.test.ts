@@ -9,7 +9,11 @@ import { executeRun } from '../../cli/run.js';
 import { writeStatusPage } from '../../cli/status.js';
 import { type ApiServer, cleanTempDirs, doc, startApi, tempDir } from '../engine/run-harness.js';
 
-const CANARIES = { staff: 'CANARY-staff-q8Zt4pL2', directory: 'CANARY-dir/Wm7 Rx3&Kd', admin: 'CANARY-admin-Hy5Nc9Vb' };
+const CANARIES = {
+  staff: 'CANARY-staff-q8Zt4pL2',
+  directory: 'CANARY-dir/Wm7 Rx3&Kd',
+  admin: 'CANARY-admin-Hy5Nc9Vb',
+};
 
 let api: ApiServer;
 beforeAll(async () => {
@@ -71,7 +75,8 @@ it('never shows a token in the HTML report or the status page', async () => {
     expect(html).toContain('[REDACTED]');
     expect(html).toContain('data-outcome="fail"');
     for (const token of Object.values(CANARIES))
-      for (const form of forms(token)) expect({ file, form, found: html.includes(form) }).toMatchObject({ found: false });
+      for (const form of forms(token))
+        expect({ file, form, found: html.includes(form) }).toMatchObject({ found: false });
     expect({ file, found: html.includes('CANARY') }).toEqual({ file, found: false });
   }
 });
