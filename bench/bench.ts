@@ -11,8 +11,9 @@ import { benchDynamo } from './workloads/dynamo.js';
 import { benchLambda } from './workloads/lambda.js';
 import { benchGrowth, benchPeakRss } from './workloads/memory.js';
 import { benchOverhead, benchRateCap, benchStartup, type OverheadResult } from './workloads/overhead.js';
+import { benchStatusPage } from './workloads/status-page.js';
 
-const WORKLOADS = ['overhead', 'startup', 'rps', 'memory', 'growth', 'lambda', 'dynamo'] as const;
+const WORKLOADS = ['overhead', 'startup', 'rps', 'memory', 'growth', 'lambda', 'dynamo', 'page'] as const;
 type Workload = (typeof WORKLOADS)[number];
 
 const USAGE = `usage: npm run bench -- [--quick] [--only ${WORKLOADS.join(',')}] [--reps N] [--latency MS] [--corpus DIR] [--out DIR]
@@ -115,6 +116,7 @@ async function main(): Promise<number> {
     await step('memory', async () => benchPeakRss(cfg, ws, await docsSet(2000)));
     await step('growth', async () => benchGrowth(cfg, ws, await docsSet(350)));
     await step('lambda', () => benchLambda(cfg));
+    await step('page', () => benchStatusPage(cfg, ws));
   } finally {
     for (const set of sets.values()) await set.close();
     await ws.close();

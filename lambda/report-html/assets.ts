@@ -32,7 +32,7 @@ section.domain h2 small{color:var(--mute);font-weight:normal}
 .run{--cols:76px minmax(220px,1fr) 80px minmax(160px,1.2fr)}
 .hd{font-size:12px;color:var(--mute);border-bottom:1px solid var(--line)}
 .hd span:nth-child(n+5),.doc>summary>.n{text-align:right}
-.doc{border-bottom:1px solid var(--line)}
+.doc{border-bottom:1px solid var(--line);content-visibility:auto;contain-intrinsic-size:auto 46px}
 .doc:last-child{border-bottom:0}
 .doc>summary{cursor:pointer;list-style:none}
 .doc>summary::-webkit-details-marker{display:none}
@@ -69,7 +69,7 @@ export const JS = `
 var d=document,q=d.getElementById('q'),fd=d.getElementById('fd'),ft=d.getElementById('ft'),fo=d.getElementById('fo'),fs=d.getElementById('fs'),ct=d.getElementById('count');
 var bar=d.querySelector('.filters');if(bar)bar.hidden=false;
 var rows=[].slice.call(d.querySelectorAll('.doc')),secs=[].slice.call(d.querySelectorAll('section.domain'));
-var PROB={fail:1,error:1,blocked:1,invalid:1};
+var PROB={fail:1,error:1,blocked:1,invalid:1},RANK={fail:0,error:1,blocked:2,invalid:3,skip:4,pass:5};
 function apply(){
 var t=q?q.value.trim().toLowerCase():'',dv=fd?fd.value:'',tv=ft?ft.value:'',ov=fo?fo.value:'',n=0;
 rows.forEach(function(r){var s=r.dataset,ok=(!t||(s.doc+' '+(s.ep||'')).toLowerCase().indexOf(t)>=0)&&(!dv||s.domain===dv)&&(!tv||(' '+s.tags+' ').indexOf(' '+tv+' ')>=0)&&(!ov||(ov==='problems'?PROB[s.outcome]:s.outcome===ov));r.hidden=!ok;if(ok)n++;});
@@ -79,15 +79,15 @@ if(ct)ct.textContent=n+' of '+rows.length+' docs';
 function order(){
 var byName=fs&&fs.value==='name';
 secs.forEach(function(s){var box=s.querySelector('.rows'),list=[].slice.call(box.querySelectorAll('.doc'));
-list.sort(function(a,b){var x=byName?0:(+a.dataset.rank)-(+b.dataset.rank);return x||(a.dataset.doc<b.dataset.doc?-1:a.dataset.doc>b.dataset.doc?1:0);});
+list.sort(function(a,b){var x=byName?0:RANK[a.dataset.outcome]-RANK[b.dataset.outcome];return x||(a.dataset.doc<b.dataset.doc?-1:a.dataset.doc>b.dataset.doc?1:0);});
 list.forEach(function(r){box.appendChild(r);});});
 }
 [q,fd,ft,fo].forEach(function(e){if(e)e.addEventListener('input',apply);});
 if(fs)fs.addEventListener('input',order);
 var runsEl=d.getElementById('runs-data'),runs=runsEl?JSON.parse(runsEl.textContent):[];
 var NAMES={f:'fail',e:'error',b:'blocked',v:'invalid',s:'skip',n:'not run'};
-d.addEventListener('mouseover',function(ev){var c=ev.target;if(c.tagName!=='I'||!c.parentNode.classList.contains('strip')||c.title)return;
-var i=[].indexOf.call(c.parentNode.children,c),r=runs[i];c.title=(NAMES[c.className]||'pass')+(r?' · '+r:'');});
+d.addEventListener('mouseover',function(ev){var c=ev.target,st=c.parentNode;if(c.tagName!=='I'||!st.classList||!st.classList.contains('strip')||c.title)return;
+var i=[].indexOf.call(st.children,c),r=runs[i],o=NAMES[c.className]||'pass',s=c.dataset.s||st.dataset.s;c.title=o+(r?' · '+r:'')+(s&&PROB[o]?' · step '+s:'');});
 function openHash(){var m=/^#doc=(.+)$/.exec(location.hash);if(!m)return;var id=decodeURIComponent(m[1]);
 rows.forEach(function(r){if(r.dataset.doc===id){r.open=true;r.scrollIntoView({block:'center'});}});}
 rows.forEach(function(r){r.addEventListener('toggle',function(){if(r.open&&history.replaceState)history.replaceState(null,'','#doc='+encodeURIComponent(r.dataset.doc));});});

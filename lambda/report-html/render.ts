@@ -6,10 +6,11 @@ import { isProblem } from '../engine/report/summary.js';
 import { CSS, JS } from './assets.js';
 import { chartSvg, inlineJson, stripHtml } from './fragments.js';
 import type { HistoryCell, PageView, RunReportView, RunView, StatusView } from './model.js';
-import { formatMs, formatPercent, formatTime, PROBLEM_RANK } from './stats.js';
+import { formatMs, formatPercent, formatTime } from './stats.js';
 import { DETAIL, DOMAINS, HEADER, HEALTH, PAGE, ROW, RUN_COLUMNS, STATUS_COLUMNS } from './templates.js';
 
-const eta = new Eta({ autoEscape: true, autoTrim: false, cache: true });
+// autoTrim 'nl': the newline after a tag is dropped (a big page is mostly template whitespace otherwise).
+const eta = new Eta({ autoEscape: true, autoTrim: [false, 'nl'], cache: true });
 eta.loadTemplate('@page', PAGE);
 eta.loadTemplate('@header', HEADER);
 eta.loadTemplate('@health', HEALTH);
@@ -38,7 +39,6 @@ function helpers(view: PageView) {
     time: formatTime,
     ms: formatMs,
     pct: formatPercent,
-    rank: (o: Outcome) => PROBLEM_RANK[o],
     problem: isProblem,
     strip: (cells: readonly HistoryCell[]) => stripHtml(cells, runs),
     chart: chartSvg,

@@ -57,7 +57,7 @@ function uptimeOf(history: readonly DocHistoryEntry[], days: readonly DocUptime[
 }
 
 /** Outcome changes, newest first (the entry where each outcome began). */
-function timelineOf(history: readonly DocHistoryEntry[], limit = 10): TimelineEntry[] {
+function timelineOf(history: readonly DocHistoryEntry[], limit = 6): TimelineEntry[] {
   const out: TimelineEntry[] = [];
   for (let i = 0; i < history.length && out.length < limit; i++) {
     const h = history[i] as DocHistoryEntry;

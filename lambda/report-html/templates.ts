@@ -57,7 +57,7 @@ export const DOMAINS = `<table class=domains><thead><tr><th>domain</th><th>total
 </tbody></table>
 `;
 
-export const ROW = `<details class=doc data-doc="<%= it.r.doc %>" data-outcome="<%= it.r.outcome %>" data-domain="<%= it.r.domain %>" data-tags="<%= it.r.tags.join(' ') %>" data-rank="<%= it.h.rank(it.r.outcome) %>"<% if (it.r.endpoint) { %> data-ep="<%= it.r.endpoint %>"<% } %><% if (it.v.kind === 'run' && it.h.problem(it.r.outcome)) { %> open<% } %>><summary><span class="b <%= it.r.outcome %>"><%= it.r.outcome %></span><span class=nm><%= it.r.doc %><% if (it.r.endpoint) { %><small><%= it.r.endpoint %></small><% } %></span><% if (it.v.kind === 'status') { %><span class=sn><%= it.r.since ? 'since ' + it.h.time(it.r.since) : '' %></span><%~ it.h.strip(it.r.history || []) %><span class=n><%= it.h.pct(it.r.uptime && it.r.uptime.d1) %></span><span class=n><%= it.h.pct(it.r.uptime && it.r.uptime.d7) %></span><span class=n><%= it.h.pct(it.r.uptime && it.r.uptime.d30) %></span><span class=n><%= it.h.ms(it.r.medianMs) %></span><span class=n><%= it.h.ms(it.r.p95Ms) %></span><% } else { %><span class=n><%= it.h.ms(it.r.durationMs) %></span><span class=rs><%= it.r.reason || '' %></span><% } %></summary>
+export const ROW = `<details class=doc data-doc="<%= it.r.doc %>" data-outcome="<%= it.r.outcome %>" data-domain="<%= it.r.domain %>" data-tags="<%= it.r.tags.join(' ') %>"<% if (it.r.endpoint) { %> data-ep="<%= it.r.endpoint %>"<% } %><% if (it.v.kind === 'run' && it.h.problem(it.r.outcome)) { %> open<% } %>><summary><span class="b <%= it.r.outcome %>"><%= it.r.outcome %></span><span class=nm><%= it.r.doc %><% if (it.r.endpoint) { %><small><%= it.r.endpoint %></small><% } %></span><% if (it.v.kind === 'status') { %><span class=sn><%= it.r.since ? 'since ' + it.h.time(it.r.since) : '' %></span><%~ it.h.strip(it.r.history || []) %><span class=n><%= it.h.pct(it.r.uptime && it.r.uptime.d1) %></span><span class=n><%= it.h.pct(it.r.uptime && it.r.uptime.d7) %></span><span class=n><%= it.h.pct(it.r.uptime && it.r.uptime.d30) %></span><span class=n><%= it.h.ms(it.r.medianMs) %></span><span class=n><%= it.h.ms(it.r.p95Ms) %></span><% } else { %><span class=n><%= it.h.ms(it.r.durationMs) %></span><span class=rs><%= it.r.reason || '' %></span><% } %></summary>
 <div class=detail><%~ include('@detail', it) %></div></details>
 `;
 
@@ -68,7 +68,6 @@ export const DETAIL = `<% var r = it.r, f = r.failing; %><dl>
 <dt>actual</dt><dd class=actual><%= f.status === undefined ? 'no response' : f.status %></dd>
 <% if (f.error) { %><dt>error</dt><dd><%= f.error %></dd><% } %>
 <% if (f.condition) { %><dt>condition</dt><dd><%= f.condition %></dd><% } %><% } %>
-<% if (it.v.kind === 'status' && r.medianMs !== undefined) { %><dt>duration</dt><dd>median <%= it.h.ms(r.medianMs) %>, p95 <%= it.h.ms(r.p95Ms) %></dd><% } %>
 </dl>
 <% if (f && f.bodyExcerpt) { %><div>response body (excerpt, redacted)</div><pre class=body><%= f.bodyExcerpt %></pre><% } %>
 <% if (r.findings && r.findings.length) { %><div>findings</div><pre><%= r.findings.join('\\n') %></pre><% } %>

@@ -63,8 +63,10 @@ describe.skipIf(!hasChromium)('the status page in Chromium', () => {
       'f',
       'f',
     ]);
-    expect(await row.locator('.strip i.f').first().getAttribute('title')).toMatch(
-      /^fail · .* · step list_archive$/,
+    // Hovering a cell shows its outcome, the run's time and the failing step.
+    await row.locator('.strip i.f').last().hover();
+    expect(await row.locator('.strip i.f').last().getAttribute('title')).toMatch(
+      /^fail · \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(\S+\) · step list_archive$/,
     );
     const counts = await p.locator('.doc .strip').evaluateAll((els) => els.map((e) => e.children.length));
     expect(new Set(counts)).toEqual(new Set([3]));
