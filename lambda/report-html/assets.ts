@@ -72,7 +72,7 @@ var rows=[].slice.call(d.querySelectorAll('.doc')),secs=[].slice.call(d.querySel
 var PROB={fail:1,error:1,blocked:1,invalid:1},RANK={fail:0,error:1,blocked:2,invalid:3,skip:4,pass:5};
 function apply(){
 var t=q?q.value.trim().toLowerCase():'',dv=fd?fd.value:'',tv=ft?ft.value:'',ov=fo?fo.value:'',n=0;
-rows.forEach(function(r){var s=r.dataset,ok=(!t||(s.doc+' '+(s.ep||'')).toLowerCase().indexOf(t)>=0)&&(!dv||s.domain===dv)&&(!tv||(' '+s.tags+' ').indexOf(' '+tv+' ')>=0)&&(!ov||(ov==='problems'?PROB[s.outcome]:s.outcome===ov));r.hidden=!ok;if(ok)n++;});
+rows.forEach(function(r){var s=r.dataset,ok=(!t||(s.doc+' '+(s.ep||'')).toLowerCase().indexOf(t)>=0)&&(!dv||r.closest('section').dataset.domain===dv)&&(!tv||(' '+s.tags+' ').indexOf(' '+tv+' ')>=0)&&(!ov||(ov==='problems'?PROB[s.outcome]:s.outcome===ov));r.hidden=!ok;if(ok)n++;});
 secs.forEach(function(s){s.hidden=!s.querySelector('.doc:not([hidden])');});
 if(ct)ct.textContent=n+' of '+rows.length+' docs';
 }

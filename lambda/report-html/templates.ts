@@ -57,7 +57,7 @@ export const DOMAINS = `<table class=domains><thead><tr><th>domain</th><th>total
 </tbody></table>
 `;
 
-export const ROW = `<details class=doc data-doc="<%= it.r.doc %>" data-outcome="<%= it.r.outcome %>" data-domain="<%= it.r.domain %>" data-tags="<%= it.r.tags.join(' ') %>"<% if (it.r.endpoint) { %> data-ep="<%= it.r.endpoint %>"<% } %><% if (it.v.kind === 'run' && it.h.problem(it.r.outcome)) { %> open<% } %>><summary><span class="b <%= it.r.outcome %>"><%= it.r.outcome %></span><span class=nm><%= it.r.doc %><% if (it.r.endpoint) { %><small><%= it.r.endpoint %></small><% } %></span><% if (it.v.kind === 'status') { %><span class=sn><%= it.r.since ? 'since ' + it.h.time(it.r.since) : '' %></span><%~ it.h.strip(it.r.history || []) %><span class=n><%= it.h.pct(it.r.uptime && it.r.uptime.d1) %></span><span class=n><%= it.h.pct(it.r.uptime && it.r.uptime.d7) %></span><span class=n><%= it.h.pct(it.r.uptime && it.r.uptime.d30) %></span><span class=n><%= it.h.ms(it.r.medianMs) %></span><span class=n><%= it.h.ms(it.r.p95Ms) %></span><% } else { %><span class=n><%= it.h.ms(it.r.durationMs) %></span><span class=rs><%= it.r.reason || '' %></span><% } %></summary>
+export const ROW = `<details class=doc data-doc="<%= it.r.doc %>" data-outcome="<%= it.r.outcome %>" data-tags="<%= it.r.tags.join(' ') %>"<% if (it.r.endpoint) { %> data-ep="<%= it.r.endpoint %>"<% } %><% if (it.v.kind === 'run' && it.h.problem(it.r.outcome)) { %> open<% } %>><summary><span class="b <%= it.r.outcome %>"><%= it.r.outcome %></span><span class=nm><%= it.r.doc %><% if (it.r.endpoint) { %><small><%= it.r.endpoint %></small><% } %></span><% if (it.v.kind === 'status') { %><span class=sn><%= it.r.since ? 'since ' + it.h.time(it.r.since) : '' %></span><%~ it.h.strip(it.r.history || []) %><span class=n><%= it.h.pct(it.r.uptime && it.r.uptime.d1) %></span><span class=n><%= it.h.pct(it.r.uptime && it.r.uptime.d7) %></span><span class=n><%= it.h.pct(it.r.uptime && it.r.uptime.d30) %></span><span class=n><%= it.h.ms(it.r.medianMs) %></span><span class=n><%= it.h.ms(it.r.p95Ms) %></span><% } else { %><span class=n><%= it.h.ms(it.r.durationMs) %></span><span class=rs><%= it.r.reason || '' %></span><% } %></summary>
 <div class=detail><%~ include('@detail', it) %></div></details>
 `;
 
@@ -76,7 +76,7 @@ export const DETAIL = `<% var r = it.r, f = r.failing; %><dl>
 <% if (s.outcome !== 'pass' && (s.error || s.bodyExcerpt)) { %><tr><td></td><td colspan=5><% if (s.error) { %><div><%= s.error %></div><% } %><% if (s.bodyExcerpt) { %><pre class=body><%= s.bodyExcerpt %></pre><% } %></td></tr><% } %>
 <% }) %></tbody></table><% } %>
 <% if (r.knownIssues) { %><div>Known Issues (from the doc)</div><pre class=known><%= r.knownIssues %></pre><% } %>
-<% if (r.timeline && r.timeline.length) { %><div>timeline</div><ul class=tl><% r.timeline.forEach(function (t) { %><li><%= it.h.time(t.at) %>: <b><%= t.outcome %></b> (run <%= t.runId %>)<% if (t.reason) { %>: <%= t.reason %><% } %></li><% }) %></ul><% } %>
+<% if (r.timeline && (r.timeline.length > 1 || r.outcome !== 'pass')) { %><div>timeline</div><ul class=tl><% r.timeline.forEach(function (t) { %><li><%= it.h.time(t.at) %>: <b><%= t.outcome %></b> (run <%= t.runId %>)<% if (t.reason) { %>: <%= t.reason %><% } %></li><% }) %></ul><% } %>
 `;
 
 export const STATUS_COLUMNS =
