@@ -11,7 +11,12 @@ const runs = await sandboxRuns();
 try {
   for (let i = 0; i < 3; i++) await runs.run();
   const file = join(runs.dir, 'status.html');
-  await writeStatusPage({ state: runs.state, file, docs: runs.docs, target: 'https://api.example.com/apigw' });
+  await writeStatusPage({
+    state: runs.state,
+    file,
+    docs: runs.docs,
+    target: 'https://api.example.com/apigw',
+  });
   const browser = await launch();
   try {
     const { page, errors } = await openFile(browser, file, { width: 1280 });

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text a person sees, which is what these tests assert
 // The HTML run report (`--report html=FILE`) from a real run against the sandbox, opened in Chromium:
 // what a person sees, next to the JSON and JUnit reports of the same run.
 import { readFile } from 'node:fs/promises';

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text a person sees, which is what these tests assert
 // The status page from a real local state (three runs against the sandbox, one doc failing in the last
 // two), written by `verifier status --html` and opened in Chromium: what a person sees.
 import { readFile, rm, writeFile } from 'node:fs/promises';
