@@ -1,7 +1,7 @@
 // One renderer for both pages: a view model in, one self-contained HTML string out (eta templates with
 // autoescape; inline CSS and JS; no request to any other origin).
 import { Eta } from 'eta/core';
-import { OUTCOMES, type Outcome, type Summary } from '../engine/model.js';
+import { OUTCOMES, type Summary } from '../engine/model.js';
 import { isProblem } from '../engine/report/summary.js';
 import { CSS, JS } from './assets.js';
 import { chartSvg, inlineJson, stripHtml } from './fragments.js';
