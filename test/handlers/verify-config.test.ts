@@ -29,6 +29,7 @@ describe('verifier config', () => {
       stopMarginMs: 60_000,
       secretMaxAgeSeconds: 300,
       rules: DEFAULT_RULES,
+      statusPrefix: 'status/',
     });
   });
 
@@ -98,6 +99,7 @@ describe('API config', () => {
       verifierFunctionName: 'fn',
       retentionDays: 30,
       idempotencyTtlSeconds: 3600,
+      statusPrefix: 'status/',
     });
     expect(() => loadApiConfig({ STATE_TABLE_NAME: 's' })).toThrow(
       /IDEMPOTENCY_TABLE_NAME.*VERIFIER_FUNCTION_NAME/,
