@@ -12,8 +12,19 @@ import { benchFanOut } from './workloads/fanout.js';
 import { benchLambda } from './workloads/lambda.js';
 import { benchGrowth, benchPeakRss } from './workloads/memory.js';
 import { benchOverhead, benchRateCap, benchStartup, type OverheadResult } from './workloads/overhead.js';
+import { benchStatusPage } from './workloads/status-page.js';
 
-const WORKLOADS = ['overhead', 'startup', 'rps', 'memory', 'growth', 'lambda', 'dynamo', 'fanout'] as const;
+const WORKLOADS = [
+  'overhead',
+  'startup',
+  'rps',
+  'memory',
+  'growth',
+  'lambda',
+  'dynamo',
+  'fanout',
+  'page',
+] as const;
 type Workload = (typeof WORKLOADS)[number];
 
 const USAGE = `usage: npm run bench -- [--quick] [--only ${WORKLOADS.join(',')}] [--reps N] [--latency MS] [--corpus DIR] [--out DIR]
@@ -117,6 +128,7 @@ async function main(): Promise<number> {
     await step('growth', async () => benchGrowth(cfg, ws, await docsSet(350)));
     await step('lambda', () => benchLambda(cfg));
     await step('fanout', async () => benchFanOut(cfg, ws, await docsSet(2000)));
+    await step('page', () => benchStatusPage(cfg, ws));
   } finally {
     for (const set of sets.values()) await set.close();
     await ws.close();

@@ -8,6 +8,7 @@ import { collect, parseInteger, SCENARIOS } from './options.js';
 import type { RunCliOptions } from './run-config.js';
 import type { SandboxCommandOptions } from './sandbox.js';
 import type { StartOptions } from './start.js';
+import type { StatusCommandOptions } from './status.js';
 
 /** Colour: FORCE_COLOR (not "0") forces it, NO_COLOR (any value) turns it off, else a terminal has it. */
 export function colorFor(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
@@ -75,7 +76,7 @@ export function registerRun(program: Command, result: CommandResult): void {
     .option('--timeout-ms <n>', 'per request (default: 30000)')
     .option('--deadline-ms <n>', 'for the whole run; docs not started in time are skip "deadline"')
     .option('--state <dir>', 'local state folder (default: .verifier/)')
-    .option('--report <kind=file>', 'json=FILE or junit=FILE (repeatable)', collect)
+    .option('--report <kind=file>', 'json=FILE, junit=FILE or html=FILE (repeatable)', collect)
     .option('--alert-webhook <url>', 'POST alerts as JSON to this URL')
     .option('--test-files <dir>', 'folder for file_fields (default: <docs>/../test-files when present)')
     .option(
@@ -149,5 +150,23 @@ export function registerStart(program: Command, result: CommandResult): void {
     .action(async (opts: StartOptions) => {
       const { executeStart } = await import('./start.js');
       result.code = await executeStart(opts, consoleIo());
+    });
+}
+
+export function registerStatus(program: Command, result: CommandResult): void {
+  program
+    .command('status')
+    .description(
+      'The state at a glance: last run, incidents, conditions, mutes; --html writes the status page.',
+    )
+    .option('--state <dir>', 'local state folder', '.verifier')
+    .option('--html <file>', 'write the status page (one self-contained HTML file) here')
+    .option('--docs <dir>', "docs folder, to show failing docs' Known Issues")
+    .action(async (opts: StatusCommandOptions) => {
+      const { statusCommand } = await import('./status.js');
+      result.code = await statusCommand(opts, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+      });
     });
 }

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { registerLint, registerRun, registerSandbox, registerStart } from './commands.js';
+import { registerLint, registerRun, registerSandbox, registerStart, registerStatus } from './commands.js';
 import { PROJECT_ROOT } from './project-root.js';
 
 export type CommandResult = { code: number };
@@ -48,6 +48,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerRun(program, result);
   registerSandbox(program, result);
   registerStart(program, result);
+  registerStatus(program, result);
   try {
     await program.parseAsync(argv as string[]);
   } catch (err) {

@@ -53,7 +53,7 @@ export interface CliRunConfig extends RunConfig {
   readonly exclude: string[];
   readonly deadlineMs?: number;
   readonly state: string;
-  readonly reports: { kind: 'json' | 'junit'; file: string }[];
+  readonly reports: { kind: 'json' | 'junit' | 'html'; file: string }[];
   readonly alertWebhook?: string;
   readonly testFiles?: string;
   readonly allowEmpty: boolean;
@@ -116,7 +116,7 @@ const mergedSchema = runConfigSchema
     report: z
       .union([z.string(), z.array(z.string())])
       .transform((v) => (Array.isArray(v) ? v : [v]))
-      .pipe(z.array(z.string().regex(/^(json|junit)=.+/, 'expected json=FILE or junit=FILE')))
+      .pipe(z.array(z.string().regex(/^(json|junit|html)=.+/, 'expected json=FILE, junit=FILE or html=FILE')))
       .optional(),
     alertWebhook: httpUrlLike('https://hooks.example.com/verifier').optional(),
     testFiles: z.string().min(1).optional(),
@@ -254,7 +254,7 @@ export function resolveRunConfig(opts: RunCliOptions, presets: RunPresets = {}):
   ensureFolder(state, '--state', 'the state');
   const reports = (m.report ?? []).map((r) => {
     const eq = r.indexOf('=');
-    return { kind: r.slice(0, eq) as 'json' | 'junit', file: resolve(r.slice(eq + 1)) };
+    return { kind: r.slice(0, eq) as 'json' | 'junit' | 'html', file: resolve(r.slice(eq + 1)) };
   });
   for (const r of reports) {
     const flag = `--report ${r.kind}=${r.file}`;

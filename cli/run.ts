@@ -6,6 +6,7 @@ import { createUndiciHttpClient } from '../lambda/adapters/http/undici-client.js
 import { DocSourceError } from '../lambda/adapters/local/doc-source.js';
 import { createLocalStateStore } from '../lambda/adapters/local/state-store.js';
 import { createLocalTestFiles } from '../lambda/adapters/local/test-files.js';
+import { createHtmlReportWriter } from '../lambda/adapters/report/html-report.js';
 import { createJsonReportWriter } from '../lambda/adapters/report/json-report.js';
 import { createJunitReportWriter } from '../lambda/adapters/report/junit-report.js';
 import type { ReportWriter } from '../lambda/adapters/report/stream-file.js';
@@ -17,6 +18,7 @@ import { isProblem } from '../lambda/engine/report/summary.js';
 import { runDocs } from '../lambda/engine/run/run-docs.js';
 import { newRunId } from '../lambda/engine/run/run-id.js';
 import { type DocFilters, targetOf } from '../lambda/engine/target.js';
+import { knownIssuesFrom } from '../lambda/report-html/known-issues.js';
 import { createConsoleRenderer } from './console.js';
 import { printable } from './console-summary.js';
 import { checkSelection, type DocListing, docsNeedingRoutes, listDocs } from './doc-selection.js';
@@ -156,7 +158,15 @@ export async function executeRun(opts: RunCliOptions, io: RunIo, presets: RunPre
     if (url === config.baseUrl) (stdout ?? io.stdout).write(`${flag} is the base URL: ${printable(url)}\n`);
   }
   const writers: ReportWriter[] = config.reports.map((r) =>
-    r.kind === 'json' ? createJsonReportWriter(r.file) : createJunitReportWriter(r.file),
+    r.kind === 'json'
+      ? createJsonReportWriter(r.file)
+      : r.kind === 'html'
+        ? createHtmlReportWriter(r.file, {
+            target: config.baseUrl,
+            redact: redactor.value,
+            knownIssues: knownIssuesFrom(listing.source),
+          })
+        : createJunitReportWriter(r.file),
   );
   let signals = 0;
   let bailedOn: string | undefined;

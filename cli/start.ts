@@ -10,6 +10,7 @@ import { createSandbox } from '../sandbox/server.js';
 import type { Scenario } from './options.js';
 import { PROJECT_ROOT } from './project-root.js';
 import { executeRun, type RunIo } from './run.js';
+import { writeStatusPage } from './status.js';
 import { EXIT } from './usage-error.js';
 
 export { SCENARIOS, type Scenario } from './options.js';
@@ -53,7 +54,7 @@ export async function executeStart(opts: StartOptions, io: RunIo): Promise<numbe
         `scenario spam-flagged: business ${sandbox.businessId} is now spam-flagged, as a burst of automated test messages would leave it\n`,
       );
     }
-    return await executeRun(
+    const code = await executeRun(
       {
         docs,
         baseUrl: sandbox.baseUrl,
@@ -70,7 +71,20 @@ export async function executeStart(opts: StartOptions, io: RunIo): Promise<numbe
       // The sandbox's tokens go to the run in memory: no file holds them.
       { credentials: sandbox.tokens },
     );
+    await writeStartStatusPage(state, docs, sandbox.baseUrl, io);
+    return code;
   } finally {
     await sandbox.close();
+  }
+}
+
+/** The status page of the state after the run (`.verifier/status.html`); a failure to write it is reported, not fatal. */
+async function writeStartStatusPage(state: string, docs: string, target: string, io: RunIo): Promise<void> {
+  const file = join(state, 'status.html');
+  try {
+    await writeStatusPage({ state, file, docs, target });
+    io.stdout.write(`status page: ${file}\n`);
+  } catch (err) {
+    io.stderr.write(`verifier start: status page not written: ${(err as Error).message}\n`);
   }
 }

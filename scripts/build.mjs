@@ -38,8 +38,8 @@ const common = {
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },
-  // dynalite and esbuild (dev only, used by the bench) load at run time from node_modules.
-  external: ['aws-cdk-lib', 'constructs', 'cdk-nag', '@aws-sdk/*', 'dynalite', 'esbuild'],
+  // dynalite, esbuild and playwright-core (dev only, used by the bench) load at run time from node_modules.
+  external: ['aws-cdk-lib', 'constructs', 'cdk-nag', '@aws-sdk/*', 'dynalite', 'esbuild', 'playwright-core'],
   logLevel: 'warning',
 };
 

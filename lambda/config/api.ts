@@ -9,6 +9,9 @@ export const ApiEnvSchema = z.object({
   RETENTION_DAYS: intFrom(1, 30),
   /** How long an Idempotency-Key is remembered. */
   IDEMPOTENCY_TTL_SECONDS: intFrom(1, 3600),
+  /** The bucket the verifier writes the status page to; unset: GET /status answers 404. */
+  STATUS_BUCKET: z.string().min(1).optional(),
+  STATUS_PREFIX: z.string().default('status/'),
 });
 
 export interface ApiConfig {
@@ -17,6 +20,8 @@ export interface ApiConfig {
   readonly verifierFunctionName: string;
   readonly retentionDays: number;
   readonly idempotencyTtlSeconds: number;
+  readonly statusBucket?: string;
+  readonly statusPrefix: string;
 }
 
 export function loadApiConfig(env: Env = process.env): ApiConfig {
@@ -27,5 +32,7 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     verifierFunctionName: e.VERIFIER_FUNCTION_NAME,
     retentionDays: e.RETENTION_DAYS,
     idempotencyTtlSeconds: e.IDEMPOTENCY_TTL_SECONDS,
+    ...(e.STATUS_BUCKET && { statusBucket: e.STATUS_BUCKET }),
+    statusPrefix: e.STATUS_PREFIX,
   };
 }

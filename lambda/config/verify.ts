@@ -34,6 +34,9 @@ export const VerifyEnvSchema = z.object({
   TARGET_NAME: z.string().min(1).max(64).default('default'),
   /** Where fanned-out runs keep their plan, observations and report (in DOCS_BUCKET). */
   RUNS_PREFIX: z.string().default('runs/'),
+  /** Where the status page goes after each run (status/index.html, status/status.json); unset: no page. */
+  STATUS_BUCKET: z.string().min(1).optional(),
+  STATUS_PREFIX: z.string().default('status/'),
   /** Extra business-condition rules, a JSON array (the stack's `conditionRules` prop). */
   CONDITION_RULES: z
     .string()
@@ -67,6 +70,8 @@ export interface VerifyConfig extends RunConfig {
   readonly stateMachineArn?: string;
   readonly targetName: string;
   readonly runsPrefix: string;
+  readonly statusBucket?: string;
+  readonly statusPrefix: string;
 }
 
 export function loadVerifyConfig(env: Env = process.env): VerifyConfig {
@@ -95,5 +100,7 @@ export function loadVerifyConfig(env: Env = process.env): VerifyConfig {
     ...(e.STATE_MACHINE_ARN && { stateMachineArn: e.STATE_MACHINE_ARN }),
     targetName: e.TARGET_NAME,
     runsPrefix: e.RUNS_PREFIX,
+    ...(e.STATUS_BUCKET && { statusBucket: e.STATUS_BUCKET }),
+    statusPrefix: e.STATUS_PREFIX,
   };
 }

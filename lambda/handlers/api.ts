@@ -13,17 +13,20 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { createDynamoStateStore } from '../adapters/dynamodb/state-store.js';
+import { createS3StatusPage } from '../adapters/s3/status-page.js';
 import { loadApiConfig } from '../config/api.js';
 import { METRICS } from '../config/env.js';
 import type { DocFilters } from '../engine/target.js';
 import { ApiError, header, json, parseOr400, readJsonBody } from './api/http.js';
 import { getRun, ListDocsQuerySchema, ListRunsQuerySchema, type RouteDeps, startRun } from './api/routes.js';
 import { RunFiltersBodySchema, toDocFilters } from './api/run-request.js';
+import { getStatus, type StatusRouteDeps } from './api/status.js';
 
-export interface ApiHandlerDeps extends RouteDeps {
+export interface ApiHandlerDeps extends RouteDeps, StatusRouteDeps {
   readonly idempotency: BasePersistenceLayer;
   /** How long an Idempotency-Key is remembered. @default 3600 */
   readonly idempotencyTtlSeconds?: number;
@@ -33,7 +36,14 @@ export interface ApiHandlerDeps extends RouteDeps {
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context?: Context) => Promise<APIGatewayProxyResult>;
 
-const ROUTES = ['POST /runs', 'GET /runs', 'GET /runs/{runId}', 'GET /docs', 'GET /businesses'];
+const ROUTES = [
+  'POST /runs',
+  'GET /runs',
+  'GET /runs/{runId}',
+  'GET /docs',
+  'GET /businesses',
+  'GET /status',
+];
 
 export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
   const config = new IdempotencyConfig({
@@ -86,8 +96,10 @@ export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
     }
     if (path === '/businesses' && method === 'GET')
       return json(200, { businesses: await deps.store.listBusinesses() });
+    if (path === '/status' && method === 'GET') return getStatus(deps, query);
 
-    const known = path === '/runs' || runMatch || path === '/docs' || path === '/businesses';
+    const known =
+      path === '/runs' || runMatch || path === '/docs' || path === '/businesses' || path === '/status';
     if (known)
       throw new ApiError(405, `method ${method} is not allowed on ${path}; routes: ${ROUTES.join(', ')}`);
     throw new ApiError(404, `no route for ${method} ${path}; routes: ${ROUTES.join(', ')}`);
@@ -142,6 +154,13 @@ function fromEnvironment(): ApiHandler {
       awsSdkV3Client: dynamo,
     }),
     idempotencyTtlSeconds: config.idempotencyTtlSeconds,
+    ...(config.statusBucket && {
+      statusPage: createS3StatusPage({
+        client: new S3Client({}),
+        bucket: config.statusBucket,
+        prefix: config.statusPrefix,
+      }),
+    }),
     logger: new Logger({ serviceName: METRICS.apiService }),
     metrics: new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.apiService }),
   });

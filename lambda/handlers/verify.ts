@@ -17,6 +17,7 @@ import { createDynamoStateStore } from '../adapters/dynamodb/state-store.js';
 import { createUndiciHttpClient } from '../adapters/http/undici-client.js';
 import { createS3DocSource } from '../adapters/s3/doc-source.js';
 import { createS3RunArtifacts, type RunArtifacts } from '../adapters/s3/run-artifacts.js';
+import { createS3StatusPage } from '../adapters/s3/status-page.js';
 import { createS3TestFiles } from '../adapters/s3/test-files.js';
 import { type CredentialsLoader, createSecretCredentials } from '../adapters/secrets/credentials.js';
 import { createSfnRunExecutions, type RunExecutions } from '../adapters/sfn/run-executions.js';
@@ -39,6 +40,7 @@ import { createTokenRedactor } from '../engine/redact.js';
 import { runDocs } from '../engine/run/run-docs.js';
 import { newRunId } from '../engine/run/run-id.js';
 import { type Target, targetOf } from '../engine/target.js';
+import { publishStatusPage, type StatusPageSink } from '../report-html/publish.js';
 import { VerifyEventSchema } from './api/run-request.js';
 import { type FanOutInput, isFanOutEvent } from './fanout/events.js';
 import { createFanOutSteps, type FanOutOutcome } from './fanout/steps.js';
@@ -86,6 +88,8 @@ export interface VerifyHandlerDeps {
     /** A client holding `rps` in every one-second window, for a shard's share of the cap. */
     readonly httpFor: (rps: number) => HttpClient;
   };
+  /** Where the status page is written after each run (S3 on AWS). @default - no status page */
+  readonly statusPage?: StatusPageSink;
 }
 
 export type VerifyHandler = (
@@ -167,6 +171,7 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
           return started;
         }
         const result = await run(runId, trigger, event.filters, context, credentials, docs, plan);
+        await publishStatus(runId);
         return { status: 'finished', runId, result };
       } catch (err) {
         metrics.addMetric('RunsFailed', MetricUnit.Count, 1);
@@ -294,6 +299,24 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
     };
   }
 
+  /** The status page after a run. A page not written is logged and counted; it never fails the run. */
+  async function publishStatus(runId: string): Promise<void> {
+    if (!deps.statusPage) return;
+    try {
+      await store.flush();
+      const bytes = await publishStatusPage(store, deps.statusPage, {
+        now: clock.now(),
+        target: config.baseUrl,
+      });
+      logger.info('status page written', { runId, bytes });
+    } catch (err) {
+      metrics.addMetric('StatusPageErrors', MetricUnit.Count, 1);
+      logger.error('status page not written', {
+        error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+      });
+    }
+  }
+
   async function run(
     runId: string,
     trigger: string,
@@ -394,6 +417,13 @@ function fromEnvironment(): VerifyHandler {
       maxAgeSeconds: config.secretMaxAgeSeconds,
     }),
     http: httpFor(config.rps),
+    ...(config.statusBucket && {
+      statusPage: createS3StatusPage({
+        client: s3,
+        bucket: config.statusBucket,
+        prefix: config.statusPrefix,
+      }),
+    }),
     logger: new Logger({ serviceName: METRICS.verifierService }),
     metrics: new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.verifierService }),
     ...(config.stateMachineArn && {

@@ -60,7 +60,7 @@ describe('usage errors exit 2 and name the flag', () => {
     ['a zero concurrency', { concurrency: '0' }, /--concurrency: expected a whole number >= 1/],
     ['a negative rps', { rps: '-1' }, /--rps: /],
     ['an unknown include', { include: ['pending,active'] }, /--include: expected pending and\/or failed/],
-    ['a bad report', { report: ['html=x.html'] }, /--report: expected json=FILE or junit=FILE/],
+    ['a bad report', { report: ['pdf=x.pdf'] }, /--report: expected json=FILE, junit=FILE or html=FILE/],
     ['a missing tokens file', { tokens: '/nonexistent/tokens.json' }, /--tokens: cannot read/],
     ['a missing docs folder', { docs: '/nonexistent/docs' }, /--docs: folder not found/],
     ['a bad webhook', { alertWebhook: 'not a url' }, /--alert-webhook: /],

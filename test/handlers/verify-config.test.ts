@@ -34,6 +34,7 @@ describe('verifier config', () => {
       maxParallelShards: 10,
       targetName: 'default',
       runsPrefix: 'runs/',
+      statusPrefix: 'status/',
     });
   });
 
@@ -124,6 +125,7 @@ describe('API config', () => {
       verifierFunctionName: 'fn',
       retentionDays: 30,
       idempotencyTtlSeconds: 3600,
+      statusPrefix: 'status/',
     });
     expect(() => loadApiConfig({ STATE_TABLE_NAME: 's' })).toThrow(
       /IDEMPOTENCY_TABLE_NAME.*VERIFIER_FUNCTION_NAME/,

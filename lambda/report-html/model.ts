@@ -1,0 +1,119 @@
+// The HTML pages' view models: plain data, already redacted, built by status-view.ts (from the state)
+// and run-view.ts (from one run's results). The renderer (render.ts) turns them into one HTML string.
+import type { Outcome, Summary } from '../engine/model.js';
+
+export interface StepView {
+  readonly id: string;
+  readonly phase: string;
+  readonly line: number;
+  readonly method: string;
+  /** Redacted URL as sent. */
+  readonly url?: string;
+  readonly status?: number;
+  /** `201`, `200 or 204`, `any 2xx`. */
+  readonly expected: string;
+  readonly outcome: string;
+  readonly durationMs: number;
+  readonly error?: string;
+  readonly bodyExcerpt?: string;
+  readonly condition?: string;
+}
+
+/** One cell of a history strip: the doc's outcome in one run of the window (undefined: not run). */
+export interface HistoryCell {
+  readonly outcome?: Outcome;
+  /** The failing step's id, for the tooltip. */
+  readonly step?: string;
+}
+
+export interface TimelineEntry {
+  readonly at: string;
+  readonly runId: string;
+  readonly outcome: Outcome;
+  readonly reason?: string;
+}
+
+export interface DocRowView {
+  readonly doc: string;
+  readonly endpoint?: string;
+  readonly domain: string;
+  readonly tags: readonly string[];
+  readonly outcome: Outcome;
+  /** When the doc entered its latest outcome. */
+  readonly since?: string;
+  readonly reason?: string;
+  readonly durationMs?: number;
+  /** The step that decided a non-pass outcome. */
+  readonly failing?: StepView;
+  /** Every step (the run report). */
+  readonly steps?: readonly StepView[];
+  readonly findings?: readonly string[];
+  readonly knownIssues?: string;
+  /** One cell per run of the page's window, oldest first (the status page). */
+  readonly history?: readonly HistoryCell[];
+  /** Pass ratio 0..1 per window; undefined when the doc did not run in it. */
+  readonly uptime?: { readonly d1?: number; readonly d7?: number; readonly d30?: number };
+  readonly medianMs?: number;
+  readonly p95Ms?: number;
+  /** Outcome changes, newest first. */
+  readonly timeline?: readonly TimelineEntry[];
+}
+
+export interface DomainView {
+  readonly name: string;
+  readonly summary: Summary;
+  readonly docs: readonly DocRowView[];
+}
+
+/** An incident, condition or mute, reduced to what a person reads. */
+export interface HealthItemView {
+  readonly kind: string;
+  readonly key: string;
+  readonly title: string;
+  readonly details: readonly string[];
+}
+
+export interface BusinessView {
+  readonly businessId: string;
+  readonly condition: string;
+  readonly since: string;
+  readonly remedy?: string;
+}
+
+export interface RunView {
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+  readonly trigger?: string;
+  readonly durationMs?: number;
+  readonly summary?: Summary;
+}
+
+export interface StatusView {
+  readonly kind: 'status';
+  readonly title: string;
+  readonly target?: string;
+  readonly generatedAt: string;
+  readonly lastRun?: RunView;
+  readonly incidents: readonly HealthItemView[];
+  readonly conditions: readonly HealthItemView[];
+  readonly mutes: readonly HealthItemView[];
+  readonly businesses: readonly BusinessView[];
+  /** The history window, oldest first: one strip cell and one chart bar per run. */
+  readonly runs: readonly RunView[];
+  readonly domains: readonly DomainView[];
+}
+
+export interface RunReportView {
+  readonly kind: 'run';
+  readonly title: string;
+  readonly target?: string;
+  readonly generatedAt: string;
+  readonly run: RunView;
+  readonly summary: Summary;
+  readonly incomplete: boolean;
+  readonly businesses: readonly BusinessView[];
+  readonly domains: readonly DomainView[];
+}
+
+export type PageView = StatusView | RunReportView;

@@ -1,0 +1,34 @@
+// Regenerates docs/status-page.png (the README's screenshot): three real runs of the shipped docs plus
+// one broken doc against the in-process sandbox, the status page written from that state, opened in
+// Debian's Chromium with the failing doc's detail open. Run: npx tsx scripts/screenshot.ts
+import { join } from 'node:path';
+import { writeStatusPage } from '../cli/status.js';
+import { launch, openFile } from '../test/browser/browser.js';
+import { BROKEN_DOC, sandboxRuns } from '../test/browser/sandbox-runs.js';
+
+const out = join(import.meta.dirname, '../docs/status-page.png');
+const runs = await sandboxRuns();
+try {
+  for (let i = 0; i < 3; i++) await runs.run();
+  const file = join(runs.dir, 'status.html');
+  await writeStatusPage({
+    state: runs.state,
+    file,
+    docs: runs.docs,
+    target: 'https://api.example.com/apigw',
+  });
+  const browser = await launch();
+  try {
+    const { page, errors } = await openFile(browser, file, { width: 1280 });
+    await page.locator(`.doc[data-doc="${BROKEN_DOC}"] summary`).click();
+    await page.setViewportSize({ width: 1280, height: 1250 });
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.screenshot({ path: out });
+    if (errors.length) throw new Error(`console errors: ${errors.join('; ')}`);
+  } finally {
+    await browser.close();
+  }
+  process.stdout.write(`wrote ${out}\n`);
+} finally {
+  await runs.close();
+}
