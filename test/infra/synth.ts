@@ -23,7 +23,16 @@ export function synthStack(props: Partial<VerifierStackProps> = {}, options: Syn
   });
   const stack = new VerifierStack(app, 'Verifier', {
     env: { account: '123456789012', region: 'eu-west-1' },
-    target: { baseUrl: 'https://api.example.com/apigw', fallbackUrl: 'https://api.example.com/api2' },
+    targets: [
+      {
+        name: 'default',
+        baseUrl: 'https://api.example.com/apigw',
+        fallbackUrl: 'https://api.example.com/api2',
+        schedule: 'rate(15 minutes)',
+        rps: 5,
+        concurrency: 4,
+      },
+    ],
     ...props,
   });
   options.extend?.(stack);
