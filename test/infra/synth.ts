@@ -47,9 +47,10 @@ export function findId(
   template: Template,
   type: string,
   predicate: (p: Record<string, unknown>) => boolean,
+  idPredicate: (logicalId: string) => boolean = () => true,
 ): string {
-  const found = Object.entries(template.findResources(type) as Resources).filter(([, r]) =>
-    predicate(r.Properties ?? {}),
+  const found = Object.entries(template.findResources(type) as Resources).filter(
+    ([id, r]) => idPredicate(id) && predicate(r.Properties ?? {}),
   );
   if (found.length !== 1) throw new Error(`expected one ${type} matching, found ${found.length}`);
   return (found[0] as [string, unknown])[0];
