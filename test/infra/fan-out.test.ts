@@ -1,11 +1,16 @@
 // The fan-out state machine: a valid ASL definition (asl-validator), a Distributed Map over the
 // planner's shards with MaxConcurrency from the input, one retry then a recorded shard failure, and
 // a finish task; the verifier holds its ARN and may start it.
-import aslValidator from 'asl-validator';
+import { createRequire } from 'node:module';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findId, roleActions, synthStack } from './synth.js';
 
+// asl-validator ships no types.
+const aslValidator = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => {
+  isValid: boolean;
+  errorsText: (separator: string) => string;
+};
 type State = Record<string, unknown> & { Type: string };
 let template: Template;
 let definition: { StartAt: string; States: Record<string, State> };
@@ -69,8 +74,9 @@ describe('fan-out state machine', () => {
   });
 
   it('runs each shard in the verifier, retries once, then records the shard as failed', () => {
-    const states = (definition.States.Shards as { ItemProcessor: { States: Record<string, State> } })
-      .ItemProcessor.States;
+    const states = (
+      definition.States.Shards as unknown as { ItemProcessor: { States: Record<string, State> } }
+    ).ItemProcessor.States;
     expect(states.RunShard).toMatchObject({
       Type: 'Task',
       // payloadResponseOnly: the task's Resource is the function itself, its Parameters the payload.

@@ -1,7 +1,7 @@
 // Synthesizes the stack for template assertions. Bundling is skipped in these tests (the
 // `aws:cdk:bundling-stacks` context), except where a test asks for it: `npx cdk synth` bundles for real.
 import path from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { VerifierStack, type VerifierStackProps } from '../../lib/verifier-stack.js';
@@ -14,6 +14,8 @@ export interface SynthOptions {
   readonly extend?: (stack: VerifierStack) => void;
   /** aws-cdk-lib's built-in CloudFormation schema validation (a WASM engine, ~seconds to load). @default true */
   readonly cfnValidation?: boolean;
+  /** Props built in the app before the stack exists (e.g. an imported VPC in a scope of its own). */
+  readonly propsFrom?: (scope: Stack) => Partial<VerifierStackProps>;
 }
 
 export function synthStack(props: Partial<VerifierStackProps> = {}, options: SynthOptions = {}) {
@@ -34,6 +36,9 @@ export function synthStack(props: Partial<VerifierStackProps> = {}, options: Syn
       },
     ],
     ...props,
+    ...options.propsFrom?.(
+      new Stack(app, 'Imports', { env: { account: '123456789012', region: 'eu-west-1' } }),
+    ),
   });
   options.extend?.(stack);
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
