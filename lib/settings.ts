@@ -53,16 +53,13 @@ const scheduleExpression = z.string().regex(SCHEDULE, {
 const timeZone = z
   .string()
   .refine(isTimeZone, { message: 'expected an IANA time zone such as Europe/Paris' });
-const list = z.preprocess(
-  (v) =>
-    typeof v === 'string'
-      ? v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : v,
-  z.array(z.string().min(1), { message: 'expected a comma-separated list' }),
-);
+const splitList = (v: unknown) =>
+  typeof v === 'string'
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : v;
 
 export const targetSchema = z
   .object({
@@ -98,17 +95,29 @@ export const targetSchema = z
       });
   });
 
-const targetsSchema = z
-  .array(targetSchema)
-  .min(1, { message: 'expected at least one target' })
-  .superRefine((targets, ctx) => {
-    const seen = new Set<string>();
-    for (const [i, t] of targets.entries()) {
-      if (seen.has(t.name))
-        ctx.addIssue({ code: 'custom', path: [i, 'name'], message: 'expected unique target names' });
-      seen.add(t.name);
-    }
+const targetsSchema = z.array(targetSchema).min(1, { message: 'expected at least one target' });
+
+/** Issues for target names given twice (checked on the raw file, so it is reported with other problems). */
+function duplicateNames(json: unknown): z.core.$ZodIssue[] {
+  if (!Array.isArray(json)) return [];
+  const seen = new Set<unknown>();
+  return json.flatMap((t, i) => {
+    const name = (t as { name?: unknown } | null)?.name;
+    if (typeof name !== 'string') return [];
+    const dup = seen.has(name);
+    seen.add(name);
+    return dup
+      ? [
+          {
+            code: 'custom',
+            path: [i, 'name'],
+            message: 'expected unique target names',
+            input: name,
+          } as z.core.$ZodIssue,
+        ]
+      : [];
   });
+}
 
 const alertRouteSchema = z
   .object({
@@ -202,10 +211,11 @@ export function readSettings(ctx: Context): VerifierStackProps & { readonly stac
     const json = readJson('targetsFile', targetsFile, problems);
     if (json !== undefined) {
       const r = targetsSchema.safeParse(json);
-      if (r.success) targets = r.data;
+      const issues = [...(r.error?.issues ?? []), ...duplicateNames(json)];
+      if (r.success && issues.length === 0) targets = r.data;
       else
         problems.push(
-          ...describe(r.error, json, (path) => {
+          ...describe(new z.ZodError(issues), json, (path) => {
             const [i, ...field] = path;
             if (typeof i !== 'number') return `targetsFile ${targetsFile}`;
             const name = at(json, [i, 'name']);
@@ -264,11 +274,16 @@ export function readSettings(ctx: Context): VerifierStackProps & { readonly stac
       else problems.push(...describe(r.error, json, (p) => `alertRoutesFile ${routesFile} [${p.join('.')}]`));
     }
   }
-  const alertEmails = parse(
-    'alertEmails',
-    list.pipe(z.array(z.email({ message: 'expected email addresses' }))),
-  );
-  const alertUrls = parse('alertUrls', list.pipe(z.array(httpsUrl)));
+  const parseList = <T>(key: string, item: z.ZodType<T>): T[] | undefined => {
+    const v = splitList(raw(key));
+    if (v === undefined) return undefined;
+    const r = z.array(item, { message: 'expected a comma-separated list' }).safeParse(v);
+    if (r.success) return r.data;
+    problems.push(...describe(r.error, v, () => key));
+    return undefined;
+  };
+  const alertEmails = parseList('alertEmails', z.email({ message: 'expected an email address' }));
+  const alertUrls = parseList('alertUrls', httpsUrl);
   const retentionDays = parse('retentionDays', wholeNumber(1));
   const allowDelete = parse('allowDelete', bool);
   const scheduleEnabled = parse('scheduleEnabled', bool);
