@@ -2,7 +2,6 @@
 // that makes it usable: read the docs prefixes and the rules object, read the secret, read/write the
 // state table, write the target's status page prefix.
 import { Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
-import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -114,7 +113,6 @@ export class VerifierFunction extends Construct {
   readonly failedInvocations: Queue;
   readonly maxShardConcurrency: number;
   readonly timeout: Duration;
-  failedInvocationsAlarm?: Alarm;
 
   constructor(scope: Construct, id: string, props: VerifierFunctionProps) {
     super(scope, id);
