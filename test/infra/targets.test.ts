@@ -55,7 +55,8 @@ beforeAll(() => {
     },
     { nag: true },
   ).template();
-});
+  // cdk-nag and the CloudFormation schema validation take a minute on a loaded 2-core machine.
+}, 180_000);
 
 describe('two targets in one stack', () => {
   it('each has its own function, named lock, partition, dimensions, status prefix and rate settings', () => {

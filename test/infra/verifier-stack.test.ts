@@ -35,7 +35,8 @@ beforeAll(() => {
     bucket: findId(template, 'AWS::S3::Bucket', () => true),
     topic: findId(template, 'AWS::SNS::Topic', () => true),
   };
-});
+  // cdk-nag and the CloudFormation schema validation take a minute on a loaded 2-core machine.
+}, 180_000);
 
 const getAtt = (id: string, attr = 'Arn') => ({ 'Fn::GetAtt': [id, attr] });
 const props = (id: string) =>
