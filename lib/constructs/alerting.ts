@@ -1,25 +1,39 @@
 // Alerting: the SNS topic and its subscribers, and the alert Lambda fed by the state table's stream,
 // filtered so only business-condition transitions invoke it.
-import { Duration, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ALERT_FILTER_PATTERNS } from '../../lambda/handlers/alert-filters.js';
 import { createNodeFunction } from './node-function.js';
 
+/**
+ * One subscriber of the alert topic. With `types` or `domains`, SNS delivers only alerts whose
+ * message attributes `type` / `domain` match (CloudWatch alarm notifications carry no attributes,
+ * so a filtered route does not receive them).
+ */
+export interface AlertRoute {
+  /** @default - not an email route (set exactly one of email and url) */
+  readonly email?: string;
+  /** An https:// endpoint that receives the JSON alert. @default - not a URL route */
+  readonly url?: string;
+  /** Alert types to deliver, e.g. `['business_flagged']`. @default - every type */
+  readonly types?: readonly string[];
+  /** Doc domains to deliver, e.g. `['communication']`. @default - every domain */
+  readonly domains?: readonly string[];
+}
+
 export interface AlertingProps {
   readonly stateTable: Table;
   readonly idempotencyTable: Table;
-  /** @default - no email subscribers */
-  readonly alertEmails?: readonly string[];
-  /** HTTPS endpoints that receive the JSON alert. @default - none */
-  readonly alertUrls?: readonly string[];
+  /** @default - no subscribers */
+  readonly routes?: readonly AlertRoute[];
 }
 
 export class Alerting extends Construct {
@@ -35,13 +49,46 @@ export class Alerting extends Construct {
       reason:
         'Alerts carry redacted evidence only (never tokens), and CloudWatch alarms publish here too; a customer-managed KMS key adds cost and a key policy for no confidentiality gain.',
     });
-    for (const email of props.alertEmails ?? []) this.topic.addSubscription(new EmailSubscription(email));
-    for (const url of props.alertUrls ?? []) {
-      if (!url.startsWith('https://'))
+    // enforceSSL leaves only a Deny in the topic policy: CloudWatch alarms of this account may publish.
+    const stack = Stack.of(this);
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowThisAccountsAlarms',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+    for (const route of props.routes ?? []) {
+      const filterPolicy: Record<string, SubscriptionFilter> = {
+        ...(route.types && { type: SubscriptionFilter.stringFilter({ allowlist: [...route.types] }) }),
+        ...(route.domains && { domain: SubscriptionFilter.stringFilter({ allowlist: [...route.domains] }) }),
+      };
+      const filter = Object.keys(filterPolicy).length ? { filterPolicy } : {};
+      if (route.email !== undefined && route.url === undefined) {
+        this.topic.addSubscription(new EmailSubscription(route.email, filter));
+      } else if (route.url !== undefined && route.email === undefined) {
+        if (!route.url.startsWith('https://'))
+          throw new Error(
+            `alertRoutes: "${route.url}" is not an https:// URL; SNS delivers alerts to HTTPS endpoints only here`,
+          );
+        this.topic.addSubscription(new UrlSubscription(route.url, filter));
+      } else {
         throw new Error(
-          `alertUrls: "${url}" is not an https:// URL; SNS delivers alerts to HTTPS endpoints only here`,
+          `alertRoutes: received ${JSON.stringify(route)}, expected exactly one of email and url`,
         );
-      this.topic.addSubscription(new UrlSubscription(url));
+      }
     }
 
     this.deadLetterQueue = new Queue(this, 'StreamFailures', {

@@ -2,13 +2,16 @@
 // files multipart steps upload under `test-files/`.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import type { ConditionRule } from '../../lambda/engine/conditions/rules.js';
 
 export const DOCS_PREFIX = 'docs/';
 export const TEST_FILES_PREFIX = 'test-files/';
+export const CONDITION_RULES_KEY = 'config/condition-rules.json';
 
 export interface DocsBucketProps {
   /** Folder of workflow docs to deploy under `docs/` (the stack passes seeds/ by default). */
@@ -17,12 +20,18 @@ export interface DocsBucketProps {
   readonly testFilesPath?: string;
   /** @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /** Extra business-condition rules, stored as `config/condition-rules.json` (too big for an env var). @default - none */
+  readonly conditionRules?: readonly ConditionRule[];
+  /** Days an overwritten or deleted object version is kept. @default 30 */
+  readonly noncurrentVersionDays?: number;
 }
 
 export class DocsBucket extends Construct {
   readonly bucket: Bucket;
   readonly docsPrefix = DOCS_PREFIX;
   readonly testFilesPrefix = TEST_FILES_PREFIX;
+  /** Set when condition rules were given. */
+  readonly conditionRulesKey?: string;
 
   constructor(scope: Construct, id: string, props: DocsBucketProps) {
     super(scope, id);
@@ -32,6 +41,13 @@ export class DocsBucket extends Construct {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       encryption: BucketEncryption.S3_MANAGED,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        {
+          id: 'OldVersions',
+          noncurrentVersionExpiration: Duration.days(props.noncurrentVersionDays ?? 30),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
     });
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions-S1',
@@ -39,12 +55,29 @@ export class DocsBucket extends Construct {
         'The bucket only holds docs deployed from source control; versioning keeps their history. Access logs would add a second bucket for no audit value.',
     });
 
+    // The deployments share one provider function; this is its log group.
+    const logGroup = new LogGroup(this, 'DeployLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     const docs = new BucketDeployment(this, 'DeployDocs', {
       sources: [Source.asset(props.docsPath, { exclude: ['test-files', 'test-files/**'] })],
       destinationBucket: this.bucket,
       destinationKeyPrefix: DOCS_PREFIX,
       prune: true,
+      logGroup,
     });
+    if (props.conditionRules?.length) {
+      const slash = CONDITION_RULES_KEY.lastIndexOf('/');
+      new BucketDeployment(this, 'DeployConditionRules', {
+        sources: [Source.jsonData(CONDITION_RULES_KEY.slice(slash + 1), props.conditionRules)],
+        destinationBucket: this.bucket,
+        destinationKeyPrefix: CONDITION_RULES_KEY.slice(0, slash + 1),
+        prune: true,
+        logGroup,
+      });
+      this.conditionRulesKey = CONDITION_RULES_KEY;
+    }
     // A docs folder without test files (no multipart steps) deploys none.
     const testFilesPath = props.testFilesPath ?? path.join(props.docsPath, 'test-files');
     if (existsSync(testFilesPath)) {
@@ -53,6 +86,7 @@ export class DocsBucket extends Construct {
         destinationBucket: this.bucket,
         destinationKeyPrefix: TEST_FILES_PREFIX,
         prune: true,
+        logGroup,
       });
       files.node.addDependency(docs);
     }

@@ -2,8 +2,9 @@
 // with esbuild (no Docker), ESM, minified, with a log group that has a retention.
 import path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type ISecurityGroup, type IVpc, type SubnetSelection, SubnetType } from 'aws-cdk-lib/aws-ec2';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 
@@ -32,6 +33,14 @@ export interface NodeFunctionProps {
   readonly timeout?: Duration;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
+  /** @default - no reserved concurrency */
+  readonly reservedConcurrentExecutions?: number;
+  /** @default - not in a VPC */
+  readonly vpc?: {
+    readonly vpc: IVpc;
+    readonly subnets?: SubnetSelection;
+    readonly securityGroups?: readonly ISecurityGroup[];
+  };
 }
 
 export function createNodeFunction(scope: Construct, id: string, props: NodeFunctionProps): NodejsFunction {
@@ -52,6 +61,14 @@ export function createNodeFunction(scope: Construct, id: string, props: NodeFunc
     projectRoot: REPO_ROOT,
     depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
     environment: props.environment,
+    ...(props.reservedConcurrentExecutions !== undefined && {
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+    }),
+    ...(props.vpc && {
+      vpc: props.vpc.vpc,
+      vpcSubnets: props.vpc.subnets ?? { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
+      ...(props.vpc.securityGroups && { securityGroups: [...props.vpc.securityGroups] }),
+    }),
     bundling: {
       forceDockerBundling: false,
       minify: true,
@@ -61,6 +78,8 @@ export function createNodeFunction(scope: Construct, id: string, props: NodeFunc
       mainFields: [...BUNDLE.mainFields],
       banner: BUNDLE.banner,
       externalModules: [...BUNDLE.external],
+      // esbuild errors still throw; its size report would break `cdk synth -q`.
+      logLevel: LogLevel.ERROR,
     },
   });
   Validations.of(fn).acknowledge({

@@ -1,8 +1,9 @@
 // The REST API: IAM authorization on every method, request validation, throttling, access logs.
-import { Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   AuthorizationType,
+  type CfnRestApi,
   JsonSchemaType,
   LambdaIntegration,
   LogGroupLogDestination,
@@ -11,19 +12,21 @@ import {
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { STATE_TABLE } from '../../lambda/adapters/dynamodb/schema.js';
 import { METRICS } from '../../lambda/config/env.js';
+import { nagEnv } from './nag.js';
 import { createNodeFunction } from './node-function.js';
 
 export interface VerifierApiProps {
   readonly stateTable: Table;
   readonly idempotencyTable: Table;
-  readonly verifier: IFunction;
+  /** The verifier function of each target, by target name; `POST /runs` starts the first unless told. */
+  readonly verifiers: Readonly<Record<string, IFunction>>;
   /** @default 30 */
   readonly retentionDays?: number;
   /** Steady-state requests per second. @default 10 */
@@ -39,15 +42,23 @@ const stringOrList = {
   ],
 };
 
+/** API Gateway ends an integration after 29 s: the function must answer before. */
+export const API_TIMEOUT = Duration.seconds(29);
+
 export class VerifierApi extends Construct {
   readonly api: RestApi;
   readonly function: NodejsFunction;
+  /** `execute-api:Invoke` on the GET routes: read runs, docs, businesses. */
+  readonly readerPolicy: ManagedPolicy;
+  /** `execute-api:Invoke` on `POST /runs` (and the GET routes): start runs. */
+  readonly runnerPolicy: ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: VerifierApiProps) {
     super(scope, id);
     const fn = createNodeFunction(this, 'Function', {
       handler: 'api',
       description: 'Verifier REST API: start runs, read runs, docs and businesses',
+      timeout: API_TIMEOUT,
       environment: {
         RETENTION_DAYS: String(props.retentionDays ?? 30),
         POWERTOOLS_SERVICE_NAME: METRICS.apiService,
@@ -70,9 +81,20 @@ export class VerifierApi extends Construct {
         resources: [props.idempotencyTable.tableArn],
       }),
     );
-    fn.addEnvironment('VERIFIER_FUNCTION_NAME', props.verifier.functionName);
+    const verifiers = Object.entries(props.verifiers);
+    const [first] = verifiers;
+    if (!first) throw new Error('VerifierApi: received no verifier, expected one per target');
+    // VERIFIER_FUNCTION_NAME: the first target's (what a single-target stack always had).
+    fn.addEnvironment('VERIFIER_FUNCTION_NAME', first[1].functionName);
+    fn.addEnvironment(
+      'VERIFIER_FUNCTIONS',
+      Stack.of(this).toJsonString(Object.fromEntries(verifiers.map(([name, f]) => [name, f.functionName]))),
+    );
     fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.verifier.functionArn] }),
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: verifiers.map(([, f]) => f.functionArn),
+      }),
     );
 
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS });
@@ -145,6 +167,36 @@ export class VerifierApi extends Construct {
       },
     });
     this.api.root.addResource('businesses').addMethod('GET', integration, { requestValidator: params });
+
+    // Separate IAM for reading results and starting runs: each route is its own execute-api ARN.
+    this.readerPolicy = new ManagedPolicy(this, 'ReaderPolicy', {
+      description: 'Verifier API: read runs, docs and businesses (GET routes)',
+      statements: [
+        new PolicyStatement({
+          actions: ['execute-api:Invoke'],
+          resources: [this.api.arnForExecuteApi('GET', '/*', 'v1')],
+        }),
+      ],
+    });
+    this.runnerPolicy = new ManagedPolicy(this, 'RunnerPolicy', {
+      description: 'Verifier API: start runs (POST /runs) and read their results',
+      statements: [
+        new PolicyStatement({
+          actions: ['execute-api:Invoke'],
+          resources: [
+            this.api.arnForExecuteApi('POST', '/runs', 'v1'),
+            this.api.arnForExecuteApi('GET', '/*', 'v1'),
+          ],
+        }),
+      ],
+    });
+    const { account, region } = nagEnv(Stack.of(this));
+    for (const policy of [this.readerPolicy, this.runnerPolicy])
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:${region}:${account}:<${Stack.of(this).getLogicalId(this.api.node.defaultChild as CfnRestApi)}>/v1/GET/*]`,
+        reason:
+          'Every GET route of this API (runs, runs/{runId}, docs, businesses) is a read: one wildcard over the GET method only.',
+      });
 
     Validations.of(this.api).acknowledge(
       {

@@ -1,7 +1,7 @@
 // Synthesizes the stack for template assertions. Bundling is skipped in these tests (the
 // `aws:cdk:bundling-stacks` context), except where a test asks for it: `npx cdk synth` bundles for real.
 import path from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { VerifierStack, type VerifierStackProps } from '../../lib/verifier-stack.js';
@@ -14,6 +14,8 @@ export interface SynthOptions {
   readonly extend?: (stack: VerifierStack) => void;
   /** aws-cdk-lib's built-in CloudFormation schema validation (a WASM engine, ~seconds to load). @default true */
   readonly cfnValidation?: boolean;
+  /** Props built in the app before the stack exists (e.g. an imported VPC in a scope of its own). */
+  readonly propsFrom?: (scope: Stack) => Partial<VerifierStackProps>;
 }
 
 export function synthStack(props: Partial<VerifierStackProps> = {}, options: SynthOptions = {}) {
@@ -23,8 +25,20 @@ export function synthStack(props: Partial<VerifierStackProps> = {}, options: Syn
   });
   const stack = new VerifierStack(app, 'Verifier', {
     env: { account: '123456789012', region: 'eu-west-1' },
-    target: { baseUrl: 'https://api.example.com/apigw', fallbackUrl: 'https://api.example.com/api2' },
+    targets: [
+      {
+        name: 'default',
+        baseUrl: 'https://api.example.com/apigw',
+        fallbackUrl: 'https://api.example.com/api2',
+        schedule: 'rate(15 minutes)',
+        rps: 5,
+        concurrency: 4,
+      },
+    ],
     ...props,
+    ...options.propsFrom?.(
+      new Stack(app, 'Imports', { env: { account: '123456789012', region: 'eu-west-1' } }),
+    ),
   });
   options.extend?.(stack);
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
@@ -38,9 +52,10 @@ export function findId(
   template: Template,
   type: string,
   predicate: (p: Record<string, unknown>) => boolean,
+  idPredicate: (logicalId: string) => boolean = () => true,
 ): string {
-  const found = Object.entries(template.findResources(type) as Resources).filter(([, r]) =>
-    predicate(r.Properties ?? {}),
+  const found = Object.entries(template.findResources(type) as Resources).filter(
+    ([id, r]) => idPredicate(id) && predicate(r.Properties ?? {}),
   );
   if (found.length !== 1) throw new Error(`expected one ${type} matching, found ${found.length}`);
   return (found[0] as [string, unknown])[0];

@@ -13,13 +13,21 @@ let template: Template;
 beforeAll(() => {
   template = synthStack(
     {
-      schedule: { expression: 'cron(0 8 * * ? *)', timeZone: 'Europe/Paris', periodMinutes: 1440 },
-      alertEmails: ['ops@example.com'],
-      alertUrls: ['https://hooks.example.com/verifier'],
+      targets: [
+        {
+          name: 'default',
+          baseUrl: 'https://api.example.com/apigw',
+          schedule: 'cron(0 8 * * ? *)',
+          timeZone: 'Europe/Paris',
+          schedulePeriodMinutes: 1440,
+          rps: 50,
+          concurrency: 10,
+        },
+      ],
+      alertRoutes: [{ email: 'ops@example.com' }, { url: 'https://hooks.example.com/verifier' }],
       retentionDays: 7,
-      rps: 50,
-      concurrency: 10,
       allowDelete: true,
+      scheduleEnabled: true,
       conditionRules: [
         {
           name: 'suspended',
@@ -36,9 +44,10 @@ beforeAll(() => {
 });
 
 describe('stack props', () => {
-  it('schedule: cron with a time zone', () => {
+  it('schedule: cron with a time zone, enabled when asked', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(0 8 * * ? *)',
+      State: 'ENABLED',
       ScheduleExpressionTimezone: 'Europe/Paris',
     });
   });
@@ -68,8 +77,34 @@ describe('stack props', () => {
           CONCURRENCY: '10',
           ALLOW_DELETE: 'true',
           STOP_MARGIN_MS: '60000',
-          CONDITION_RULES: Match.stringLikeRegexp('"name":"suspended"'),
+          CONDITION_RULES_KEY: 'config/condition-rules.json',
         }),
+      },
+    });
+  });
+
+  it('condition rules go to the bucket, not into the environment (4 KB limit), and the verifier may read them', () => {
+    const fns = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(JSON.stringify(fns)).not.toContain('CONDITION_RULES"');
+    expect(JSON.stringify(fns)).not.toContain('account_suspended');
+    template.hasResourceProperties('Custom::CDKBucketDeployment', {
+      DestinationBucketKeyPrefix: 'config/',
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 's3:GetObject',
+            Resource: Match.arrayWith([
+              {
+                'Fn::Join': [
+                  '',
+                  [Match.objectLike({ 'Fn::GetAtt': Match.anyValue() }), '/config/condition-rules.json'],
+                ],
+              },
+            ]),
+          }),
+        ]),
       },
     });
   });
@@ -93,8 +128,8 @@ describe('stack props', () => {
 
   it('refuses a non-https alert URL, saying why', () => {
     expect(() =>
-      synthStack({ alertUrls: ['http://insecure.example.com'] }, { cfnValidation: false }),
-    ).toThrow(/alertUrls: "http:\/\/insecure.example.com" is not an https:\/\/ URL/);
+      synthStack({ alertRoutes: [{ url: 'http://insecure.example.com' }] }, { cfnValidation: false }),
+    ).toThrow(/alertRoutes: "http:\/\/insecure.example.com" is not an https:\/\/ URL/);
   });
 });
 

@@ -35,7 +35,8 @@ beforeAll(() => {
     bucket: findId(template, 'AWS::S3::Bucket', () => true),
     topic: findId(template, 'AWS::SNS::Topic', () => true),
   };
-});
+  // cdk-nag and the CloudFormation schema validation take a minute on a loaded 2-core machine.
+}, 180_000);
 
 const getAtt = (id: string, attr = 'Arn') => ({ 'Fn::GetAtt': [id, attr] });
 const props = (id: string) =>
@@ -76,6 +77,21 @@ describe('functions', () => {
       DOCS_PREFIX: 'docs/',
       TEST_FILES_PREFIX: 'test-files/',
       TARGET_SECRET_ID: { Ref: expect.stringMatching(/^VerifierTargetSecret/) },
+      TARGET_NAME: 'default',
+      METRICS_STACK: 'Verifier',
+      LOCK_NAME: 'verifier-run',
+      STATUS_PREFIX: 'status/default/',
+      MAX_SHARD_CONCURRENCY: '8',
+      STATE_MACHINE_ARN: {
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':states:eu-west-1:123456789012:stateMachine:Verifier-default-fanout',
+          ],
+        ],
+      },
       TARGET_BASE_URL: 'https://api.example.com/apigw',
       TARGET_FALLBACK_URL: 'https://api.example.com/api2',
       RETENTION_DAYS: '30',
@@ -92,8 +108,22 @@ describe('functions', () => {
       'dynamodb:UpdateItem',
       's3:GetObject',
       's3:ListBucket',
+      's3:PutObject',
       'secretsmanager:GetSecretValue',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+      'states:StartExecution',
     ]);
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: 's3:PutObject',
+        Resource: { 'Fn::Join': ['', [getAtt(ids.bucket), '/status/default/*']] },
+      }),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Action: 'states:StartExecution', Resource: env.STATE_MACHINE_ARN }),
+    );
     expect(statements).toContainEqual(
       expect.objectContaining({
         Action: 's3:ListBucket',
@@ -125,6 +155,7 @@ describe('functions', () => {
       IDEMPOTENCY_TABLE_NAME: { Ref: ids.idem },
       VERIFIER_FUNCTION_NAME: { Ref: ids.verifier },
     });
+    expect(props(ids.api).Timeout).toBe(29);
     const { actions, statements } = roleActions(template, ids.api);
     expect(actions).toEqual([
       'dynamodb:DeleteItem',
@@ -176,9 +207,10 @@ describe('functions', () => {
 });
 
 describe('schedule', () => {
-  it('invokes the verifier every 15 minutes (UTC) with a schedule trigger and no retries', () => {
+  it('invokes the verifier every 15 minutes (UTC) with a schedule trigger and no retries, disabled until enabled', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(15 minutes)',
+      State: 'DISABLED',
       ScheduleExpressionTimezone: 'Etc/UTC',
       Target: Match.objectLike({
         Arn: getAtt(ids.verifier),
@@ -215,7 +247,16 @@ describe('state', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BisectBatchOnFunctionError: true,
       DestinationConfig: {
-        OnFailure: { Destination: getAtt(findId(template, 'AWS::SQS::Queue', () => true)) },
+        OnFailure: {
+          Destination: getAtt(
+            findId(
+              template,
+              'AWS::SQS::Queue',
+              () => true,
+              (id) => id.startsWith('AlertsStreamFailures'),
+            ),
+          ),
+        },
       },
       FilterCriteria: { Filters: ALERT_FILTER_PATTERNS.map((p) => ({ Pattern: JSON.stringify(p) })) },
     });
@@ -278,7 +319,9 @@ describe('API', () => {
 describe('alarms', () => {
   it('route verifier errors, a missing run and a flagged business to the topic', () => {
     const alarms = template.findResources('AWS::CloudWatch::Alarm');
-    expect(Object.keys(alarms)).toHaveLength(3);
+    // Per target: errors, missing run, flagged business, open incidents, failed invocations, failed
+    // fan-out; for the stack: alert Lambda errors, stream DLQ depth.
+    expect(Object.keys(alarms)).toHaveLength(8);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/Lambda',
       MetricName: 'Errors',
@@ -288,6 +331,11 @@ describe('alarms', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'Verifier',
       MetricName: 'RunsCompleted',
+      Dimensions: [
+        { Name: 'service', Value: 'verifier' },
+        { Name: 'stack', Value: 'Verifier' },
+        { Name: 'target', Value: 'default' },
+      ],
       Period: 1800,
       ComparisonOperator: 'LessThanThreshold',
       Threshold: 1,

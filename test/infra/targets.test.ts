@@ -1,0 +1,149 @@
+// Two targets in one stack, with every optional feature on: each target owns its secret, schedule,
+// run lock, state partition, metric dimensions, state machine, alarms and status prefix, and the
+// whole stack passes cdk-nag (AwsSolutions) and CloudFormation schema validation.
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TargetSettings } from '../../lib/constructs/verifier-target.js';
+import { VerifierStack } from '../../lib/verifier-stack.js';
+import { synthStack } from './synth.js';
+
+const TARGETS: TargetSettings[] = [
+  {
+    name: 'staging',
+    baseUrl: 'https://staging.example.com/apigw',
+    schedule: 'rate(15 minutes)',
+    rps: 5,
+    concurrency: 4,
+  },
+  {
+    name: 'prod',
+    baseUrl: 'https://api.example.com/apigw',
+    fallbackUrl: 'https://api.example.com/api2',
+    schedule: 'rate(1 hour)',
+    rps: 20,
+    concurrency: 8,
+    failAfter: 2,
+    recoverAfter: 3,
+    authMatrix: { schedule: 'rate(1 day)' },
+  },
+];
+
+let template: Template;
+type Resource = { Properties: Record<string, unknown> };
+const verifiers = () =>
+  Object.entries(template.findResources('AWS::Lambda::Function') as Record<string, Resource>).filter(
+    ([, r]) => String(r.Properties.Description).startsWith('Runs the workflow docs'),
+  );
+const env = (r: Resource) => (r.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+
+beforeAll(() => {
+  template = synthStack(
+    {
+      targets: TARGETS,
+      publicStatusPage: true,
+      alertRoutes: [{ email: 'ops@example.com', types: ['business_flagged'], domains: ['communication'] }],
+      conditionRules: [
+        {
+          name: 'suspended',
+          condition: 'spam_flagged',
+          endpoints: ['POST /v3/campaigns/{uid}/send'],
+          status: 403,
+          body: { equals: { code: 'account_suspended' } },
+        },
+      ],
+    },
+    { nag: true },
+  ).template();
+  // cdk-nag and the CloudFormation schema validation take a minute on a loaded 2-core machine.
+}, 180_000);
+
+describe('two targets in one stack', () => {
+  it('each has its own function, named lock, partition, dimensions, status prefix and rate settings', () => {
+    const byTarget = Object.fromEntries(
+      verifiers().map(([id, r]) => [env(r).TARGET_NAME, { id, env: env(r) }]),
+    );
+    expect(Object.keys(byTarget).sort()).toEqual(['prod', 'staging']);
+    expect(byTarget.prod?.env).toMatchObject({
+      TARGET_BASE_URL: 'https://api.example.com/apigw',
+      TARGET_FALLBACK_URL: 'https://api.example.com/api2',
+      LOCK_NAME: 'verifier-run-prod',
+      STATUS_PREFIX: 'status/prod/',
+      METRICS_STACK: 'Verifier',
+      RPS: '20',
+      CONCURRENCY: '8',
+      FAIL_AFTER: '2',
+      RECOVER_AFTER: '3',
+    });
+    expect(byTarget.staging?.env).toMatchObject({
+      LOCK_NAME: 'verifier-run-staging',
+      STATUS_PREFIX: 'status/staging/',
+    });
+    expect(byTarget.staging?.env.TARGET_SECRET_ID).not.toEqual(byTarget.prod?.env.TARGET_SECRET_ID);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineName: 'Verifier-prod-fanout',
+    });
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineName: 'Verifier-staging-fanout',
+    });
+  });
+
+  it('each has its schedules; the auth matrix runs on its own schedule', () => {
+    template.resourceCountIs('AWS::Scheduler::Schedule', 3);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 day)',
+      Target: Match.objectLike({ Input: JSON.stringify({ trigger: 'schedule', mode: 'auth-matrix' }) }),
+    });
+  });
+
+  it('alarms are per target, on metrics dimensioned by stack and target', () => {
+    for (const target of ['staging', 'prod']) {
+      for (const metricName of ['RunsCompleted', 'BusinessesFlagged', 'OpenIncidents']) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'Verifier',
+          MetricName: metricName,
+          Dimensions: [
+            { Name: 'service', Value: 'verifier' },
+            { Name: 'stack', Value: 'Verifier' },
+            { Name: 'target', Value: target },
+          ],
+        });
+      }
+    }
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 2 * 6 + 2);
+  });
+
+  it('the API may start either target and knows them by name', () => {
+    const api = Object.values(
+      template.findResources('AWS::Lambda::Function') as Record<string, Resource>,
+    ).find((r) => String(r.Properties.Description).startsWith('Verifier REST API')) as Resource;
+    const map = JSON.stringify(env(api).VERIFIER_FUNCTIONS);
+    expect(map).toContain('staging');
+    expect(map).toContain('prod');
+  });
+});
+
+describe('two stacks in one account and region', () => {
+  it('share no metric: the stack is a dimension of every runtime metric alarm', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const env = { account: '123456789012', region: 'eu-west-1' };
+    const stacks = ['VerifierA', 'VerifierB'].map(
+      (id) => new VerifierStack(app, id, { env, targets: [TARGETS[0] as TargetSettings] }),
+    );
+    const dims = stacks.map((s) =>
+      Object.values(Template.fromStack(s).findResources('AWS::CloudWatch::Alarm') as Record<string, Resource>)
+        .filter((a) => a.Properties.MetricName === 'RunsCompleted')
+        .map((a) => JSON.stringify(a.Properties.Dimensions)),
+    );
+    expect(dims[0]).toHaveLength(1);
+    expect(dims[0]?.[0]).toContain('"VerifierA"');
+    expect(dims[1]?.[0]).toContain('"VerifierB"');
+    const names = stacks.map((s) =>
+      JSON.stringify(Template.fromStack(s).findResources('AWS::StepFunctions::StateMachine')),
+    );
+    expect(names[0]).toContain('VerifierA-staging-fanout');
+    expect(names[1]).toContain('VerifierB-staging-fanout');
+  });
+});
