@@ -5,9 +5,9 @@ import {
   RECOVERED_REMEDY,
   renderAlertText,
 } from '../../lambda/engine/conditions/alert.js';
-import type { Alert, BusinessState, Evidence } from '../../lambda/engine/model.js';
+import type { BusinessAlert, BusinessState, Evidence } from '../../lambda/engine/model.js';
 
-function must(a: Alert | undefined): Alert {
+function must(a: BusinessAlert | undefined): BusinessAlert {
   if (!a) throw new Error('expected an alert');
   return a;
 }

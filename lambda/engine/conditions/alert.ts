@@ -1,6 +1,8 @@
 // Alerts for business-condition transitions: one per transition, keyed `${businessId}#${version}`
 // so a retried delivery of the same transition can be recognised downstream.
-import type { Alert, AlertType, BusinessState } from '../model.js';
+import { healthSubject, renderHealthText } from '../health/render.js';
+import { isHealthAlert } from '../health/types.js';
+import type { Alert, AlertType, BusinessAlert, BusinessState } from '../model.js';
 
 /** FORMAT.md §9: the remedy when the doc's Known Issues has nothing to say. */
 export const DEFAULT_REMEDY =
@@ -25,7 +27,7 @@ export function idempotencyKey(businessId: string, version: number): string {
 }
 
 /** Builds the alert for the transition `previous → next`. */
-export function buildAlert(type: AlertType, next: BusinessState, previous?: BusinessState): Alert {
+export function buildAlert(type: AlertType, next: BusinessState, previous?: BusinessState): BusinessAlert {
   const flagged = type === 'business.spam_flagged';
   // Keys in the documented order, so the JSON is the same wherever the alert is built.
   return {
@@ -45,7 +47,7 @@ export function buildAlert(type: AlertType, next: BusinessState, previous?: Busi
 export function alertForTransition(
   previous: BusinessState | undefined,
   next: BusinessState,
-): Alert | undefined {
+): BusinessAlert | undefined {
   const type = transitionType(previous, next);
   return type ? buildAlert(type, next, previous) : undefined;
 }
@@ -56,6 +58,7 @@ const EXCERPT_MAX = 500;
  * An email subject as SNS accepts it: one line of printable ASCII, under 100 characters.
  */
 export function alertSubject(alert: Alert): string {
+  if (isHealthAlert(alert)) return healthSubject(alert);
   const what =
     alert.type === 'business.spam_flagged' ? 'is spam-flagged' : 'recovered (no longer spam-flagged)';
   const subject = `[verifier] Business ${alert.businessId} ${what}`.replace(/[^\x20-\x7e]/g, '?');
@@ -64,6 +67,7 @@ export function alertSubject(alert: Alert): string {
 
 /** Plain text for email subscribers. */
 export function renderAlertText(alert: Alert): string {
+  if (isHealthAlert(alert)) return renderHealthText(alert);
   const lines: string[] = [];
   if (alert.type === 'business.spam_flagged') {
     lines.push(
