@@ -121,7 +121,9 @@ export function decideHealth(input: DecideHealthInput): HealthDecision {
   for (const r of results) {
     if (!counts(r) || explained(r)) continue;
     const record = prevIncidents.get(r.doc);
-    const prev: IncidentData | undefined = record ? parseRecord(incidentSchema, record) : undefined;
+    const prev: IncidentData | undefined = record
+      ? withoutAlert(parseRecord(incidentSchema, record))
+      : undefined;
     const step = stepIncident(prev, r, {
       at,
       policy: options,
@@ -140,10 +142,17 @@ export function decideHealth(input: DecideHealthInput): HealthDecision {
         : {}),
     });
   }
-  return { writes, alerts: alertsFor(runId, at, transitionsOf(writes)) };
+  // Each record keeps the one-doc alert its write made, so the stream-fed alert Lambda publishes exactly it.
+  const stored = writes.map((w) => {
+    const [alert] = w.transition ? alertsFor(runId, at, [w.transition]) : [];
+    return alert ? { ...w, data: { ...(w.data as object), alert } } : w;
+  });
+  return { writes: stored, alerts: alertsFor(runId, at, transitionsOf(stored)) };
 
   function conditionWrite(c: Classification, record: HealthRecord | undefined): HealthWrite | undefined {
-    const prev: ConditionData | undefined = record ? parseRecord(conditionSchema, record) : undefined;
+    const prev: ConditionData | undefined = record
+      ? withoutAlert(parseRecord(conditionSchema, record))
+      : undefined;
     const active = prev?.state === 'active';
     const key = conditionKey(c.condition, c.subject);
     const version = record?.version ?? 0;
@@ -200,6 +209,12 @@ export function decideHealth(input: DecideHealthInput): HealthDecision {
       return { transition: { kind: 'condition', key: conditionAlertKey(key, version + 1), alert } };
     }
   }
+}
+
+/** A stored record's data without the alert of the write that stored it (that alert is not state). */
+function withoutAlert<T extends { alert?: unknown }>(data: T): T {
+  const { alert: _alert, ...rest } = data;
+  return rest as T;
 }
 
 export function transitionsOf(writes: readonly HealthWrite[]): Transition[] {

@@ -66,6 +66,8 @@ export const incidentSchema = z.object({
   lastTransitionAt: iso.optional(),
   flapping: z.boolean().default(false),
   lastFailure: failureSchema.optional(),
+  /** The alert the write that stored this version made (one doc), for the stream-fed alert Lambda. */
+  alert: z.unknown().optional(),
 });
 export type IncidentData = z.infer<typeof incidentSchema>;
 
@@ -97,6 +99,8 @@ export const conditionSchema = z.object({
     })
     .optional(),
   remedy: z.string().optional(),
+  /** The alert the write that stored this version made, for the stream-fed alert Lambda. */
+  alert: z.unknown().optional(),
 });
 export type ConditionData = z.infer<typeof conditionSchema>;
 
