@@ -9,6 +9,8 @@ import type { RunCliOptions } from './run-config.js';
 import type { SandboxCommandOptions } from './sandbox.js';
 import type { StartOptions } from './start.js';
 
+export { registerHealth } from './health-commands.js';
+
 export const SCENARIOS = ['healthy', 'spam-flagged'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 

@@ -2,7 +2,7 @@
 // its command runs (a fast start); each implementation returns an exit code:
 // 0 ok, 1 findings/failures, 2 usage error.
 import { Command, CommanderError } from 'commander';
-import { registerLint, registerRun, registerSandbox, registerStart } from './commands.js';
+import { registerHealth, registerLint, registerRun, registerSandbox, registerStart } from './commands.js';
 
 export type CommandResult = { code: number };
 
@@ -17,6 +17,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerRun(program, result);
   registerSandbox(program, result);
   registerStart(program, result);
+  registerHealth(program, result);
   try {
     await program.parseAsync(argv as string[]);
   } catch (err) {
