@@ -10,6 +10,7 @@ import {
   parseDuration,
 } from '../lambda/engine/health/mutes.js';
 import {
+  asHealthStore,
   type HealthStore,
   incidentSchema,
   type MuteData,
@@ -18,6 +19,8 @@ import {
   parseRecord,
 } from '../lambda/engine/health/records.js';
 import type { DocState, DocStateFilter } from '../lambda/engine/ports.js';
+
+export { asHealthStore };
 
 export interface MuteCommandOptions {
   readonly doc?: string;
@@ -34,19 +37,6 @@ export interface HealthIo {
   readonly stdout: (s: string) => void;
   readonly stderr: (s: string) => void;
   readonly now: () => Date;
-}
-
-/** The store's health API, or a message saying what is missing (a store built before issue 12). */
-export function asHealthStore(store: object): HealthStore {
-  const s = store as Partial<HealthStore>;
-  for (const m of ['getHealth', 'listHealth', 'putHealth', 'deleteHealth'] as const) {
-    if (typeof s[m] !== 'function') {
-      throw new MuteError(
-        `this state store has no health records (no ${m}); upgrade the state folder's store`,
-      );
-    }
-  }
-  return s as HealthStore;
 }
 
 function scopeOf(o: MuteCommandOptions): MuteScope {

@@ -17,8 +17,10 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { createDynamoStateStore } from '../adapters/dynamodb/state-store.js';
 import { loadApiConfig } from '../config/api.js';
 import { METRICS } from '../config/env.js';
+import { asHealthStore } from '../engine/health/records.js';
 import type { DocFilters } from '../engine/target.js';
 import { ApiError, header, json, parseOr400, readJsonBody } from './api/http.js';
+import { MUTE_ROUTES, routeMutes } from './api/mutes.js';
 import { getRun, ListDocsQuerySchema, ListRunsQuerySchema, type RouteDeps, startRun } from './api/routes.js';
 import { RunFiltersBodySchema, toDocFilters } from './api/run-request.js';
 
@@ -32,7 +34,14 @@ export interface ApiHandlerDeps extends RouteDeps {
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context?: Context) => Promise<APIGatewayProxyResult>;
 
-const ROUTES = ['POST /runs', 'GET /runs', 'GET /runs/{runId}', 'GET /docs', 'GET /businesses'];
+const ROUTES = [
+  'POST /runs',
+  'GET /runs',
+  'GET /runs/{runId}',
+  'GET /docs',
+  'GET /businesses',
+  ...MUTE_ROUTES,
+];
 
 export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
   const config = new IdempotencyConfig({
@@ -86,6 +95,12 @@ export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
     if (path === '/businesses' && method === 'GET')
       return json(200, { businesses: await deps.store.listBusinesses() });
 
+    if (path === '/mutes' || path.startsWith('/mutes/')) {
+      const id = templated === '/mutes/{id}' ? event.pathParameters?.id : undefined;
+      const mutePath = id !== undefined ? `/mutes/${encodeURIComponent(id)}` : path;
+      const muted = await routeMutes(asHealthStore(deps.store), event, mutePath, deps.now);
+      if (muted) return muted;
+    }
     const known = path === '/runs' || runMatch || path === '/docs' || path === '/businesses';
     if (known)
       throw new ApiError(405, `method ${method} is not allowed on ${path}; routes: ${ROUTES.join(', ')}`);

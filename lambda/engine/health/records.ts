@@ -33,6 +33,19 @@ export class HealthRecordError extends Error {
   override readonly name = 'HealthRecordError';
 }
 
+/** The store's health API, or an error saying what is missing (a store built before issue 12). */
+export function asHealthStore(store: object): HealthStore {
+  const s = store as Partial<HealthStore>;
+  for (const m of ['getHealth', 'listHealth', 'putHealth', 'deleteHealth'] as const) {
+    if (typeof s[m] !== 'function') {
+      throw new HealthRecordError(
+        `this state store has no health records (no ${m}): it predates endpoint health`,
+      );
+    }
+  }
+  return s as HealthStore;
+}
+
 const iso = z.string().min(1);
 
 const failureSchema = z.object({
