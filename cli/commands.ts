@@ -17,6 +17,8 @@ export function colorFor(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
   return isTTY;
 }
 
+export { registerHealth } from './health-commands.js';
+
 /** Hooks SIGINT and SIGTERM for one run; the returned function unhooks them. */
 const onProcessSignals = (onSignal: () => void): (() => void) => {
   process.on('SIGINT', onSignal);

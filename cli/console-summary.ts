@@ -1,5 +1,7 @@
 // The end-of-run text: summary table by domain, each problem doc with its failing step, and alerts.
 // Pure string building, shared by TTY and plain output (deterministic: it uses only event data).
+import { renderHealthText } from '../lambda/engine/health/render.js';
+import { isHealthAlert } from '../lambda/engine/health/types.js';
 import type { Alert, DocResult, Outcome, Summary } from '../lambda/engine/model.js';
 import { OUTCOMES } from '../lambda/engine/model.js';
 import { excerpt, failureDetail } from '../lambda/engine/report/summary.js';
@@ -82,6 +84,13 @@ export function problemBlock(result: DocResult, paint: Paint): string[] {
 }
 
 export function alertBlock(alert: Alert, paint: Paint): string[] {
+  if (isHealthAlert(alert)) {
+    const [first = '', ...rest] = renderHealthText(alert).trimEnd().split('\n');
+    return [
+      `${paint('alert', 'ALERT')} ${printable(`${alert.type}: ${first}`)}`,
+      ...rest.map((l) => printable(indent(l))),
+    ];
+  }
   const what =
     alert.type === 'business.spam_flagged'
       ? `business ${alert.businessId} is spam-flagged (since ${alert.since})`

@@ -4,7 +4,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { registerLint, registerRun, registerSandbox, registerStart, registerStatus } from './commands.js';
+import {
+  registerHealth,
+  registerLint,
+  registerRun,
+  registerSandbox,
+  registerStart,
+  registerStatus,
+} from './commands.js';
 import { PROJECT_ROOT } from './project-root.js';
 
 export type CommandResult = { code: number };
@@ -49,6 +56,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerSandbox(program, result);
   registerStart(program, result);
   registerStatus(program, result);
+  registerHealth(program, result);
   try {
     await program.parseAsync(argv as string[]);
   } catch (err) {

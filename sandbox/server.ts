@@ -15,7 +15,7 @@ import { directoryRoutes } from './routes/directory.js';
 import { messagingRoutes } from './routes/messaging.js';
 import { partnerRoutes } from './routes/partners.js';
 import { DEFAULT_SPAM_POLICY, type SpamPolicy } from './spam.js';
-import { type Business, createStore, type Store } from './store.js';
+import { type Business, createStore, type Store, type TokenType } from './store.js';
 import { businessAdminView } from './views.js';
 
 export type { SandboxCredentials } from './credentials.js';
@@ -31,7 +31,19 @@ export interface SandboxOptions {
   readonly port?: number;
   /** Clock in ms, for tests of the spam window. @default Date.now */
   readonly now?: () => number;
+  /** A health scenario (issue 12): what the sandbox breaks. @default - nothing */
+  readonly fault?: SandboxFault;
 }
+
+/**
+ * `outage`: requests whose path (after the gateway prefix) starts with `path` answer 500;
+ * `gateway-down`: both gateways answer 503; `token-revoked`: every request made with a token of
+ * this type answers 401.
+ */
+export type SandboxFault =
+  | { readonly kind: 'outage'; readonly path: string }
+  | { readonly kind: 'gateway-down' }
+  | { readonly kind: 'token-revoked'; readonly tokenType: TokenType };
 
 export type BusinessFlags = ReturnType<typeof businessAdminView>;
 
@@ -109,12 +121,19 @@ export async function createSandbox(opts: SandboxOptions = {}): Promise<Sandbox>
     else if (path.includes('/partners/')) [router, scheme] = [partners, 'partner'];
     else throw errorShape(404, 'Not Found');
 
+    const fault = opts.fault;
+    if (fault?.kind === 'gateway-down' && gateway) throw errorShape(503, 'Service Unavailable');
+    if (fault?.kind === 'outage' && gateway && rest.startsWith(fault.path)) {
+      throw errorShape(500, 'Internal Server Error');
+    }
     const match = router.match(req.method ?? 'GET', rest);
     if (match === undefined) throw errorShape(404, 'Not Found');
     if (match === 'method') throw errorShape(405, 'Method Not Allowed');
     // The real gateway cannot carry the auth context these routes need: it answers like this.
     if (gateway === 'primary' && match.route.fallbackOnly) throw errorShape(422, 'Unauthorized');
     const principal = principalOf(store, req.headers, scheme);
+    if (fault?.kind === 'token-revoked' && principal.type === fault.tokenType)
+      throw errorShape(401, 'Unauthorized');
     const businessId = authorize(store, match.route, principal, req.headers);
     const body = await parseBody(raw, req.headers['content-type']);
     const reply = await match.route.handle({

@@ -1,5 +1,7 @@
 // The engine's data model: what a parsed doc is, and what a run produces.
 // Results are data (Step CI style); every parsed step keeps the line it came from (Hurl style).
+import type { HealthAlert } from './health/types.js';
+import type { HttpFaultKind } from './ports.js';
 
 /** Run policy derived from the frontmatter `status` (FORMAT.md §2, §6). */
 export type DocStatus = 'active' | 'pending' | 'skipped' | 'failed' | 'retired';
@@ -110,6 +112,10 @@ export interface StepResult {
   readonly bodyExcerpt?: string;
   /** Set when a business-condition rule matched this step's response. */
   readonly condition?: ConditionMatch;
+  /** The token type the request carried (never its value); set on every sent request. */
+  readonly token?: string;
+  /** The transport fault, when the step ended `error` without an answer. */
+  readonly fault?: HttpFaultKind;
 }
 
 export interface DocResult {
@@ -178,7 +184,10 @@ export type RunResult = Omit<RunReport, 'docs'>;
 
 export type AlertType = 'business.spam_flagged' | 'business.recovered';
 
-export interface Alert {
+/** Every alert: business-condition transitions, and endpoint health (lambda/engine/health/types.ts). */
+export type Alert = BusinessAlert | HealthAlert;
+
+export interface BusinessAlert {
   readonly type: AlertType;
   readonly businessId: string;
   readonly since: string;

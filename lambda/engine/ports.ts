@@ -32,6 +32,8 @@ export interface HttpResponse {
   readonly body: string;
   readonly truncated: boolean;
   readonly durationMs: number;
+  /** On a 429 returned as it is: how many times the adapter retried it first. */
+  readonly retries429?: number;
 }
 
 /** Transport faults. An HTTP status is never a fault: it is a response. */

@@ -15,4 +15,6 @@ export const ALERT_FILTER_PATTERNS: readonly Readonly<Record<string, unknown>>[]
     eventName: ['MODIFY'],
     dynamodb: { OldImage: condition('spam_flagged'), NewImage: { ...business, ...condition('ok') } },
   },
+  // Health items (issue 12): every new version; the handler publishes only the ones holding an alert.
+  { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { pk: { S: [{ prefix: 'HEALTH#' }] } } } },
 ];

@@ -18,6 +18,7 @@ import { loadAlertConfig } from '../config/alert.js';
 import { alertForTransition } from '../engine/conditions/alert.js';
 import type { Alert, BusinessState } from '../engine/model.js';
 import type { AlertSink } from '../engine/ports.js';
+import { healthAlertFromRecord } from './health-stream.js';
 
 export class AlertRecordError extends Error {
   override readonly name = 'AlertRecordError';
@@ -75,7 +76,7 @@ export function createAlertHandler(options: AlertHandlerOptions): AlertHandler {
     : deliver;
 
   const recordHandler = async (record: DynamoDBRecord): Promise<void> => {
-    const alert = alertFromRecord(record);
+    const alert = alertFromRecord(record) ?? healthAlertFromRecord(record);
     if (!alert) return;
     await publishOnce(alert);
   };

@@ -20,8 +20,10 @@ import { createDynamoStateStore } from '../adapters/dynamodb/state-store.js';
 import { createS3StatusPage } from '../adapters/s3/status-page.js';
 import { loadApiConfig } from '../config/api.js';
 import { METRICS } from '../config/env.js';
+import { asHealthStore } from '../engine/health/records.js';
 import type { DocFilters } from '../engine/target.js';
 import { ApiError, header, json, parseOr400, readJsonBody } from './api/http.js';
+import { MUTE_ROUTES, routeMutes } from './api/mutes.js';
 import { getRun, ListDocsQuerySchema, ListRunsQuerySchema, type RouteDeps, startRun } from './api/routes.js';
 import { RunFiltersBodySchema, toDocFilters } from './api/run-request.js';
 import { getStatus, type StatusRouteDeps } from './api/status.js';
@@ -43,6 +45,7 @@ const ROUTES = [
   'GET /docs',
   'GET /businesses',
   'GET /status',
+  ...MUTE_ROUTES,
 ];
 
 export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
@@ -98,6 +101,12 @@ export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
       return json(200, { businesses: await deps.store.listBusinesses() });
     if (path === '/status' && method === 'GET') return getStatus(deps, query);
 
+    if (path === '/mutes' || path.startsWith('/mutes/')) {
+      const id = templated === '/mutes/{id}' ? event.pathParameters?.id : undefined;
+      const mutePath = id !== undefined ? `/mutes/${encodeURIComponent(id)}` : path;
+      const muted = await routeMutes(asHealthStore(deps.store), event, mutePath, deps.now);
+      if (muted) return muted;
+    }
     const known =
       path === '/runs' || runMatch || path === '/docs' || path === '/businesses' || path === '/status';
     if (known)

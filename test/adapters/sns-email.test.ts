@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { renderAlertText } from '../../lambda/adapters/sns/email.js';
 import { alertForTransition } from '../../lambda/engine/conditions/alert.js';
-import type { Alert, Evidence } from '../../lambda/engine/model.js';
+import type { BusinessAlert, Evidence } from '../../lambda/engine/model.js';
 import { flaggedBusiness as flagged, okBusiness as ok } from '../support/alert-fixtures.js';
 
-function must(a: Alert | undefined): Alert {
+function must(a: BusinessAlert | undefined): BusinessAlert {
   if (!a) throw new Error('expected an alert');
   return a;
 }

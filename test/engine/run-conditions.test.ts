@@ -2,7 +2,8 @@
 // business state and alerts (never failing the run), pending docs never alert.
 import { describe, expect, it } from 'vitest';
 import { createLocalStateStore } from '../../lambda/adapters/local/state-store.js';
-import type { Alert } from '../../lambda/engine/model.js';
+import { isHealthAlert } from '../../lambda/engine/health/types.js';
+import type { BusinessAlert } from '../../lambda/engine/model.js';
 import type { AlertSink } from '../../lambda/engine/ports.js';
 import { doc, run, tempDir, useApi } from '../support/run-harness.js';
 
@@ -16,9 +17,14 @@ const messages = (status = 'verified') =>
     extra: '\n## Known Issues\n\n### Spam\n\n**Fix**: Create a fresh business with the setup script.\n',
   });
 
-function recordingSink(): AlertSink & { alerts: Alert[] } {
-  const alerts: Alert[] = [];
-  return { alerts, publish: async (a) => void alerts.push(a) };
+function recordingSink(): AlertSink & { alerts: BusinessAlert[] } {
+  const alerts: BusinessAlert[] = [];
+  return {
+    alerts,
+    publish: async (a) => {
+      if (!isHealthAlert(a)) alerts.push(a);
+    },
+  };
 }
 
 describe('business conditions', () => {

@@ -126,6 +126,7 @@ describe('alert handler', () => {
       MessageAttributes: {
         type: { DataType: 'String', StringValue: 'business.spam_flagged' },
         businessId: { DataType: 'String', StringValue: 'biz-a' },
+        severity: { DataType: 'String', StringValue: 'critical' },
       },
       MessageId: expect.any(String),
     });

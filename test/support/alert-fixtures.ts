@@ -1,5 +1,5 @@
 // The spam-flag evidence and alert the sink and alert-handler tests share.
-import type { Alert, BusinessState, Evidence } from '../../lambda/engine/model.js';
+import type { BusinessAlert, BusinessState, Evidence } from '../../lambda/engine/model.js';
 
 export const spamEvidence: Evidence = {
   doc: 'communication/post_platform_v1_messages.md',
@@ -11,7 +11,7 @@ export const spamEvidence: Evidence = {
   rule: 'spam-flagged-messages',
 };
 
-export const spamAlert: Alert = {
+export const spamAlert: BusinessAlert = {
   type: 'business.spam_flagged',
   businessId: 'biz-1',
   since: '2026-01-01T00:00:00.000Z',

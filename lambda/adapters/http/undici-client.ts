@@ -184,9 +184,10 @@ export function createUndiciHttpClient(options: UndiciHttpClientOptions = {}): U
           }
           throw fault;
         }
-        if (res.status !== 429 || retries429 >= max429) return res;
+        if (res.status !== 429) return res;
+        if (retries429 >= max429) return { ...res, retries429 };
         const wait = retryAfterMs(res.headers['retry-after'], Date.now()) ?? backoffMs(retries429);
-        if (wait > maxWait) return res;
+        if (wait > maxWait) return { ...res, retries429 };
         retries429++;
         try {
           await sleep(wait, signal);

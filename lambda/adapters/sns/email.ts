@@ -1,5 +1,7 @@
 // The email rendering of an alert for SNS email subscribers: a one-line subject SNS accepts and a
 // plain-text body. (The webhook and HTTPS subscribers get the alert JSON itself.)
+import { healthSubject, renderHealthText } from '../../engine/health/render.js';
+import { isHealthAlert } from '../../engine/health/types.js';
 import type { Alert } from '../../engine/model.js';
 
 const EXCERPT_MAX = 500;
@@ -8,6 +10,7 @@ const EXCERPT_MAX = 500;
  * An email subject as SNS accepts it: one line of printable ASCII, under 100 characters.
  */
 export function alertSubject(alert: Alert): string {
+  if (isHealthAlert(alert)) return healthSubject(alert);
   const what =
     alert.type === 'business.spam_flagged' ? 'is spam-flagged' : 'recovered (no longer spam-flagged)';
   const subject = `[verifier] Business ${alert.businessId} ${what}`.replace(/[^\x20-\x7e]/g, '?');
@@ -16,6 +19,7 @@ export function alertSubject(alert: Alert): string {
 
 /** Plain text for email subscribers. */
 export function renderAlertText(alert: Alert): string {
+  if (isHealthAlert(alert)) return renderHealthText(alert);
   const lines: string[] = [];
   if (alert.type === 'business.spam_flagged') {
     lines.push(

@@ -2,6 +2,7 @@
 // `default` is the alert JSON (HTTPS / SQS / email-json subscribers), `email` is the plain-text
 // rendering, Subject a one-line summary. Alerts carry no token: evidence is redacted by the runner.
 import { PublishCommand, type PublishCommandInput, type SNSClient } from '@aws-sdk/client-sns';
+import { isHealthAlert } from '../../engine/health/types.js';
 import type { Alert } from '../../engine/model.js';
 import type { AlertSink } from '../../engine/ports.js';
 import { alertSubject, renderAlertText } from './email.js';
@@ -27,11 +28,30 @@ export function publishInput(topicArn: string, alert: Alert): PublishCommandInpu
     Subject: alertSubject(alert),
     MessageStructure: 'json',
     Message: JSON.stringify({ default: JSON.stringify(alert), email: renderAlertText(alert) }),
-    // For subscription filter policies (e.g. only recoveries to a chat webhook).
-    MessageAttributes: {
+    // For subscription filter policies (e.g. only recoveries to a chat webhook, one domain to a team).
+    MessageAttributes: messageAttributes(alert),
+  };
+}
+
+/** `type` and `severity` as strings; `domain` as a String.Array (a filter policy matches any element). */
+export function messageAttributes(alert: Alert): NonNullable<PublishCommandInput['MessageAttributes']> {
+  if (!isHealthAlert(alert)) {
+    return {
       type: { DataType: 'String', StringValue: alert.type },
       businessId: { DataType: 'String', StringValue: alert.businessId },
-    },
+      severity: {
+        DataType: 'String',
+        StringValue: alert.type === 'business.spam_flagged' ? 'critical' : 'info',
+      },
+    };
+  }
+  return {
+    type: { DataType: 'String', StringValue: alert.type },
+    severity: { DataType: 'String', StringValue: alert.severity },
+    // SNS rejects an empty String.Array value; a target-wide alert with no doc domain has none.
+    ...(alert.domains.length
+      ? { domain: { DataType: 'String.Array', StringValue: JSON.stringify(alert.domains) } }
+      : {}),
   };
 }
 

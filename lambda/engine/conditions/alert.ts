@@ -1,6 +1,6 @@
 // Alerts for business-condition transitions: one per transition, keyed `${businessId}#${version}`
 // so a retried delivery of the same transition can be recognised downstream.
-import type { Alert, AlertType, BusinessState } from '../model.js';
+import type { Alert, AlertType, BusinessAlert, BusinessState } from '../model.js';
 
 /** FORMAT.md §9: the remedy when the doc's Known Issues has nothing to say. */
 export const DEFAULT_REMEDY =
@@ -25,7 +25,7 @@ export function idempotencyKey(businessId: string, version: number): string {
 }
 
 /** Builds the alert for the transition `previous → next`. */
-export function buildAlert(type: AlertType, next: BusinessState, previous?: BusinessState): Alert {
+export function buildAlert(type: AlertType, next: BusinessState, previous?: BusinessState): BusinessAlert {
   const flagged = type === 'business.spam_flagged';
   // Keys in the documented order, so the JSON is the same wherever the alert is built.
   return {
@@ -45,7 +45,7 @@ export function buildAlert(type: AlertType, next: BusinessState, previous?: Busi
 export function alertForTransition(
   previous: BusinessState | undefined,
   next: BusinessState,
-): Alert | undefined {
+): BusinessAlert | undefined {
   const type = transitionType(previous, next);
   return type ? buildAlert(type, next, previous) : undefined;
 }

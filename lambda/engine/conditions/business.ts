@@ -1,7 +1,7 @@
 // Business state transitions (issue 4). A run hands over its confirmed observations; this decides
 // whether the business changes condition, writes the change conditionally on the version, and
 // returns one alert per transition this caller won. While a condition holds, nothing is alerted.
-import type { Alert, BusinessState, Evidence } from '../model.js';
+import type { BusinessAlert, BusinessState, Evidence } from '../model.js';
 import type { StateStore } from '../ports.js';
 import { buildAlert, DEFAULT_REMEDY } from './alert.js';
 
@@ -37,7 +37,7 @@ export interface ApplyObservationsArgs {
  * a `clear` and no condition. A lost race is re-read and re-decided, so the same transition made
  * by another writer yields no alert here.
  */
-export async function applyObservations(args: ApplyObservationsArgs): Promise<Alert[]> {
+export async function applyObservations(args: ApplyObservationsArgs): Promise<BusinessAlert[]> {
   const { store, businessId } = args;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const current = await store.getBusiness(businessId);
@@ -53,7 +53,7 @@ export async function applyObservations(args: ApplyObservationsArgs): Promise<Al
 
 interface Decision {
   readonly next: BusinessState;
-  readonly alert?: Alert;
+  readonly alert?: BusinessAlert;
 }
 
 /** Pure: the write (and alert) the observations call for, or undefined when nothing changes. */

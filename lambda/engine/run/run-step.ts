@@ -63,6 +63,7 @@ export async function sendStep(
     method: step.method,
     url: redactor.text(request.url),
     expected: step.expect,
+    token: step.token,
   };
   const attempt = async (): Promise<HttpResponse | HttpFault> => {
     try {
@@ -103,7 +104,11 @@ export async function sendStep(
 
   if (response instanceof HttpFault) {
     const error = redactor.text(`${response.kind}: ${response.message}`);
-    return { result: { ...base, outcome: 'error', durationMs, error }, extracted: {}, ok2xx: false };
+    return {
+      result: { ...base, outcome: 'error', durationMs, error, fault: response.kind },
+      extracted: {},
+      ok2xx: false,
+    };
   }
   // A step that passes keeps no body: reports explain only what did not pass, and history items
   // (a DynamoDB write per doc per run) stay small. Redaction and the cut happen only for the others.
@@ -130,6 +135,11 @@ export async function sendStep(
   }
   const cond = condition ? { condition } : {};
   const ok2xx = response.status >= 200 && response.status < 300;
+  if (response.status === 429 && !statusMatches(step.expect, 429)) {
+    // FORMAT.md §8: still 429 after the retries allowed is not the endpoint failing, it is `error`.
+    const error = `rate limited (429 after ${response.retries429 ?? 0} retries)`;
+    return { result: { ...failed(), outcome: 'error', error, ...cond }, extracted: {}, ok2xx };
+  }
   if (!statusMatches(step.expect, response.status)) {
     const error = `expected ${describeExpected(step.expect)}, got ${response.status}`;
     return { result: { ...failed(), outcome: 'fail', error, ...cond }, extracted: {}, ok2xx };
