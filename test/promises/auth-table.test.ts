@@ -2,8 +2,8 @@
 // <case>.expected.json): every row's mapping, documented verdict, stated status and line.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseAuthTable, tokensDisagree } from '../../lambda/engine/promises/auth-table.js';
 import { readSections } from '../../lambda/engine/parse/sections.js';
+import { parseAuthTable, tokensDisagree } from '../../lambda/engine/promises/auth-table.js';
 
 const DIR = new URL('../fixtures/auth/', import.meta.url);
 const cases = readdirSync(DIR).filter((f) => f.endsWith('.md'));
