@@ -9,6 +9,7 @@ import { readSections } from '../../lambda/engine/parse/sections.js';
 import { parseAuthTable } from '../../lambda/engine/promises/auth-table.js';
 import { ContractChecker } from '../../lambda/engine/promises/contract.js';
 import { indexOperations, matchOperation } from '../../lambda/engine/promises/operations.js';
+import { writeBack } from '../../lambda/engine/promises/write-back.js';
 
 const CORPUS = '../shared/corpus';
 const SPECS = '../shared/specs';
@@ -66,4 +67,22 @@ describe.skipIf(!present)('doc promises over the real corpus', () => {
     expect(matched / steps).toBeGreaterThan(0.9);
     expect(withSchema / steps).toBeGreaterThan(0.2);
   }, 60_000);
+
+  it('writes verifiedAt back into every corpus doc by changing or adding exactly one line', () => {
+    const at = '2030-01-01T00:00:00.000Z';
+    for (const f of docs) {
+      const before = text(f);
+      const r = writeBack(before, { verifiedAt: at });
+      expect(r.kind, f).toBe('changed');
+      if (r.kind !== 'changed') continue;
+      const a = before.split('\n');
+      const b = r.text.split('\n');
+      // Exactly one line is new or different, it is the verifiedAt line, and nothing else moved.
+      const i = b.findIndex((line, k) => line !== a[k]);
+      expect(b[i], f).toMatch(new RegExp(`^verifiedAt: ["']?${at}["']?\\r?$`));
+      const rest =
+        b.length > a.length ? [...b.slice(0, i), ...b.slice(i + 1)] : b.map((l, k) => (k === i ? a[k] : l));
+      expect(rest, f).toEqual(a);
+    }
+  });
 });
