@@ -1,10 +1,7 @@
 #!/usr/bin/env node
 // The `verifier` CLI entry (bundled to dist/verifier.mjs by scripts/build.mjs).
-import { wantJitTuning } from '../cli/jit.js';
 import { main } from '../cli/main.js';
 
-// `run` and `start` tune V8 for a short process once their modules are loaded (cli/jit.ts).
-wantJitTuning();
 main(process.argv).then(
   (code) => {
     process.exitCode = code;

@@ -2,7 +2,6 @@
 // imports its module when it runs, so `verifier --help` and every command start with only commander
 // loaded (the engine, undici, yaml and the sandbox load only for the command that needs them).
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { tuneJitForShortRun } from './jit.js';
 import type { LintCommandOptions } from './lint.js';
 import type { CommandResult } from './main.js';
 import type { RunCliOptions } from './run-config.js';
@@ -71,7 +70,6 @@ export function registerRun(program: Command, result: CommandResult): void {
     .option('--config <file>', 'JSON file with any of these options; flags win')
     .action(async (opts: RunCliOptions) => {
       const { executeRun } = await import('./run.js');
-      tuneJitForShortRun();
       result.code = await executeRun(opts, consoleIo());
     });
 }
@@ -119,7 +117,6 @@ export function registerStart(program: Command, result: CommandResult): void {
     .option('--seed <n>', 'sandbox seed (default 1)', parseInteger('--seed', 0, 2 ** 31))
     .action(async (opts: StartOptions) => {
       const { executeStart } = await import('./start.js');
-      tuneJitForShortRun();
       result.code = await executeStart(opts, consoleIo());
     });
 }

@@ -3,11 +3,11 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as z from 'zod';
 import { createLocalDocSource } from '../lambda/adapters/local/doc-source.js';
-import { fallbackEndpoints } from '../lambda/engine/lint/fallback.js';
 import { type LintContext, lintDoc } from '../lambda/engine/lint/lint.js';
 import type { Finding, ParsedDoc } from '../lambda/engine/model.js';
 import { DOCUMENTED_PARAMS } from '../lambda/engine/names.js';
 import { parseDoc } from '../lambda/engine/parse/parse-doc.js';
+import { fallbackEndpoints } from '../lambda/engine/run/routing.js';
 
 export interface LintCommandOptions {
   readonly tokens?: string;

@@ -1,7 +1,6 @@
 // `verifier run`: validates flags (+ --config), wires the adapters (undici, local docs, local state,
 // test files, webhook), subscribes the console and the report writers to run events, and turns the
 // summary into an exit code: 0 nothing fail/error/blocked/invalid, 1 otherwise, 2 usage error.
-import { randomBytes } from 'node:crypto';
 import { createUndiciHttpClient } from '../lambda/adapters/http/undici-client.js';
 import { createLocalDocSource } from '../lambda/adapters/local/doc-source.js';
 import { createLocalStateStore } from '../lambda/adapters/local/state-store.js';
@@ -14,6 +13,7 @@ import type { Summary } from '../lambda/engine/model.js';
 import { type RunEvent, systemClock } from '../lambda/engine/ports.js';
 import { createRedactor } from '../lambda/engine/redact.js';
 import { runDocs } from '../lambda/engine/run/run-docs.js';
+import { newRunId } from '../lambda/engine/run/run-id.js';
 import { secretForms } from '../lambda/engine/run/secrets.js';
 import type { DocFilters, Target } from '../lambda/engine/target.js';
 import { createConsoleRenderer } from './console.js';
@@ -56,7 +56,7 @@ export async function executeRun(opts: RunCliOptions, io: RunIo): Promise<number
     ...(config.include.length ? { include: config.include } : {}),
   };
   const now = systemClock.now();
-  const runId = `${now.toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
+  const runId = newRunId(now);
   const http = createUndiciHttpClient({ rps: config.rps, timeoutMs: config.timeoutMs });
   // Not a terminal (CI log, pipe, file): one line per doc, written in batches.
   const stdout = io.isTTY ? undefined : createLineBuffer(io.stdout);

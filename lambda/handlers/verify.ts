@@ -28,9 +28,10 @@ import {
 } from '../engine/ports.js';
 import { createRedactor } from '../engine/redact.js';
 import { runDocs } from '../engine/run/run-docs.js';
+import { newRunId } from '../engine/run/run-id.js';
 import { secretForms } from '../engine/run/secrets.js';
 import type { Target } from '../engine/target.js';
-import { newRunId, VerifyEventSchema } from './api/run-request.js';
+import { VerifyEventSchema } from './api/run-request.js';
 
 export class VerifyRunError extends Error {
   override readonly name = 'VerifyRunError';

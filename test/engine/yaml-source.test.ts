@@ -7,16 +7,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { lintDoc } from '../../lambda/engine/lint/lint.js';
 import { splitFrontmatter } from '../../lambda/engine/parse/frontmatter.js';
-import { parseDoc } from '../../lambda/engine/parse/parse-doc.js';
 import { readSections } from '../../lambda/engine/parse/sections.js';
-import {
-  type ParsedYaml,
-  parseWithYaml,
-  parseYaml,
-  yamlReads,
-} from '../../lambda/engine/parse/yaml-source.js';
+import { type ParsedYaml, parseWithYaml, parseYaml } from '../../lambda/engine/parse/yaml-source.js';
 
 const ROOTS = ['../shared/corpus', 'seeds', 'test/fixtures/lint'];
 
@@ -151,47 +144,5 @@ describe('parseYaml reads like the yaml library', () => {
       }),
       { seed: 20261125, numRuns: 300 },
     );
-  });
-});
-
-describe('which library reads what', () => {
-  const lint = (p: ReturnType<typeof parseDoc>) =>
-    lintDoc(p, { paramNames: new Set(['business_id']), fallbackEndpoints: new Set() });
-
-  it('js-yaml alone reads a doc, and the lines its findings point at', () => {
-    const clean = docsUnder('test/fixtures/lint').find((d) => d.id === 'ok.md');
-    if (!clean) throw new Error('fixture ok.md missing');
-    const before = { ...yamlReads };
-    const parsed = parseDoc(clean.id, clean.text);
-    expect([...parsed.findings, ...lint(parsed)].filter((f) => f.severity === 'error')).toEqual([]);
-    expect(yamlReads.jsYaml - before.jsYaml).toBeGreaterThanOrEqual(2);
-    expect(yamlReads.yaml - before.yaml).toBe(0);
-
-    const broken = clean.text.replace(
-      'path: "/platform/v1/clients/{{client_id}}"',
-      'path: "//evil.example/{{client_id}}"\n    headers: { X-Ok: "1" }\n    surplus: 1',
-    );
-    expect(broken).not.toBe(clean.text);
-    const mid = { ...yamlReads };
-    const reparsed = parseDoc(clean.id, broken);
-    const findings = [...reparsed.findings, ...lint(reparsed)];
-    expect(findings.map((f) => [f.code, f.line])).toEqual(
-      expect.arrayContaining([
-        ['unsafe-path', 22],
-        ['unknown-key', 24],
-      ]),
-    );
-    // Every line came from the starts js-yaml recorded: the yaml library was not asked.
-    expect(yamlReads.yaml - mid.yaml).toBe(0);
-  });
-
-  it('the yaml library reads a block js-yaml rejects, and reports its error', () => {
-    const before = { ...yamlReads };
-    const parsed = parseDoc(
-      'x.md',
-      '---\nstatus: verified\n---\n## Test Request\n```yaml\nsteps:\n  - id: a\n    id: b\n```\n',
-    );
-    expect(parsed.findings.map((f) => [f.code, f.line])).toEqual([['yaml-syntax', 8]]);
-    expect(yamlReads.yaml - before.yaml).toBe(1);
   });
 });

@@ -2,7 +2,6 @@
 // a per-request timeout covering slow headers and slow bodies, a response body cap, redirects
 // returned as responses (never followed, so Authorization never travels), 429 retries and one
 // retry of a GET after a timeout or connection error.
-import { EventEmitter } from 'node:events';
 import type { Dispatcher } from 'undici';
 import { HEADER_NAME, HEADER_VALUE } from '../../engine/headers.js';
 import {
@@ -51,30 +50,6 @@ export function unsendableHeader(headers: Readonly<Record<string, string>>): str
 }
 
 const TRANSPORT_RETRY = new Set(['timeout', 'connect', 'reset', 'dns']);
-
-/** What undici needs of a signal (it takes an EventEmitter as well as an AbortSignal). */
-interface AbortEmitter extends EventEmitter {
-  aborted: boolean;
-  reason: unknown;
-  abort(reason: unknown): void;
-}
-
-/**
- * A per-request abort signal as a plain EventEmitter: an AbortController's EventTarget costs several
- * times more to create and to add and remove undici's listener on, once per request.
- */
-function abortEmitter(): AbortEmitter {
-  const e = new EventEmitter() as AbortEmitter;
-  e.aborted = false;
-  e.reason = undefined;
-  e.abort = (reason) => {
-    if (e.aborted) return;
-    e.aborted = true;
-    e.reason = reason;
-    e.emit('abort');
-  };
-  return e;
-}
 
 /**
  * Reads a response body, keeping the first `maxBody` bytes. Up to `maxDrain` bytes past that are read
@@ -134,7 +109,7 @@ export function createUndiciHttpClient(options: UndiciHttpClientOptions = {}): U
       throw new HttpFault('other', `header ${JSON.stringify(unsendable)} holds characters HTTP cannot carry`);
     }
     const started = performance.now();
-    const ac = abortEmitter();
+    const ac = new AbortController();
     const state = { timedOut: false, timeoutMs, callerAborted: false };
     const timer = setTimeout(() => {
       state.timedOut = true;
@@ -160,7 +135,7 @@ export function createUndiciHttpClient(options: UndiciHttpClientOptions = {}): U
         method: req.method as Dispatcher.HttpMethod,
         headers,
         ...(body !== undefined ? { body } : {}),
-        signal: ac,
+        signal: ac.signal,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });

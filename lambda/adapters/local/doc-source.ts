@@ -18,19 +18,7 @@ export function createLocalDocSource(root: string): DocSource {
     }
     return p;
   };
-  // Entries come from readdir under `base`, so their folder is `base` or below it: the id is the rest of
-  // the path (path.relative would resolve both paths again for every doc).
-  const prefix = base.endsWith(sep) ? base : base + sep;
-  const idOf = (e: Dirent): string => {
-    const dir = e.parentPath;
-    const rel =
-      dir === base
-        ? e.name
-        : dir.startsWith(prefix)
-          ? `${dir.slice(prefix.length)}${sep}${e.name}`
-          : relative(base, join(dir, e.name));
-    return sep === '/' ? rel : rel.split(sep).join('/');
-  };
+  const idOf = (e: Dirent): string => relative(base, join(e.parentPath, e.name)).split(sep).join('/');
   return {
     async list() {
       let entries: Dirent[];

@@ -4,7 +4,7 @@ import type { Doc, Finding, ParsedDoc, Step } from '../model.js';
 import { DOCUMENTED_PARAMS } from '../names.js';
 import { errorAt, warningAt } from '../parse/findings.js';
 import { lineIn } from '../parse/lines.js';
-import { fallbackEndpoints, reliesOnImplicitFallback } from './fallback.js';
+import { fallbackEndpoints, reliesOnImplicitFallback } from '../run/routing.js';
 import { lintRequests } from './requests.js';
 import { lintVariables } from './variables.js';
 

@@ -1,8 +1,11 @@
-// readDocHeader: the frontmatter fields of a doc without reading its steps (a run's first pass, selection).
-import type { Doc } from '../model.js';
-import { headerFields, MAX_FRONTMATTER_CHARS, readFrontmatter, splitFrontmatter } from './frontmatter.js';
-import { docLines, MAX_DOC_BYTES } from './parse-doc.js';
-import { parseYaml } from './yaml-source.js';
+// The one reader of a doc's header: the text checks and the frontmatter. parseDoc builds on it (and
+// adds the steps); a run's first pass and its deadline skips call it alone, without reading the steps.
+import type { Doc, Finding } from '../model.js';
+import { errorAt } from './findings.js';
+import { type FrontmatterFields, headerFields, readFrontmatter, splitFrontmatter } from './frontmatter.js';
+
+/** Real docs are a few KB; anything past this is not a workflow doc and is not parsed. */
+export const MAX_DOC_BYTES = 1024 * 1024;
 
 export type DocHeader = Pick<
   Doc,
@@ -17,51 +20,74 @@ export type DocHeader = Pick<
   | 'expectedOutcome'
 >;
 
+/** A doc's header as read, or the one finding that means the doc has none. */
+export type HeadRead =
+  | {
+      readonly header: DocHeader;
+      readonly fields: FrontmatterFields;
+      /** The frontmatter's findings. */
+      readonly findings: readonly Finding[];
+      /** The doc's lines (see docLines). */
+      readonly lines: string[];
+      /** Lines the frontmatter takes, fences included (0 when there is none). */
+      readonly frontmatterLines: number;
+    }
+  | { readonly header?: undefined; readonly error: Finding };
+
+/** A doc's lines: without a byte-order mark, with CRLF and CR line ends read as LF. */
+export function docLines(input: string): string[] {
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  return (text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text).split('\n');
+}
+
+/** Reads the header; may throw on a bug (parseDoc turns that into a finding). */
+export function readHead(id: string, input: string): HeadRead {
+  if (typeof input !== 'string') {
+    return {
+      error: errorAt(id, 1, 'not-text', 'the doc is not text; expected a UTF-8 markdown file; replace it'),
+    };
+  }
+  if (input.length > MAX_DOC_BYTES) {
+    return {
+      error: errorAt(
+        id,
+        1,
+        'doc-too-large',
+        `the doc is ${input.length} characters; expected at most ${MAX_DOC_BYTES}; split it or remove the bulk (a workflow doc is a few KB)`,
+      ),
+    };
+  }
+  if (input.includes('\u0000')) {
+    return {
+      error: errorAt(
+        id,
+        1,
+        'not-text',
+        'the doc contains NUL bytes, so it is binary, not markdown; expected a UTF-8 markdown file; replace it',
+      ),
+    };
+  }
+  const lines = docLines(input);
+  const split = splitFrontmatter(id, lines);
+  if (split.error) return { error: split.error };
+  const front = readFrontmatter(id, split.yaml);
+  return {
+    header: headerFields(id, front.fields),
+    fields: front.fields,
+    findings: front.findings,
+    lines,
+    frontmatterLines: split.lineCount,
+  };
+}
+
 /**
- * The same header fields `parseDoc(id, text).doc` would hold, from the frontmatter alone; undefined
- * when parseDoc would give no doc (not text, too large, NUL bytes, unclosed frontmatter). Findings are
- * not reported here: parseDoc reports them when the doc runs.
+ * The header fields `parseDoc(id, text).doc` holds, without reading the steps; undefined when parseDoc
+ * gives no doc (not text, too large, NUL bytes, unclosed frontmatter). Findings are not reported here:
+ * parseDoc reports them when the doc runs.
  */
 export function readDocHeader(id: string, input: string): DocHeader | undefined {
   try {
-    const split = frontmatterOf(id, input);
-    if (!split) return undefined;
-    const f = readFrontmatter(id, split.yaml).fields;
-    return headerFields(id, f);
-  } catch {
-    return undefined;
-  }
-}
-
-/** The frontmatter YAML as parseDoc finds it; undefined when parseDoc would give no doc. */
-function frontmatterOf(id: string, input: string): { yaml: string | undefined } | undefined {
-  if (typeof input !== 'string' || input.length > MAX_DOC_BYTES || input.includes('\u0000')) return undefined;
-  const split = splitFrontmatter(id, docLines(input));
-  return split.error ? undefined : { yaml: split.yaml };
-}
-
-export type DocRouting = Pick<DocHeader, 'endpoint' | 'useFallbackApi'>;
-
-/**
- * `endpoint` and `useFallbackApi` exactly as readDocHeader reads them, without checking the other
- * keys: all a run's first pass needs to learn the fallback endpoints (FORMAT.md §7), for a fraction
- * of the cost. test/engine/parse-header.test.ts holds it equal to readDocHeader.
- */
-export function readDocRouting(id: string, input: string): DocRouting | undefined {
-  try {
-    const split = frontmatterOf(id, input);
-    if (!split) return undefined;
-    const none: DocRouting = { endpoint: undefined, useFallbackApi: false };
-    if (split.yaml === undefined || split.yaml.length > MAX_FRONTMATTER_CHARS) return none;
-    const parsed = parseYaml(split.yaml, 2);
-    const v = parsed.value;
-    if (parsed.issues.length > 0 || typeof v !== 'object' || v === null || Array.isArray(v)) return none;
-    const data = v as Record<string, unknown>;
-    const endpoint = Object.hasOwn(data, 'endpoint') ? data.endpoint : undefined;
-    return {
-      endpoint: typeof endpoint === 'string' ? endpoint.trim() : undefined,
-      useFallbackApi: Object.hasOwn(data, 'useFallbackApi') && data.useFallbackApi === true,
-    };
+    return readHead(id, input).header;
   } catch {
     return undefined;
   }

@@ -1,12 +1,10 @@
 // parseDoc: one file's text → a Doc plus findings. Never throws: whatever the input, problems are findings.
+// The header comes from readHead (doc-header.ts), the one header reader; this adds the steps.
 import type { Doc, Finding, ParsedDoc, Step } from '../model.js';
+import { readHead } from './doc-header.js';
 import { errorAt } from './findings.js';
-import { headerFields, readFrontmatter, splitFrontmatter } from './frontmatter.js';
 import { readSections } from './sections.js';
 import { parseStepsBlock } from './steps.js';
-
-/** Real docs are a few KB; anything past this is not a workflow doc and is not parsed. */
-export const MAX_DOC_BYTES = 1024 * 1024;
 
 export function parseDoc(id: string, text: string): ParsedDoc {
   try {
@@ -27,55 +25,13 @@ export function parseDoc(id: string, text: string): ParsedDoc {
   }
 }
 
-/** A doc's lines: without a byte-order mark, with CRLF and CR line ends read as LF. */
-export function docLines(input: string): string[] {
-  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  return (text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text).split('\n');
-}
-
 function parseText(id: string, input: string): ParsedDoc {
-  if (typeof input !== 'string') {
-    return {
-      id,
-      findings: [
-        errorAt(id, 1, 'not-text', 'the doc is not text; expected a UTF-8 markdown file; replace it'),
-      ],
-    };
-  }
-  if (input.length > MAX_DOC_BYTES) {
-    return {
-      id,
-      findings: [
-        errorAt(
-          id,
-          1,
-          'doc-too-large',
-          `the doc is ${input.length} characters; expected at most ${MAX_DOC_BYTES}; split it or remove the bulk (a workflow doc is a few KB)`,
-        ),
-      ],
-    };
-  }
-  if (input.includes('\u0000')) {
-    return {
-      id,
-      findings: [
-        errorAt(
-          id,
-          1,
-          'not-text',
-          'the doc contains NUL bytes, so it is binary, not markdown; expected a UTF-8 markdown file; replace it',
-        ),
-      ],
-    };
-  }
-  const lines = docLines(input);
-  const findings: Finding[] = [];
-  const split = splitFrontmatter(id, lines);
-  if (split.error) return { id, findings: [split.error] };
-  const front = readFrontmatter(id, split.yaml);
-  findings.push(...front.findings);
+  const head = readHead(id, input);
+  if (!head.header) return { id, findings: [head.error] };
+  const { lines } = head;
+  const findings: Finding[] = [...head.findings];
   // Blank lines stand in for the frontmatter so markdown positions are file lines.
-  const sections = readSections(lines.fill('', 0, split.lineCount));
+  const sections = readSections(lines.fill('', 0, head.frontmatterLines));
   for (const issue of sections.issues)
     findings.push(errorAt(id, issue.line, 'section-too-complex', issue.message));
   let prerequisites: Step[] = [];
@@ -89,7 +45,7 @@ function parseText(id: string, input: string): ParsedDoc {
     findings.push(
       errorAt(
         id,
-        Math.max(1, split.lineCount + 1),
+        Math.max(1, head.frontmatterLines + 1),
         'missing-test-request',
         'no "## Test Request" section; expected a "## Test Request" heading followed by a ```yaml block with "steps:"; add the section',
       ),
@@ -119,13 +75,12 @@ function parseText(id: string, input: string): ParsedDoc {
       );
     }
   }
-  const f = front.fields;
   const doc: Doc = {
-    ...headerFields(id, f),
+    ...head.header,
     prerequisites,
     test,
     knownIssues: sections.knownIssues,
-    frontmatter: f.data,
+    frontmatter: head.fields.data,
   };
   return {
     id,

@@ -3,13 +3,10 @@
 //
 // One linear pass cuts the file at its `#`/`##` headings (outside fences); a second one over each step
 // section finds its yaml fence (yaml-fence.ts). Setext (`---`-underlined) headings do not start sections.
+import type { StepsBlock } from './steps-block.js';
 import { findYamlFence } from './yaml-fence.js';
 
-export interface StepsBlock {
-  readonly source: string;
-  /** File line of the block's first content line (the line after the opening fence). */
-  readonly firstLine: number;
-}
+export type { StepsBlock } from './steps-block.js';
 
 export interface Section {
   /** File line of the `##` heading. */

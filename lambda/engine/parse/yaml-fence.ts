@@ -2,7 +2,7 @@
 // scan with the CommonMark rules that decide it (FORMAT.md §1). It stops at the first subheading (ATX or
 // setext). Fences inside list items or blockquotes, indented code and fences inside other fences do
 // not hold steps. An unclosed fence runs to the end of the section.
-import type { StepsBlock } from './sections.js';
+import type { StepsBlock } from './steps-block.js';
 
 const FENCE_OPEN = /^(`{3,}|~{3,})(.*)$/;
 const FENCE_CLOSE = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;

@@ -37,12 +37,6 @@ export interface ParsedYaml {
   linesUnder(at: Pointer): Map<string, number>;
 }
 
-/**
- * How many sources each library read in this process (the yaml library's reads include lines asked
- * for by findings). The parse benchmark and the tests read it; nothing else does.
- */
-export const yamlReads = { jsYaml: 0, yaml: 0 };
-
 /** Where js-yaml started one node (one composeNode call), with what it read. */
 interface Frame {
   readonly line: number;
@@ -51,7 +45,7 @@ interface Frame {
   result: unknown;
 }
 
-/** The parts of js-yaml's loader state its listener sees (not in @types/js-yaml). */
+/** The parts of js-yaml's loader state its listener sees: not public API, so package.json pins js-yaml exactly. */
 interface LoaderState {
   readonly line: number;
   readonly kind: string | null;
@@ -65,7 +59,6 @@ export function parseYaml(source: string, firstLine: number): ParsedYaml {
   const stack: Frame[] = [root];
   let unusual = false;
   let value: unknown;
-  yamlReads.jsYaml++;
   try {
     value = jsYaml.load(source, {
       schema: CORE_SCHEMA,
@@ -167,7 +160,6 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 
 /** The yaml library's reading: its errors, its alias limit, a range on every node. */
 export function parseWithYaml(source: string, firstLine: number): ParsedYaml {
-  yamlReads.yaml++;
   const counter = new LineCounter();
   const lineAt = (offset: number): number => counter.linePos(offset).line + firstLine - 1;
   const lineOf = (node: { range?: [number, number, number] | null | undefined } | null | undefined) =>

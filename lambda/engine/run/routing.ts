@@ -1,12 +1,38 @@
-// Where a step's request goes and how it authenticates (FORMAT.md §7).
-
-import { endpointKey } from '../lint/fallback.js';
+// Where a step's request goes and how it authenticates (FORMAT.md §7). Lint asks the same questions
+// (reliesOnImplicitFallback), so its warnings name exactly the steps this routes implicitly.
 import type { Doc, Step } from '../model.js';
 import type { Target } from '../target.js';
 
 export type Route = 'primary' | 'fallback' | 'partners';
 
-/** `fallbackEndpoints`: keys from lint's `fallbackEndpoints`, so lint warns exactly where this routes implicitly. */
+/** `METHOD /path` as compared for routing: method upper-cased, surrounding space trimmed. */
+export function endpointKey(method: string, path: string): string {
+  return `${method.trim().toUpperCase()} ${path.trim()}`;
+}
+
+/**
+ * Endpoints of the docs that declare `useFallbackApi: true` (rule 2: a step whose `METHOD path` is one
+ * of them goes to the fallback URL, whichever doc it is in).
+ */
+export function fallbackEndpoints(
+  docs: Iterable<Pick<Doc, 'useFallbackApi' | 'endpoint'> | undefined>,
+): Set<string> {
+  const out = new Set<string>();
+  for (const doc of docs) {
+    if (!doc?.useFallbackApi || !doc.endpoint) continue;
+    const m = /^(\S+)\s+(\S.*)$/.exec(doc.endpoint.trim());
+    if (m?.[1] && m[2]) out.add(endpointKey(m[1], m[2]));
+  }
+  return out;
+}
+
+/** True when only another doc's `useFallbackApi` sends this step to the fallback URL. */
+export function reliesOnImplicitFallback(doc: Doc, step: Step, endpoints: ReadonlySet<string>): boolean {
+  if (doc.useFallbackApi || step.useFallback || step.path.includes('/partners/')) return false;
+  return endpoints.has(endpointKey(step.method, step.path));
+}
+
+/** `fallbackEndpoints`: from `fallbackEndpoints` over every doc in the run. */
 export function chooseRoute(doc: Doc, step: Step, fallbackEndpoints: ReadonlySet<string>): Route {
   if (step.path.includes('/partners/')) return 'partners';
   if (doc.useFallbackApi || step.useFallback) return 'fallback';
@@ -31,31 +57,6 @@ export function authorization(route: Route, tokenType: string, token: string): s
  * Joins a resolved path to a base URL. Returns an error message when the path is not a plain
  * absolute path, or when the result would leave the base URL's origin (tokens go only there).
  */
-interface ParsedBase {
-  readonly origin: string;
-  readonly host: string;
-  /** The base URL's path without trailing slashes ('' for none). */
-  readonly prefix: string;
-}
-
-/** A run has two or three base URLs and sends every request to one: each is parsed once. */
-const bases = new Map<string, ParsedBase | null>();
-
-function parsedBase(base: string): ParsedBase | undefined {
-  let parsed = bases.get(base);
-  if (parsed === undefined) {
-    try {
-      const u = new URL(base);
-      parsed = { origin: u.origin, host: u.host, prefix: u.pathname.replace(/\/+$/, '') };
-    } catch {
-      parsed = null;
-    }
-    if (bases.size >= 32) bases.clear();
-    bases.set(base, parsed);
-  }
-  return parsed ?? undefined;
-}
-
 export function joinUrl(base: string, path: string): { url: URL } | { error: string } {
   if (
     !path.startsWith('/') ||
@@ -67,9 +68,13 @@ export function joinUrl(base: string, path: string): { url: URL } | { error: str
       error: `unsafe path "${path}": expected a path starting with a single "/" (never a URL or //host)`,
     };
   }
-  const baseUrl = parsedBase(base);
-  if (!baseUrl) return { error: `base URL "${base}" is not a valid URL` };
-  const { prefix } = baseUrl;
+  let baseUrl: URL;
+  try {
+    baseUrl = new URL(base);
+  } catch {
+    return { error: `base URL "${base}" is not a valid URL` };
+  }
+  const prefix = baseUrl.pathname.replace(/\/+$/, '');
   let url: URL;
   try {
     url = new URL(`${baseUrl.origin}${prefix}${path}`);

@@ -4,9 +4,9 @@ import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import * as z from 'zod';
 import { emptySummary, type Outcome, type RunReport } from '../../engine/model.js';
 import type { StateStore } from '../../engine/ports.js';
+import { newRunId, RUN_ID_PATTERN } from '../../engine/run/run-id.js';
 import type { DocFilters } from '../../engine/target.js';
 import { ApiError } from './http.js';
-import { newRunId, RUN_ID_PATTERN } from './run-request.js';
 
 export interface RouteDeps {
   readonly store: StateStore;

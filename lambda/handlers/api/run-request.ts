@@ -1,9 +1,7 @@
 // The run request shared by the API (`POST /runs` body) and the verifier (async invocation event).
-import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
+import { RUN_ID_PATTERN } from '../../engine/run/run-id.js';
 import type { DocFilters } from '../../engine/target.js';
-
-export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
 
 const oneOrMany = z
   .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
@@ -44,8 +42,3 @@ export const VerifyEventSchema = z.looseObject({
   filters: DocFiltersSchema.optional(),
 });
 export type VerifyEvent = z.infer<typeof VerifyEventSchema>;
-
-/** Sortable by time, unique enough for concurrent starts: `20260101T000000123Z-1a2b3c4d`. */
-export function newRunId(now: Date = new Date()): string {
-  return `${now.toISOString().replace(/[-:.]/g, '')}-${randomUUID().slice(0, 8)}`;
-}

@@ -1,0 +1,87 @@
+// Settling a run once every doc is recorded: each settle step turns the run's results into state
+// changes and the alerts they call for; then the run is finished and the alerts are delivered.
+// Adding what a run settles (incidents, target conditions) is one more entry in SETTLE_STEPS.
+import { applyObservations, type Observation } from '../conditions/business.js';
+import type { Alert, RunResult, Summary } from '../model.js';
+import type { AlertSink, Clock, RunEvent, StateStore } from '../ports.js';
+import type { Redactor } from '../redact.js';
+import type { Target } from '../target.js';
+
+/** What the docs of a run produced, gathered while they ran. */
+export interface RunResults {
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly summary: Summary;
+  /** Confirmed business-condition observations and clears, from every doc. */
+  readonly observations: readonly Observation[];
+}
+
+export interface SettleContext {
+  readonly target: Target;
+  readonly store: StateStore;
+  readonly clock: Clock;
+  readonly redactor: Redactor;
+  readonly emit: (e: RunEvent) => void;
+  readonly alerts?: AlertSink;
+}
+
+/** Decides and stores what the run's results change; returns the alerts to deliver. */
+export type SettleStep = (results: RunResults, ctx: SettleContext) => Promise<readonly Alert[]>;
+
+const settleBusinessConditions: SettleStep = (results, ctx) =>
+  applyObservations({
+    store: ctx.store,
+    businessId: businessIdOf(ctx.target),
+    runId: results.runId,
+    now: ctx.clock.now(),
+    observations: results.observations,
+  });
+
+export const SETTLE_STEPS: readonly SettleStep[] = [settleBusinessConditions];
+
+/**
+ * Runs the settle steps, finishes the run and delivers its alerts (a failed delivery is a warning,
+ * never a failed run). When `fault` is set (the store failed during the run) or a step throws, the run
+ * is finished as failed and the error is thrown.
+ */
+export async function settleRun(
+  results: RunResults,
+  ctx: SettleContext,
+  fault?: unknown,
+  steps: readonly SettleStep[] = SETTLE_STEPS,
+): Promise<RunResult> {
+  const { store, clock, emit, redactor } = ctx;
+  const { runId, startedAt, summary } = results;
+  try {
+    if (fault !== undefined) throw fault;
+    const alerts: Alert[] = [];
+    for (const step of steps) alerts.push(...(await step(results, ctx)));
+    const finishedAt = clock.now().toISOString();
+    await store.finishRun(runId, finishedAt, summary, 'finished');
+    for (const alert of alerts) {
+      emit({ type: 'alert', alert });
+      try {
+        await ctx.alerts?.publish(alert);
+      } catch (err) {
+        emit({ type: 'warning', message: redactor.text(`alert delivery failed: ${(err as Error).message}`) });
+      }
+    }
+    const businesses = (await store.listBusinesses()).map((b) => ({
+      businessId: b.businessId,
+      condition: b.condition,
+      since: b.since,
+    }));
+    const result: RunResult = { runId, startedAt, finishedAt, summary, businesses };
+    emit({ type: 'run-finished', result });
+    return result;
+  } catch (err) {
+    await store.finishRun(runId, clock.now().toISOString(), summary, 'failed').catch(() => {});
+    throw err;
+  }
+}
+
+/** The business a target's docs act as: its `business_id` param, else "default". */
+export function businessIdOf(target: Target): string {
+  const id = target.credentials.params.business_id;
+  return typeof id === 'string' && id !== '' ? id : typeof id === 'number' ? String(id) : 'default';
+}
