@@ -1,5 +1,6 @@
 // The engine's data model: what a parsed doc is, and what a run produces.
 // Results are data (Step CI style); every parsed step keeps the line it came from (Hurl style).
+import type { AuthTable } from './promises/auth-types.js';
 
 /** Run policy derived from the frontmatter `status` (FORMAT.md §2, §6). */
 export type DocStatus = 'active' | 'pending' | 'skipped' | 'failed' | 'retired';
@@ -79,6 +80,8 @@ export interface Doc {
   readonly test: readonly Step[];
   /** Prose of the `## Known Issues` section, if any (used as an alert remedy). */
   readonly knownIssues?: string;
+  /** The `## Authentication` table, when the doc has one (FORMAT.md §10). */
+  readonly authentication?: AuthTable;
   /** The whole frontmatter, normalised (dates as ISO strings). */
   readonly frontmatter: Readonly<Record<string, unknown>>;
 }

@@ -8,30 +8,9 @@
 // Prose-only sections ("Available for **Staff** tokens") are not parsed: there is no table to read.
 import type { Finding } from '../model.js';
 import { warningAt } from '../parse/findings.js';
+import type { AuthRow, AuthTable, Documented } from './auth-types.js';
 
-/** What the doc says about one token type. `unchecked`: Partial, ⚠️ or anything else. */
-export type Documented = 'accepted' | 'refused' | 'unchecked';
-
-export interface AuthRow {
-  /** 1-based file line of the row. */
-  readonly line: number;
-  /** The name as written, without markdown. */
-  readonly name: string;
-  /** The configured token type it maps to; absent for names the verifier does not know. */
-  readonly tokenType?: string;
-  readonly documented: Documented;
-  /** The status the notes state for a refused type (first 4xx/5xx number), if any. */
-  readonly expectedStatus?: number;
-  /** Statuses that count as "refused" for this row: the stated one, else 401/403 (+400/422 for "no context"). */
-  readonly refusedStatuses: readonly number[];
-  readonly notes: string;
-}
-
-export interface AuthTable {
-  /** File line of the table's header row. */
-  readonly line: number;
-  readonly rows: readonly AuthRow[];
-}
+export type { AuthRow, AuthTable, Documented } from './auth-types.js';
 
 export interface AuthSection {
   readonly line: number;
