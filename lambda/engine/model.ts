@@ -1,6 +1,7 @@
 // The engine's data model: what a parsed doc is, and what a run produces.
 // Results are data (Step CI style); every parsed step keeps the line it came from (Hurl style).
-import type { AuthTable } from './promises/auth-types.js';
+import type { AuthFinding, AuthTable } from './promises/auth-types.js';
+import type { ContractCheck } from './promises/contract-model.js';
 
 /** Run policy derived from the frontmatter `status` (FORMAT.md §2, §6). */
 export type DocStatus = 'active' | 'pending' | 'skipped' | 'failed' | 'retired';
@@ -128,6 +129,10 @@ export interface DocResult {
   readonly steps: readonly StepResult[];
   /** For `invalid`: the findings that made it so. */
   readonly findings?: readonly Finding[];
+  /** Auth-matrix verdicts (`--auth-matrix`): never change the outcome. */
+  readonly auth?: readonly AuthFinding[];
+  /** Response contract checks (`--openapi`): change the outcome only under `--contract strict`. */
+  readonly contract?: readonly ContractCheck[];
 }
 
 export type Summary = Record<Outcome, number> & { total: number };

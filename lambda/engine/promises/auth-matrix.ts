@@ -2,23 +2,12 @@
 // type its Authentication table documents (and that has a token configured), and each answer is
 // compared with the table. Findings never change the doc's own outcome.
 import type { Step } from '../model.js';
-import type { AuthRow, AuthTable } from './auth-table.js';
+import type { AuthFinding, AuthRow, AuthTable } from './auth-types.js';
+
+export type { AuthFinding, AuthFindingKind } from './auth-types.js';
 
 /** `get`: only GET steps are re-sent (a wrongly accepted POST creates data); `all`: every step. */
 export type AuthMatrixMode = 'off' | 'get' | 'all';
-
-export type AuthFindingKind = 'ok' | 'auth.accepted' | 'auth.refused' | 'auth.status';
-
-/** One re-send's verdict, as the JSON report carries it on the doc's entry. */
-export interface AuthFinding {
-  readonly tokenType: string;
-  readonly documented: 'accepted' | 'refused';
-  readonly expectedStatus?: number;
-  readonly step: string;
-  /** The status the API answered; absent when the request failed at transport level. */
-  readonly status?: number;
-  readonly finding: AuthFindingKind;
-}
 
 export interface AuthProbe {
   readonly step: Step;

@@ -23,3 +23,16 @@ export interface AuthTable {
   readonly line: number;
   readonly rows: readonly AuthRow[];
 }
+
+export type AuthFindingKind = 'ok' | 'auth.accepted' | 'auth.refused' | 'auth.status';
+
+/** One re-send's verdict, as the JSON report carries it on the doc's entry. */
+export interface AuthFinding {
+  readonly tokenType: string;
+  readonly documented: 'accepted' | 'refused';
+  readonly expectedStatus?: number;
+  readonly step: string;
+  /** The status the API answered; absent when the request failed at transport level. */
+  readonly status?: number;
+  readonly finding: AuthFindingKind;
+}

@@ -9,6 +9,9 @@ import type { DocResult, RunResult } from '../model.js';
 import { emptySummary } from '../model.js';
 import { readDocHeader } from '../parse/doc-header.js';
 import type { AlertSink, Clock, DocSource, HttpClient, RunEvent, StateStore, TestFiles } from '../ports.js';
+import type { AuthMatrixMode } from '../promises/auth-matrix.js';
+import { ContractChecker } from '../promises/contract.js';
+import type { OperationIndex } from '../promises/operations.js';
 import { createRedactor } from '../redact.js';
 import type { RunOptions, Target } from '../target.js';
 import { type DocInfo, metaOf, passOne } from './pass-one.js';
@@ -33,6 +36,11 @@ export interface RunDeps {
   readonly onEvent?: (e: RunEvent) => void;
   /** E.g. the Lambda remaining-time check: once true, docs not yet started are skip "deadline". */
   readonly shouldStop?: () => boolean;
+  /** What docs promise beyond status codes: response contracts (`--openapi`), the auth matrix. */
+  readonly promises?: {
+    readonly contract?: { readonly index: OperationIndex; readonly strict: boolean };
+    readonly authMatrix?: AuthMatrixMode;
+  };
 }
 
 export async function runDocs(target: Target, options: RunOptions, deps: RunDeps): Promise<RunResult> {
@@ -83,6 +91,20 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
     rules: deps.rules ?? DEFAULT_RULES,
     fallbackEndpoints,
     testFiles: deps.testFiles,
+    promises: {
+      // One checker per run: each operation's schema is compiled once, for this run only.
+      ...(deps.promises?.contract
+        ? { contract: { ...deps.promises.contract, checker: new ContractChecker() } }
+        : {}),
+      ...(deps.promises?.authMatrix && deps.promises.authMatrix !== 'off'
+        ? {
+            authMatrix: {
+              mode: deps.promises.authMatrix,
+              configured: new Set(Object.keys(target.credentials.tokens)),
+            },
+          }
+        : {}),
+    },
   };
   const stopNow = (): boolean =>
     (options.deadline !== undefined && clock.now().getTime() >= options.deadline.getTime()) ||
@@ -110,6 +132,8 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
         outcome: run.outcome,
         ...(run.reason ? { reason: run.reason } : {}),
         steps: run.steps,
+        ...(run.auth ? { auth: run.auth } : {}),
+        ...(run.contract ? { contract: run.contract } : {}),
       });
     } catch (err) {
       // A bug while running one doc must not cost the others their results.
