@@ -1,7 +1,7 @@
 // The engine's data model: what a parsed doc is, and what a run produces.
 // Results are data (Step CI style); every parsed step keeps the line it came from (Hurl style).
 import type { AuthFinding, AuthTable } from './promises/auth-types.js';
-import type { ContractCheck } from './promises/contract-model.js';
+import type { ContractCheck, ContractTotals } from './promises/contract-model.js';
 
 /** Run policy derived from the frontmatter `status` (FORMAT.md §2, §6). */
 export type DocStatus = 'active' | 'pending' | 'skipped' | 'failed' | 'retired';
@@ -177,6 +177,8 @@ export interface RunReport {
   readonly summary: Summary;
   readonly docs: readonly DocResult[];
   readonly businesses: readonly { businessId: string; condition: BusinessCondition; since: string }[];
+  /** With `--openapi`: how many test steps matched an operation, had a 2xx schema, and were valid. */
+  readonly contract?: ContractTotals;
 }
 
 /** What `runDocs` returns: the report without the per-doc results, which are streamed as events. */

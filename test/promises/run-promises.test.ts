@@ -1,11 +1,16 @@
 // Doc promises checked during real runs against a recording server on 127.0.0.1:0: the auth matrix
 // re-sends GET steps with the other documented token types and compares with the table; response
 // bodies are checked against their OpenAPI schema. Neither changes the outcome (except strict).
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { XMLParser } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSpecs } from '../../lambda/adapters/openapi/load-specs.js';
+import { createJsonReportWriter } from '../../lambda/adapters/report/json-report.js';
+import { createJunitReportWriter } from '../../lambda/adapters/report/junit-report.js';
 import { indexOperations, type OperationIndex } from '../../lambda/engine/promises/operations.js';
-import { doc, run, useApi } from '../engine/run-harness.js';
+import { doc, run, tempDir, useApi } from '../engine/run-harness.js';
 
 const api = useApi();
 const TOKENS = { staff: 'staff-secret-111', app: 'app-secret-222', directory: 'dir-secret-333' };
@@ -163,5 +168,55 @@ describe('response contracts', () => {
     expect(out.docs['clients/get.md']?.reason).toBe(
       'clients/get.md: step "get_client": the response drifted from its contract (GET /clients/{client_id} in swagger/clients-oas30.yaml): /data: missing required property "first_name"',
     );
+  });
+});
+
+describe('the reports', () => {
+  let index: OperationIndex;
+  beforeAll(async () => {
+    const root = fileURLToPath(new URL('../fixtures/openapi/', import.meta.url));
+    index = indexOperations(
+      (await loadSpecs(root, [{ prefix: 'https://hub.example.test/', dir: root }])).specs,
+    );
+  });
+
+  it('JSON carries the contract totals; JUnit has a test case per token type and checked step', async () => {
+    api.handler = (r) => {
+      if (r.path.endsWith('/clients')) return { body: { data: { id: 'c-9' } } };
+      return { body: { status: 'OK', data: { id: 9 } } }; // every token accepted, body drifted
+    };
+    const out = await run(api, {
+      docs: { 'clients/get.md': clientDoc },
+      tokens: TOKENS,
+      params: { business_id: 'biz-1' },
+      promises: { authMatrix: 'get', contract: { index, strict: false } },
+    });
+    const dir = await tempDir();
+    const json = createJsonReportWriter(join(dir, 'r.json'));
+    const junit = createJunitReportWriter(join(dir, 'r.xml'));
+    for (const e of out.events) {
+      json.onEvent(e);
+      junit.onEvent(e);
+    }
+    await Promise.all([json.close(), junit.close()]);
+    const report = JSON.parse(await readFile(join(dir, 'r.json'), 'utf8'));
+    // The PUT step has no schema in the fixtures: one step matched with a schema, and it drifted.
+    expect(report.contract).toEqual({ matched: 2, withSchema: 1, valid: 0 });
+    expect(report.docs[0].auth.map((a: { finding: string }) => a.finding)).toEqual(['auth.accepted', 'ok']);
+    const xml = await readFile(join(dir, 'r.xml'), 'utf8');
+    const suite = new XMLParser({ ignoreAttributes: false }).parse(xml).testsuites.testsuite;
+    expect(suite['@_tests']).toBe('4');
+    expect(suite['@_failures']).toBe('2');
+    const cases = suite.testcase.map((c: Record<string, unknown>) => [
+      c['@_name'],
+      (c.failure as Record<string, string> | undefined)?.['@_type'] ?? 'ok',
+    ]);
+    expect(cases).toEqual([
+      ['clients/get.md', 'ok'],
+      ['clients/get.md [auth app: get_client]', 'auth.accepted'],
+      ['clients/get.md [auth directory: get_client]', 'ok'],
+      ['clients/get.md [contract get_client: GET /clients/{client_id}]', 'contract'],
+    ]);
+    expect(xml).not.toMatch(/secret-\d{3}/);
   });
 });

@@ -47,6 +47,7 @@ export function checkContract(
     typeof swagger === 'string' ? swagger : undefined,
   );
   if (!op) return undefined;
+  config.checker.totals.matched++;
   const check = config.checker.check(step.id, op, response.status, response.body, response.truncated);
   return check && redactor.value(check);
 }

@@ -9,6 +9,7 @@ import addFormats from 'ajv-formats';
 import {
   type ContractCheck,
   type ContractFinding,
+  type ContractTotals,
   type LoadedSpec,
   UNMAPPED_MARKER,
 } from './contract-model.js';
@@ -22,6 +23,8 @@ type Compiled =
   | { readonly kind: 'none'; readonly why: string };
 
 export class ContractChecker {
+  /** This checker's counts: steps that matched an operation, had a schema, were valid. */
+  readonly totals: ContractTotals = { matched: 0, withSchema: 0, valid: 0 };
   readonly #compiled = new Map<string, Compiled>();
   readonly #ajv = new Map<LoadedSpec, AjvCore>();
 
@@ -39,6 +42,7 @@ export class ContractChecker {
     if (status < 200 || status > 299) return undefined;
     const compiled = this.#compile(op, status);
     if (compiled.kind === 'none') return undefined;
+    this.totals.withSchema++;
     const base = { step: stepId, operation: `${op.method} ${op.template}`, spec: op.spec.file };
     if (truncated) return { ...base, valid: true, findings: [] }; // never judge a body we did not read whole
     let value: unknown;
@@ -51,7 +55,10 @@ export class ContractChecker {
         findings: [{ pointer: '', message: 'the response is not JSON; the spec describes a JSON body' }],
       };
     }
-    if (compiled.validate(value)) return { ...base, valid: true, findings: [] };
+    if (compiled.validate(value)) {
+      this.totals.valid++;
+      return { ...base, valid: true, findings: [] };
+    }
     const findings = (compiled.validate.errors ?? []).slice(0, MAX_FINDINGS).map(findingOf(value));
     return { ...base, valid: false, findings };
   }

@@ -61,7 +61,15 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
   });
   emit({ type: 'run-started', runId, total: docs.length, at: startedAt });
 
-  const results = { runId, startedAt, summary: emptySummary(), observations: [] as Observation[] };
+  // One contract checker per run: each operation's schema is compiled once, and it keeps the counts.
+  const checker = deps.promises?.contract ? new ContractChecker() : undefined;
+  const results = {
+    runId,
+    startedAt,
+    summary: emptySummary(),
+    observations: [] as Observation[],
+    ...(checker ? { contract: checker.totals } : {}),
+  };
   const prepareCtx = {
     docs: deps.docs,
     paramNames: new Set(Object.keys(target.credentials.params)),
@@ -92,10 +100,7 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
     fallbackEndpoints,
     testFiles: deps.testFiles,
     promises: {
-      // One checker per run: each operation's schema is compiled once, for this run only.
-      ...(deps.promises?.contract
-        ? { contract: { ...deps.promises.contract, checker: new ContractChecker() } }
-        : {}),
+      ...(checker && deps.promises?.contract ? { contract: { ...deps.promises.contract, checker } } : {}),
       ...(deps.promises?.authMatrix && deps.promises.authMatrix !== 'off'
         ? {
             authMatrix: {

@@ -4,6 +4,7 @@
 import { applyObservations, type Observation } from '../conditions/business.js';
 import type { Alert, RunResult, Summary } from '../model.js';
 import type { AlertSink, Clock, RunEvent, StateStore } from '../ports.js';
+import type { ContractTotals } from '../promises/contract-model.js';
 import type { Redactor } from '../redact.js';
 import type { Target } from '../target.js';
 
@@ -14,6 +15,8 @@ export interface RunResults {
   readonly summary: Summary;
   /** Confirmed business-condition observations and clears, from every doc. */
   readonly observations: readonly Observation[];
+  /** Response-contract counts, when `--openapi` checked them. */
+  readonly contract?: ContractTotals;
 }
 
 export interface SettleContext {
@@ -71,7 +74,14 @@ export async function settleRun(
       condition: b.condition,
       since: b.since,
     }));
-    const result: RunResult = { runId, startedAt, finishedAt, summary, businesses };
+    const result: RunResult = {
+      runId,
+      startedAt,
+      finishedAt,
+      summary,
+      businesses,
+      ...(results.contract ? { contract: { ...results.contract } } : {}),
+    };
     emit({ type: 'run-finished', result });
     return result;
   } catch (err) {
