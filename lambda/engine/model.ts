@@ -2,6 +2,8 @@
 // Results are data (Step CI style); every parsed step keeps the line it came from (Hurl style).
 import type { HealthAlert } from './health/types.js';
 import type { HttpFaultKind } from './ports.js';
+import type { AuthFinding, AuthTable } from './promises/auth-types.js';
+import type { ContractCheck, ContractTotals } from './promises/contract-model.js';
 
 /** Run policy derived from the frontmatter `status` (FORMAT.md §2, §6). */
 export type DocStatus = 'active' | 'pending' | 'skipped' | 'failed' | 'retired';
@@ -81,6 +83,8 @@ export interface Doc {
   readonly test: readonly Step[];
   /** Prose of the `## Known Issues` section, if any (used as an alert remedy). */
   readonly knownIssues?: string;
+  /** The `## Authentication` table, when the doc has one (FORMAT.md §10). */
+  readonly authentication?: AuthTable;
   /** The whole frontmatter, normalised (dates as ISO strings). */
   readonly frontmatter: Readonly<Record<string, unknown>>;
 }
@@ -131,6 +135,10 @@ export interface DocResult {
   readonly steps: readonly StepResult[];
   /** For `invalid`: the findings that made it so. */
   readonly findings?: readonly Finding[];
+  /** Auth-matrix verdicts (`--auth-matrix`): never change the outcome. */
+  readonly auth?: readonly AuthFinding[];
+  /** Response contract checks (`--openapi`): change the outcome only under `--contract strict`. */
+  readonly contract?: readonly ContractCheck[];
 }
 
 export type Summary = Record<Outcome, number> & { total: number };
@@ -177,6 +185,8 @@ export interface RunReport {
   readonly businesses: readonly { businessId: string; condition: BusinessCondition; since: string }[];
   /** Stopped early (Ctrl-C, --bail): docs not yet started were left out of the run. */
   readonly interrupted?: boolean;
+  /** With `--openapi`: how many test steps matched an operation, had a 2xx schema, and were valid. */
+  readonly contract?: ContractTotals;
 }
 
 /** What `runDocs` returns: the report without the per-doc results, which are streamed as events. */

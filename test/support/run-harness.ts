@@ -125,6 +125,7 @@ export interface RunSetup {
   readonly store?: StateStore;
   readonly timeoutMs?: number;
   readonly rps?: number;
+  readonly promises?: RunDeps['promises'];
 }
 
 export interface RunOutput {
@@ -178,6 +179,7 @@ export async function run(api: { readonly url: string }, setup: RunSetup): Promi
     ...(setup.testFiles ? { testFiles: setup.testFiles } : {}),
     ...(setup.alerts ? { alerts: setup.alerts } : {}),
     ...(setup.shouldStop ? { shouldStop: setup.shouldStop } : {}),
+    ...(setup.promises ? { promises: setup.promises } : {}),
   };
   try {
     const result = await runDocs(

@@ -50,7 +50,8 @@ export function createJsonReportWriter(file: string, options: ReportWriterOption
       yield `${first ? '\n' : ',\n'}${line}`;
       first = false;
     }
-    yield `${first ? '' : '\n'}],"businesses":${JSON.stringify(finished?.businesses ?? [])}}\n`;
+    const contract = finished?.contract ? `,"contract":${JSON.stringify(finished.contract)}` : '';
+    yield `${first ? '' : '\n'}],"businesses":${JSON.stringify(finished?.businesses ?? [])}${contract}}\n`;
   }
 
   return {

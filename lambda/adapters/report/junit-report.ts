@@ -9,6 +9,7 @@ import { byText } from '../../engine/order.js';
 import type { RunEvent } from '../../engine/ports.js';
 import { failureDetail, failureMessage } from '../../engine/report/summary.js';
 import type { ReportWriterOptions } from './json-report.js';
+import { renderPromiseCases } from './junit-promises.js';
 import {
   openPartSink,
   type PartSink,
@@ -77,6 +78,11 @@ export function createJunitReportWriter(file: string, options: ReportWriterOptio
     else if (ELEMENT[result.outcome] === 'error') suite.errors++;
     // JSON-encoded so a multi-line testcase stays one line of the part file
     suite.sink.write(`${JSON.stringify(renderTestcase(result))}\n`);
+    for (const c of renderPromiseCases(result)) {
+      suite.tests++;
+      if (c.failed) suite.failures++;
+      suite.sink.write(`${JSON.stringify(c.xml)}\n`);
+    }
   }
 
   async function* chunks(): AsyncGenerator<string> {

@@ -1,6 +1,7 @@
 // parseDoc: one file's text → a Doc plus findings. Never throws: whatever the input, problems are findings.
 // The header comes from readHead (doc-header.ts), the one header reader; this adds the steps.
 import type { Doc, Finding, ParsedDoc, Step } from '../model.js';
+import { parseAuthTable, tokensDisagree } from '../promises/auth-table.js';
 import { readHead } from './doc-header.js';
 import { errorAt } from './findings.js';
 import { readSections } from './sections.js';
@@ -30,6 +31,7 @@ function parseText(id: string, input: string): ParsedDoc {
   if (!head.header) return { id, findings: [head.error] };
   const { lines } = head;
   const findings: Finding[] = [...head.findings];
+  const tokensLine = lines.slice(0, head.frontmatterLines).findIndex((l) => /^tokens[ \t]*:/.test(l)) + 1;
   // Blank lines stand in for the frontmatter so markdown positions are file lines.
   const sections = readSections(lines.fill('', 0, head.frontmatterLines));
   for (const issue of sections.issues)
@@ -75,11 +77,17 @@ function parseText(id: string, input: string): ParsedDoc {
       );
     }
   }
+  const auth = sections.authentication
+    ? parseAuthTable(id, sections.authentication)
+    : { table: undefined, findings: [] };
+  findings.push(...auth.findings);
+  if (auth.table) findings.push(...tokensDisagree(id, auth.table, tokensOf(head.fields.data), tokensLine));
   const doc: Doc = {
     ...head.header,
     prerequisites,
     test,
     knownIssues: sections.knownIssues,
+    ...(auth.table ? { authentication: auth.table } : {}),
     frontmatter: head.fields.data,
   };
   return {
@@ -90,4 +98,10 @@ function parseText(id: string, input: string): ParsedDoc {
       .map((f) => (f.line > lines.length ? { ...f, line: lines.length } : f))
       .sort((a, b) => a.line - b.line),
   };
+}
+
+/** The frontmatter `tokens:` list, when it is one. */
+function tokensOf(frontmatter: Readonly<Record<string, unknown>>): string[] | undefined {
+  const t = frontmatter.tokens;
+  return Array.isArray(t) ? t.map(String) : undefined;
 }

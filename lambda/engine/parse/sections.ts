@@ -21,6 +21,8 @@ export interface DocSections {
   readonly test?: Section;
   /** Markdown prose of `## Known Issues`, subsections included. */
   readonly knownIssues?: string;
+  /** `## Authentication`: its heading's file line and the lines under it (FORMAT.md §10). */
+  readonly authentication?: { readonly line: number; readonly lines: readonly string[] };
   /** Step sections too large to be a step list. */
   readonly issues: readonly { readonly line: number; readonly message: string }[];
 }
@@ -46,7 +48,12 @@ export function readSections(lines: readonly string[]): DocSections {
   let prerequisites: Section | undefined;
   let test: Section | undefined;
   let knownIssues: string | undefined;
+  let authentication: DocSections['authentication'];
   for (const s of splitSections(lines)) {
+    if (s.title === 'authentication' && authentication === undefined) {
+      authentication = { line: s.start + 1, lines: lines.slice(s.start + 1, s.end) };
+      continue;
+    }
     if (s.title === 'known issues' && knownIssues === undefined) {
       const text = lines
         .slice(s.start + 1, s.end)
@@ -71,7 +78,7 @@ export function readSections(lines: readonly string[]): DocSections {
     if (phase === 'prerequisites') prerequisites = section;
     else test = section;
   }
-  return { prerequisites, test, knownIssues, issues };
+  return { prerequisites, test, knownIssues, authentication, issues };
 }
 
 function splitSections(lines: readonly string[]): RawSection[] {

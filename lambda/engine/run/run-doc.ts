@@ -4,6 +4,9 @@ import type { Observation } from '../conditions/business.js';
 import { type ConditionRule, ruleEndpoints } from '../conditions/rules.js';
 import type { Doc, Outcome, Step, StepResult } from '../model.js';
 import type { Clock, HttpClient, TestFiles } from '../ports.js';
+import type { AuthFinding } from '../promises/auth-matrix.js';
+import { checkContract, type DocPromises, driftReason, runAuthMatrix } from '../promises/check-doc.js';
+import type { ContractCheck } from '../promises/contract-model.js';
 import type { Redactor } from '../redact.js';
 import type { Target } from '../target.js';
 import { buildRequest } from './build-request.js';
@@ -20,6 +23,8 @@ export interface DocRunContext {
   readonly fallbackEndpoints: ReadonlySet<string>;
   readonly testFiles?: TestFiles;
   readonly signal?: AbortSignal;
+  /** Contract and auth-matrix checks (`--openapi`, `--auth-matrix`); absent: none. */
+  readonly promises?: DocPromises;
 }
 
 export interface DocRun {
@@ -30,6 +35,10 @@ export interface DocRun {
   readonly observations: readonly Observation[];
   /** Failures the doc tolerates but asked to hear about (`onFail: warn`). */
   readonly warnings: readonly string[];
+  /** Auth-matrix verdicts, when the matrix ran (the doc passed and has an Authentication table). */
+  readonly auth?: readonly AuthFinding[];
+  /** One entry per Test Request step whose response was checked against its schema. */
+  readonly contract?: readonly ContractCheck[];
 }
 
 type Verdict = { readonly outcome: DocRun['outcome']; readonly reason: string };
@@ -61,6 +70,7 @@ export async function runDoc(ctx: DocRunContext, doc: Doc, alerting: boolean): P
   const observations: Observation[] = [];
   const warnings: string[] = [];
   const unextracted = new Set<string>();
+  const contract: ContractCheck[] = [];
   let verdict: Verdict | undefined;
   let stopped: string | undefined;
 
@@ -136,6 +146,10 @@ export async function runDoc(ctx: DocRunContext, doc: Doc, alerting: boolean): P
     }
     if (result.outcome === 'pass') {
       results.push(result);
+      if (ctx.promises?.contract && sent.response) {
+        const check = checkContract(ctx.promises.contract, doc, step, sent.response, ctx.redactor);
+        if (check) contract.push(check);
+      }
       for (const [name, value] of Object.entries(sent.extracted)) scope.set(name, value);
       if (
         alerting &&
@@ -168,6 +182,41 @@ export async function runDoc(ctx: DocRunContext, doc: Doc, alerting: boolean): P
     verdict ??= failed;
     if (step.phase === 'prerequisite') stopped = `prerequisite ${step.id} failed`;
   }
+  if (!verdict && ctx.promises?.contract?.strict) {
+    const drift = driftReason(doc, contract);
+    if (drift) verdict = { outcome: 'fail', reason: drift };
+  }
+  const auth =
+    !verdict && ctx.promises?.authMatrix && doc.authentication
+      ? await runAuthMatrix(
+          ctx.promises.authMatrix,
+          doc,
+          async (probe) => {
+            const built = await buildRequest(
+              {
+                target: ctx.target,
+                doc,
+                fallbackEndpoints: ctx.fallbackEndpoints,
+                resolve,
+                lookup: scope.lookup,
+                testFiles: ctx.testFiles,
+              },
+              probe,
+            );
+            return built.kind === 'request' ? built.request : undefined;
+          },
+          ctx.http,
+          ctx.signal,
+        )
+      : undefined;
   const outcome = verdict?.outcome ?? 'pass';
-  return { outcome, ...(verdict ? { reason: verdict.reason } : {}), steps: results, observations, warnings };
+  return {
+    outcome,
+    ...(verdict ? { reason: verdict.reason } : {}),
+    steps: results,
+    observations,
+    warnings,
+    ...(auth ? { auth } : {}),
+    ...(ctx.promises?.contract ? { contract } : {}),
+  };
 }

@@ -9,6 +9,9 @@ import type { DocResult, RunResult } from '../model.js';
 import { emptySummary } from '../model.js';
 import { readDocHeader } from '../parse/doc-header.js';
 import type { AlertSink, Clock, DocSource, HttpClient, RunEvent, StateStore, TestFiles } from '../ports.js';
+import type { AuthMatrixMode } from '../promises/auth-matrix.js';
+import { ContractChecker } from '../promises/contract.js';
+import type { OperationIndex } from '../promises/operations.js';
 import { createTokenRedactor } from '../redact.js';
 import type { RunOptions, Target } from '../target.js';
 import { type DocInfo, metaOf, passOne } from './pass-one.js';
@@ -45,6 +48,11 @@ export interface RunDeps {
   readonly interrupted?: () => boolean;
   /** --bail: true for a finished doc makes the run stop starting docs, as `interrupted` does. */
   readonly stopAfter?: (result: DocResult) => boolean;
+  /** What docs promise beyond status codes: response contracts (`--openapi`), the auth matrix. */
+  readonly promises?: {
+    readonly contract?: { readonly index: OperationIndex; readonly strict: boolean };
+    readonly authMatrix?: AuthMatrixMode;
+  };
 }
 
 export async function runDocs(target: Target, options: RunOptions, deps: RunDeps): Promise<RunResult> {
@@ -66,12 +74,15 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
     });
   emit({ type: 'run-started', runId, total: docs.length, at: startedAt });
 
+  // One contract checker per run: each operation's schema is compiled once, and it keeps the counts.
+  const checker = deps.promises?.contract ? new ContractChecker() : undefined;
   const results = {
     runId,
     startedAt,
     summary: emptySummary(),
     observations: [] as Observation[],
     interrupted: false,
+    ...(checker ? { contract: checker.totals } : {}),
   };
   const prepareCtx = {
     docs: deps.docs,
@@ -102,6 +113,17 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
     rules: deps.rules ?? DEFAULT_RULES,
     fallbackEndpoints,
     testFiles: deps.testFiles,
+    promises: {
+      ...(checker && deps.promises?.contract ? { contract: { ...deps.promises.contract, checker } } : {}),
+      ...(deps.promises?.authMatrix && deps.promises.authMatrix !== 'off'
+        ? {
+            authMatrix: {
+              mode: deps.promises.authMatrix,
+              configured: new Set(Object.keys(target.credentials.tokens)),
+            },
+          }
+        : {}),
+    },
   };
   const stopNow = (): boolean =>
     (options.deadline !== undefined && clock.now().getTime() >= options.deadline.getTime()) ||
@@ -129,6 +151,8 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
         outcome: run.outcome,
         ...(run.reason ? { reason: run.reason } : {}),
         steps: run.steps,
+        ...(run.auth ? { auth: run.auth } : {}),
+        ...(run.contract ? { contract: run.contract } : {}),
       });
     } catch (err) {
       // A bug while running one doc must not cost the others their results.

@@ -27,6 +27,8 @@ export interface SentStep {
   readonly evidence?: Evidence;
   /** The answer was 2xx (used to clear a business condition). */
   readonly ok2xx: boolean;
+  /** The answer of a step that passed (its body is checked against the doc's contract, if asked). */
+  readonly response?: HttpResponse;
 }
 
 /** `expected 201, got 422`; an empty expectation means any 2xx. */
@@ -159,5 +161,5 @@ export async function sendStep(
       ok2xx,
     };
   }
-  return { result: { ...withResponse, outcome: 'pass', ...cond }, extracted: ex.values, ok2xx };
+  return { result: { ...withResponse, outcome: 'pass', ...cond }, extracted: ex.values, ok2xx, response };
 }

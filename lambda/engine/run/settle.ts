@@ -4,6 +4,7 @@
 import { applyObservations, type Observation } from '../conditions/business.js';
 import type { Alert, RunResult, Summary } from '../model.js';
 import type { AlertSink, Clock, RunEvent, StateStore } from '../ports.js';
+import type { ContractTotals } from '../promises/contract-model.js';
 import type { Redactor } from '../redact.js';
 import type { Target } from '../target.js';
 
@@ -16,6 +17,8 @@ export interface RunResults {
   readonly observations: readonly Observation[];
   /** Stopped early on request (Ctrl-C, --bail): recorded as `interrupted`. */
   readonly interrupted?: boolean;
+  /** Response-contract counts, when `--openapi` checked them. */
+  readonly contract?: ContractTotals;
 }
 
 export interface SettleContext {
@@ -80,6 +83,7 @@ export async function settleRun(
       summary,
       businesses,
       ...(results.interrupted ? { interrupted: true } : {}),
+      ...(results.contract ? { contract: { ...results.contract } } : {}),
     };
     emit({ type: 'run-finished', result });
     return result;

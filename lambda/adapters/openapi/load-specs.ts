@@ -1,0 +1,134 @@
+// Loads every OpenAPI 3.0/3.1 and Swagger 2.0 file under a specs root (the folder the docs'
+// `swagger:` fields are relative to), with @apidevtools/swagger-parser bundling each file's
+// cross-file `$ref`s into internal ones. Nothing is ever fetched: remote `$ref`s are read from local
+// folders through the URL-prefix map (`--openapi-ref-map URL=DIR`); an unmapped one becomes a marker
+// that makes the schemas using it skipped, and is reported.
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { load as loadYaml } from 'js-yaml';
+import { type LoadedSpec, type SpecVersion, UNMAPPED_MARKER } from '../../engine/promises/contract-model.js';
+
+export interface RefMapping {
+  /** URL prefix, e.g. `https://vcita.github.io/developers-hub/`. */
+  readonly prefix: string;
+  /** Local folder that prefix maps to. */
+  readonly dir: string;
+}
+
+export interface SpecProblem {
+  /** Path under the root, `/` separators. */
+  readonly file: string;
+  readonly message: string;
+}
+
+export interface SpecLoad {
+  readonly specs: readonly LoadedSpec[];
+  /** Files that could not be loaded (not JSON/YAML, broken `$ref`, not an API description). */
+  readonly problems: readonly SpecProblem[];
+  /** Remote `$ref`s with no mapping: the schemas using them are skipped. */
+  readonly unmapped: readonly { readonly file: string; readonly url: string }[];
+}
+
+const SPEC_FILE = /\.(json|ya?ml)$/i;
+
+/** Loads every spec under `root` (recursively); one broken file never stops the others. */
+export async function loadSpecs(root: string, refMap: readonly RefMapping[] = []): Promise<SpecLoad> {
+  const files = (await readdir(root, { recursive: true }))
+    .filter((f) => SPEC_FILE.test(f))
+    .map((f) => f.split(sep).join('/'))
+    .sort();
+  const specs: LoadedSpec[] = [];
+  const problems: SpecProblem[] = [];
+  const unmapped: { file: string; url: string }[] = [];
+  for (const file of files) {
+    const raw = await readSpecObject(join(root, file)).catch((e: unknown) => {
+      problems.push({ file, message: `not JSON or YAML: ${messageOf(e)}` });
+      return undefined;
+    });
+    if (!raw) continue;
+    const version = versionOf(raw);
+    if (!version) continue; // an entity or other JSON file, not an API description
+    const missed: string[] = [];
+    try {
+      // bundle(path, object, options): the object is read as if it were the file at path.
+      const bundle = SwaggerParser.prototype.bundle as unknown as (
+        this: SwaggerParser,
+        path: string,
+        api: object,
+        options: object,
+      ) => Promise<Record<string, unknown>>;
+      const api = await bundle.call(new SwaggerParser(), join(root, file), withVersion(raw, version), {
+        resolve: {
+          http: false,
+          mapped: {
+            order: 1,
+            canRead: /^https?:\/\//i,
+            read: async (ref: { url: string }) => {
+              const local = localPath(ref.url, refMap);
+              if (local) return readFile(local, 'utf8');
+              missed.push(ref.url);
+              return JSON.stringify({ [UNMAPPED_MARKER]: ref.url });
+            },
+          },
+        },
+      });
+      specs.push({ file, version: version.version, assumedVersion: version.assumed, api });
+      for (const url of new Set(missed)) unmapped.push({ file, url });
+    } catch (e) {
+      problems.push({ file, message: messageOf(e) });
+    }
+  }
+  return { specs, problems, unmapped };
+}
+
+/** Parses `URL=DIR` (as given to `--openapi-ref-map`), DIR relative to `base`. */
+export function parseRefMapping(text: string, base: string): RefMapping {
+  const at = text.indexOf('=');
+  if (at <= 0 || at === text.length - 1)
+    throw new Error(
+      `expected URL=DIR, e.g. https://example.github.io/hub/=./specs; got ${JSON.stringify(text)}`,
+    );
+  return { prefix: text.slice(0, at), dir: join(base, text.slice(at + 1)) };
+}
+
+/** The spec file's path under the root, for messages and reports. */
+export function specId(root: string, path: string): string {
+  return relative(root, path).split(sep).join('/');
+}
+
+function localPath(url: string, refMap: readonly RefMapping[]): string | undefined {
+  const m = refMap
+    .filter((r) => url.startsWith(r.prefix))
+    .sort((a, b) => b.prefix.length - a.prefix.length)[0];
+  if (!m) return undefined;
+  const rest = decodeURIComponent(url.slice(m.prefix.length).split('#')[0] ?? '');
+  if (rest.split('/').includes('..')) return undefined;
+  return join(m.dir, rest);
+}
+
+async function readSpecObject(path: string): Promise<Record<string, unknown> | undefined> {
+  const text = await readFile(path, 'utf8');
+  const value = /\.json$/i.test(path) ? JSON.parse(text) : loadYaml(text);
+  return value && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/** The declared version, or one assumed from the shape (real legacy files omit it). */
+function versionOf(raw: Record<string, unknown>): { version: SpecVersion; assumed: boolean } | undefined {
+  if (typeof raw.swagger === 'string') return { version: '2.0', assumed: false };
+  if (typeof raw.openapi === 'string')
+    return { version: raw.openapi.startsWith('3.1') ? '3.1' : '3.0', assumed: false };
+  if (!raw.paths || typeof raw.paths !== 'object') return undefined;
+  return { version: raw.components ? '3.0' : '2.0', assumed: true };
+}
+
+function withVersion(raw: Record<string, unknown>, v: { version: SpecVersion; assumed: boolean }) {
+  if (!v.assumed) return raw;
+  return v.version === '2.0' ? { swagger: '2.0', ...raw } : { openapi: '3.0.3', ...raw };
+}
+
+function messageOf(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0]?.slice(0, 300) ?? '';
+}
