@@ -62,11 +62,13 @@ export async function dummyEnv(root: string): Promise<Record<string, string>> {
         ? `arn:aws:sns:us-east-1:123456789012:${name.toLowerCase()}`
         : /URL|ENDPOINT/.test(name)
           ? 'https://example.invalid'
-          : /DAYS|SECONDS|_MS|CONCURRENCY|RPS|TIMEOUT|LIMIT|MAX/.test(name)
-            ? '5'
-            : /ENABLED|ALLOW/.test(name)
-              ? 'false'
-              : `bench-${name.toLowerCase().replace(/_/g, '-')}`;
+          : /_MS$/.test(name)
+            ? '5000'
+            : /DAYS|SECONDS|MINUTES|CONCURRENCY|RPS|TIMEOUT|LIMIT|MAX/.test(name)
+              ? '5'
+              : /ENABLED|ALLOW/.test(name)
+                ? 'false'
+                : `bench-${name.toLowerCase().replace(/_/g, '-')}`;
   }
   return env;
 }

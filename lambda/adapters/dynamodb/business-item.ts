@@ -14,7 +14,9 @@ export function parseBusinessItem(item: Readonly<Record<string, unknown>>): Busi
     const problems = parsed.error.issues
       .map((i) => `${i.path.join('.') || '(item)'}: ${i.message}`)
       .join('; ');
-    throw new BusinessItemError(`business item ${String(item.pk)} is malformed: ${problems}`);
+    throw new BusinessItemError(
+      `business item ${String(item.pk)} / ${String(item.sk)}: unexpected content (${problems}); remove or repair it`,
+    );
   }
   return parsed.data;
 }
