@@ -63,6 +63,19 @@ export async function runDoc(ctx: DocRunContext, doc: Doc, alerting: boolean): P
     createGenerators(() => ctx.clock.now()),
   );
   const resolve = createResolve(scope);
+  /** A step's request as this doc sends it: its scope (config, run-time values, extracts so far). */
+  const build = (step: Step) =>
+    buildRequest(
+      {
+        target: ctx.target,
+        doc,
+        fallbackEndpoints: ctx.fallbackEndpoints,
+        resolve,
+        lookup: scope.lookup,
+        testFiles: ctx.testFiles,
+      },
+      step,
+    );
   const onRuleEndpoint = ruleEndpoints(ctx.rules);
   const where = (step: Step) => `${doc.id}:${step.line}: step "${step.id}"`;
   const steps = [...doc.prerequisites, ...doc.test];
@@ -91,17 +104,7 @@ export async function runDoc(ctx: DocRunContext, doc: Doc, alerting: boolean): P
       results.push(notRun(step, `not run: needs {{${missing}}}, which an earlier step did not extract`));
       continue;
     }
-    const built = await buildRequest(
-      {
-        target: ctx.target,
-        doc,
-        fallbackEndpoints: ctx.fallbackEndpoints,
-        resolve,
-        lookup: scope.lookup,
-        testFiles: ctx.testFiles,
-      },
-      step,
-    );
+    const built = await build(step);
     if (built.kind !== 'request') {
       const [outcome, message]: [DocRun['outcome'], string] =
         built.kind === 'missing-token'
@@ -192,17 +195,7 @@ export async function runDoc(ctx: DocRunContext, doc: Doc, alerting: boolean): P
           ctx.promises.authMatrix,
           doc,
           async (probe) => {
-            const built = await buildRequest(
-              {
-                target: ctx.target,
-                doc,
-                fallbackEndpoints: ctx.fallbackEndpoints,
-                resolve,
-                lookup: scope.lookup,
-                testFiles: ctx.testFiles,
-              },
-              probe,
-            );
+            const built = await build(probe);
             return built.kind === 'request' ? built.request : undefined;
           },
           ctx.http,
