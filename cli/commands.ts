@@ -1,7 +1,7 @@
 // The subcommands' flags, registered with commander without loading their implementations: each action
 // imports its module when it runs, so `verifier --help` and every command start with only commander
 // loaded (the engine, undici, yaml and the sandbox load only for the command that needs them).
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import type { LintCommandOptions } from './lint.js';
 import type { CommandResult } from './main.js';
 import { collect, parseInteger, SCENARIOS } from './options.js';

@@ -4,13 +4,7 @@ import {
   DEFAULT_REMEDY,
   RECOVERED_REMEDY,
 } from '../../lambda/engine/conditions/alert.js';
-import type { BusinessAlert } from '../../lambda/engine/model.js';
 import { flaggedBusiness as flagged, okBusiness as ok } from '../support/alert-fixtures.js';
-
-function must(a: BusinessAlert | undefined): BusinessAlert {
-  if (!a) throw new Error('expected an alert');
-  return a;
-}
 
 describe('alertForTransition', () => {
   it('alerts on ok→flagged (and on a business created flagged) with the default remedy', () => {

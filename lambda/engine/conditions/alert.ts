@@ -1,6 +1,6 @@
 // Alerts for business-condition transitions: one per transition, keyed `${businessId}#${version}`
 // so a retried delivery of the same transition can be recognised downstream.
-import type { Alert, AlertType, BusinessAlert, BusinessState } from '../model.js';
+import type { AlertType, BusinessAlert, BusinessState } from '../model.js';
 
 /** FORMAT.md §9: the remedy when the doc's Known Issues has nothing to say. */
 export const DEFAULT_REMEDY =
