@@ -4,6 +4,7 @@ import { renderHealthText } from '../lambda/engine/health/render.js';
 import { isHealthAlert } from '../lambda/engine/health/types.js';
 import type { Alert, DocResult, Outcome, Summary } from '../lambda/engine/model.js';
 import { OUTCOMES } from '../lambda/engine/model.js';
+import { authAlertLine, isAuthAlert } from '../lambda/engine/promises/auth-alerts.js';
 import { excerpt, failureDetail } from '../lambda/engine/report/summary.js';
 
 export type Paint = (outcome: Outcome | 'alert' | 'dim', text: string) => string;
@@ -84,6 +85,12 @@ export function problemBlock(result: DocResult, paint: Paint): string[] {
 }
 
 export function alertBlock(alert: Alert, paint: Paint): string[] {
+  if (isAuthAlert(alert)) {
+    return [
+      `${paint('alert', 'ALERT')} ${printable(`${alert.type}: ${authAlertLine(alert)}`)}`,
+      printable(indent(`remedy: ${alert.remedy}`)),
+    ];
+  }
   if (isHealthAlert(alert)) {
     const [first = '', ...rest] = renderHealthText(alert).trimEnd().split('\n');
     return [
