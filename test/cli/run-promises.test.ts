@@ -195,7 +195,7 @@ describe('--openapi and --contract strict against a local server', () => {
       baseUrl: `${api.url}/apigw`,
       rps: '0',
       openapi: OPENAPI,
-      openapiRefMap: ['https://hub.example.test/=' + OPENAPI],
+      openapiRefMap: [`https://hub.example.test/=${OPENAPI}`],
     } satisfies RunCliOptions;
   }
   // `id` is a number where the entity says string: a drift.
