@@ -50,6 +50,8 @@ export function registerLint(program: Command, result: CommandResult): void {
       collect,
     )
     .option('--allow-empty', 'exit 0 when no doc is found (otherwise exit 2)')
+    .option('--openapi <dir>', "also check each step's operation is in the spec its swagger: field names")
+    .option('--openapi-ref-map <url=dir>', 'read remote $refs under URL from DIR (repeatable)', collect)
     .action(async (paths: string[], opts: LintCommandOptions) => {
       const { lintCommand } = await import('./lint.js');
       result.code = await lintCommand(paths, opts, {
@@ -89,6 +91,20 @@ export function registerRun(program: Command, result: CommandResult): void {
     .option('--allow-empty', 'exit 0 when the filters select no doc (otherwise exit 2)')
     .option('--bail', 'stop starting docs after the first doc that does not pass')
     .option('--verbose', "print each step's request and response (redacted) to stderr")
+    .option(
+      '--auth-matrix [mode]',
+      "re-send passing docs' steps with the other token types their Authentication table names: get (default) or all",
+    )
+    .option('--openapi <dir>', "check 2xx responses against the specs under DIR (the docs' swagger: root)")
+    .option(
+      '--openapi-ref-map <url=dir>',
+      'read remote $refs under URL from DIR, never fetched (repeatable)',
+      collect,
+    )
+    .option('--contract <mode>', 'strict: a response that drifts from its schema fails the doc')
+    .option('--write-back', "after the run, set each passing doc's verifiedAt in its frontmatter")
+    .option('--promote', 'with --write-back: a passing pending doc becomes status: verified')
+    .option('--dry-run', 'with --write-back: print the changes, write nothing')
     .option('--config <file>', 'JSON file with any of these options; flags win')
     .addHelpText('after', RUN_HELP)
     .action(async (opts: RunCliOptions) => {
@@ -141,7 +157,10 @@ export function registerStart(program: Command, result: CommandResult): void {
     .command('start')
     .description('Run the shipped docs (seeds/) against the built-in sandbox API: no AWS account, no tokens.')
     .addOption(
-      new Option('--scenario <name>', 'healthy, or spam-flagged (flags the sandbox business first)')
+      new Option(
+        '--scenario <name>',
+        'healthy, spam-flagged (flags the sandbox business first) or auth-drift (one endpoint accepts the app token; runs --auth-matrix)',
+      )
         .choices(SCENARIOS)
         .default('healthy'),
     )

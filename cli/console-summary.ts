@@ -4,6 +4,8 @@ import { renderHealthText } from '../lambda/engine/health/render.js';
 import { isHealthAlert } from '../lambda/engine/health/types.js';
 import type { Alert, DocResult, Outcome, Summary } from '../lambda/engine/model.js';
 import { OUTCOMES } from '../lambda/engine/model.js';
+import { authAlertLine, isAuthAlert } from '../lambda/engine/promises/auth-alerts.js';
+import type { ContractTotals } from '../lambda/engine/promises/contract-model.js';
 import { excerpt, failureDetail } from '../lambda/engine/report/summary.js';
 
 export type Paint = (outcome: Outcome | 'alert' | 'dim', text: string) => string;
@@ -84,6 +86,12 @@ export function problemBlock(result: DocResult, paint: Paint): string[] {
 }
 
 export function alertBlock(alert: Alert, paint: Paint): string[] {
+  if (isAuthAlert(alert)) {
+    return [
+      `${paint('alert', 'ALERT')} ${printable(`${alert.type}: ${authAlertLine(alert)}`)}`,
+      printable(indent(`remedy: ${alert.remedy}`)),
+    ];
+  }
   if (isHealthAlert(alert)) {
     const [first = '', ...rest] = renderHealthText(alert).trimEnd().split('\n');
     return [
@@ -108,6 +116,53 @@ export function alertBlock(alert: Alert, paint: Paint): string[] {
   if (alert.affectedDocs.length) lines.push(indent(`affected docs: ${alert.affectedDocs.join(', ')}`));
   lines.push(indent(`remedy: ${alert.remedy}`));
   return [`${paint('alert', 'ALERT')} ${printable(what)}`, ...lines.map(printable)];
+}
+
+/** Under a doc's line: each auth finding other than ok, and its first contract drift. */
+export function promiseLines(result: DocResult, paint: Paint): string[] {
+  const lines: string[] = [];
+  for (const f of result.auth ?? []) {
+    if (f.finding === 'ok') continue;
+    const got = f.status !== undefined ? ` (${f.status})` : '';
+    const said =
+      f.documented === 'accepted'
+        ? 'Yes'
+        : f.expectedStatus !== undefined
+          ? `No (${f.expectedStatus})`
+          : 'No';
+    const what = f.finding === 'auth.accepted' ? 'accepted' : 'refused';
+    const text = `${f.finding}: ${f.tokenType} token ${what} on ${f.step}${got}; the doc says ${said}`;
+    lines.push(`  ${f.finding === 'auth.accepted' ? paint('alert', printable(text)) : printable(text)}`);
+  }
+  const drift = (result.contract ?? []).find((c) => !c.valid);
+  if (drift) {
+    const first = drift.findings[0];
+    const where = first ? `: ${first.pointer || '/'} ${first.message}` : '';
+    lines.push(
+      printable(`  contract: step "${drift.step}" drifted from ${drift.operation} in ${drift.spec}${where}`),
+    );
+  }
+  return lines;
+}
+
+/** The run's promise checks in one line, or undefined when none ran. */
+export function promisesLine(
+  contract: ContractTotals | undefined,
+  auth: ReadonlyMap<string, number>,
+): string | undefined {
+  const parts: string[] = [];
+  if (contract)
+    parts.push(
+      `contract: ${contract.matched} step${contract.matched === 1 ? '' : 's'} matched an operation, ${contract.withSchema} had a schema, ${contract.valid} valid`,
+    );
+  if (auth.size)
+    parts.push(
+      `auth: ${[...auth]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, n]) => `${n} ${k}`)
+        .join(', ')}`,
+    );
+  return parts.length ? parts.join('; ') : undefined;
 }
 
 export function totalsLine(summary: Summary): string {

@@ -15,6 +15,8 @@ import {
   makePaint,
   printable,
   problemBlock,
+  promiseLines,
+  promisesLine,
   totalsLine,
 } from './console-summary.js';
 
@@ -54,6 +56,7 @@ export function createConsoleRenderer(options: ConsoleRendererOptions): ConsoleR
   const byDomain = new Map<string, Summary>();
   const problems: DocResult[] = [];
   const alerts: Alert[] = [];
+  const authCounts = new Map<string, number>();
   let progressShown = false;
   let ended = false;
   let ticker: ReturnType<typeof setInterval> | undefined;
@@ -95,8 +98,10 @@ export function createConsoleRenderer(options: ConsoleRendererOptions): ConsoleR
     const domain = byDomain.get(result.domain) ?? emptySummary();
     byDomain.set(result.domain, addToSummary(domain, result.outcome));
     if (isProblem(result.outcome)) problems.push(result);
-    if (!isTTY) println([docLine(result, paint)]);
-    else if (isProblem(result.outcome)) println([docLine(result, paint)]);
+    for (const f of result.auth ?? []) authCounts.set(f.finding, (authCounts.get(f.finding) ?? 0) + 1);
+    const promises = promiseLines(result, paint);
+    if (!isTTY || isProblem(result.outcome) || promises.length)
+      println([docLine(result, paint), ...promises]);
     else drawProgress();
   }
 
@@ -121,6 +126,8 @@ export function createConsoleRenderer(options: ConsoleRendererOptions): ConsoleR
         ? `was interrupted (${counts.total} of ${total} docs done; the others did not start)`
         : 'finished';
     lines.push('', printable(`run ${result?.runId ?? runId} ${state}${took}: ${totalsLine(summary)}`));
+    const promises = promisesLine(result?.contract, authCounts);
+    if (promises) lines.push(printable(promises));
     return lines;
   }
 

@@ -1,13 +1,16 @@
 // `verifier lint [PATH...]`: static checks of docs, no network. One line per finding, compiler style.
 import { readFile, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import * as z from 'zod';
+import type { RefMapping } from '../lambda/adapters/openapi/load-specs.js';
 import { type LintContext, lintDoc } from '../lambda/engine/lint/lint.js';
 import type { Finding, ParsedDoc } from '../lambda/engine/model.js';
 import { DOCUMENTED_PARAMS } from '../lambda/engine/names.js';
 import { parseDoc } from '../lambda/engine/parse/parse-doc.js';
+import { lintContracts } from '../lambda/engine/promises/lint-contracts.js';
 import { fallbackEndpoints } from '../lambda/engine/run/routing.js';
 import { type Ignored, listDocs } from './doc-selection.js';
+import { checkOpenapiDir, loadOperationIndex, refMappings } from './openapi.js';
 import { UsageError } from './usage-error.js';
 
 export interface LintCommandOptions {
@@ -15,6 +18,9 @@ export interface LintCommandOptions {
   readonly format?: 'text' | 'json';
   readonly exclude?: readonly string[];
   readonly allowEmpty?: boolean;
+  /** Where each step's operation lives among the specs under this folder. */
+  readonly openapi?: string;
+  readonly openapiRefMap?: readonly string[];
 }
 
 export interface LintIo {
@@ -39,7 +45,14 @@ export async function lintCommand(
 ): Promise<number> {
   let sources: Source[];
   let paramNames: Set<string>;
+  let refMap: RefMapping[] = [];
   try {
+    if (opts.openapiRefMap?.length && !opts.openapi)
+      throw new UsageError('--openapi-ref-map: needs --openapi DIR (the specs whose $refs it maps)');
+    if (opts.openapi) {
+      checkOpenapiDir(resolve(opts.openapi));
+      refMap = refMappings(opts.openapiRefMap ?? [], process.cwd());
+    }
     paramNames = new Set<string>([...DOCUMENTED_PARAMS, ...(await readParamNames(opts.tokens))]);
     const found = await collect(paths.length > 0 ? paths : ['seeds/'], opts.exclude ?? []);
     sources = found.sources;
@@ -63,6 +76,12 @@ export async function lintCommand(
     const path = sources[i]?.display ?? p.id;
     for (const f of lintDoc(p, ctx)) rows.push({ path, ...f });
   });
+  if (opts.openapi) {
+    const index = await loadOperationIndex(resolve(opts.openapi), refMap, (m) => io.stderr(`${m}\n`));
+    const display = new Map(parsed.map((p, i) => [p.id, sources[i]?.display ?? p.id]));
+    const docs = parsed.flatMap((p) => (p.doc ? [p.doc] : []));
+    for (const f of lintContracts(docs, index)) rows.push({ path: display.get(f.doc) ?? f.doc, ...f });
+  }
   if (opts.format === 'json') {
     io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
   } else {

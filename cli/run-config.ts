@@ -5,9 +5,11 @@
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import * as z from 'zod';
+import type { RefMapping } from '../lambda/adapters/openapi/load-specs.js';
 import { httpUrlLike, type RunConfig, runConfigSchema, wholeNumber } from '../lambda/config/run-config.js';
 import { credentialsSchema } from '../lambda/engine/credentials.js';
 import type { Credentials } from '../lambda/engine/target.js';
+import { checkOpenapiDir, refMappings } from './openapi.js';
 import { UsageError } from './usage-error.js';
 
 export { UsageError } from './usage-error.js';
@@ -37,6 +39,26 @@ export interface RunCliOptions {
   allowEmpty?: boolean;
   bail?: boolean;
   verbose?: boolean;
+  /** `--auth-matrix` alone is `true` (= get). */
+  authMatrix?: string | boolean;
+  openapi?: string;
+  openapiRefMap?: string[];
+  contract?: string;
+  writeBack?: boolean;
+  promote?: boolean;
+  dryRun?: boolean;
+}
+
+/** What a doc promises beyond its status codes (README): the CLI's switches for those checks. */
+export interface CliPromiseConfig {
+  readonly authMatrix: 'off' | 'get' | 'all';
+  /** `--openapi DIR` and its ref map (DIRs resolved). */
+  readonly openapi?: {
+    readonly dir: string;
+    readonly refMap: readonly RefMapping[];
+    readonly strict: boolean;
+  };
+  readonly writeBack?: { readonly promote: boolean; readonly dryRun: boolean };
 }
 
 /** The CLI's run: the shared run settings, the docs and state folders, filters and the CLI's own switches. */
@@ -59,6 +81,7 @@ export interface CliRunConfig extends RunConfig {
   readonly allowEmpty: boolean;
   readonly bail: boolean;
   readonly verbose: boolean;
+  readonly promises: CliPromiseConfig;
 }
 
 const FLAG: Record<string, string> = {
@@ -84,6 +107,13 @@ const FLAG: Record<string, string> = {
   allowEmpty: '--allow-empty',
   bail: '--bail',
   verbose: '--verbose',
+  authMatrix: '--auth-matrix',
+  openapi: '--openapi',
+  openapiRefMap: '--openapi-ref-map',
+  contract: '--contract',
+  writeBack: '--write-back',
+  promote: '--promote',
+  dryRun: '--dry-run',
   /** Config file only: extra business-condition rules. */
   rules: 'rules',
 };
@@ -123,11 +153,28 @@ const mergedSchema = runConfigSchema
     allowEmpty: z.boolean().optional(),
     bail: z.boolean().optional(),
     verbose: z.boolean().optional(),
+    authMatrix: z
+      .union([z.literal(true), z.enum(['off', 'get', 'all'])], {
+        error: 'expected get or all (no value: get)',
+      })
+      .transform((v) => (v === true ? 'get' : v))
+      .optional(),
+    openapi: z.string().min(1, 'expected the folder of OpenAPI specs').optional(),
+    openapiRefMap: z
+      .union([z.string(), z.array(z.string())])
+      .transform((v) => (Array.isArray(v) ? v : [v]))
+      .optional(),
+    contract: z
+      .enum(['strict'], { error: 'expected strict (without it, drifts are reported only)' })
+      .optional(),
+    writeBack: z.boolean().optional(),
+    promote: z.boolean().optional(),
+    dryRun: z.boolean().optional(),
   })
   .strict();
 
 const camel = (k: string) => k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-const PATH_KEYS = ['docs', 'tokens', 'state', 'testFiles'] as const;
+const PATH_KEYS = ['docs', 'tokens', 'state', 'testFiles', 'openapi'] as const;
 
 function readJson(file: string, flag: string): unknown {
   let text: string;
@@ -156,6 +203,15 @@ function readConfigFile(file: string): Record<string, unknown> {
     if (key === 'config') throw new UsageError('--config: a config file cannot name another config file');
     if (!(key in FLAG)) throw new UsageError(`--config: unknown option "${k}" in ${file}`);
     out[key] = (PATH_KEYS as readonly string[]).includes(key) && typeof v === 'string' ? resolve(base, v) : v;
+  }
+  // `URL=DIR` keeps its URL; DIR is relative to the file.
+  if (out.openapiRefMap !== undefined) {
+    out.openapiRefMap = (Array.isArray(out.openapiRefMap) ? out.openapiRefMap : [out.openapiRefMap]).map(
+      (r: unknown) =>
+        typeof r === 'string' && r.indexOf('=') > 0
+          ? r.replace(/=(.*)$/, (_, d: string) => `=${resolve(base, d)}`)
+          : r,
+    );
   }
   if (Array.isArray(out.report)) {
     out.report = out.report.map((r: unknown) =>
@@ -262,6 +318,7 @@ export function resolveRunConfig(opts: RunCliOptions, presets: RunPresets = {}):
     if (statSync(r.file, { throwIfNoEntry: false })?.isDirectory())
       throw new UsageError(`${flag}: ${r.file} is a folder; expected a file path`);
   }
+  const promises = promiseConfig(m);
   return {
     docs,
     ...(onlyDoc ? { onlyDoc } : {}),
@@ -287,6 +344,34 @@ export function resolveRunConfig(opts: RunCliOptions, presets: RunPresets = {}):
     allowEmpty: m.allowEmpty ?? false,
     bail: m.bail ?? false,
     verbose: m.verbose ?? false,
+    promises,
+  };
+}
+
+/** The promise checks' switches; combinations that make no sense are usage errors naming the flag. */
+function promiseConfig(m: z.infer<typeof mergedSchema>): CliPromiseConfig {
+  if (m.contract && !m.openapi)
+    throw new UsageError(
+      '--contract: strict needs --openapi DIR (the specs the responses are checked against)',
+    );
+  if (m.openapiRefMap?.length && !m.openapi)
+    throw new UsageError('--openapi-ref-map: needs --openapi DIR (the specs whose $refs it maps)');
+  if (m.promote && !m.writeBack) throw new UsageError('--promote: needs --write-back');
+  if (m.dryRun && !m.writeBack) throw new UsageError('--dry-run: needs --write-back');
+  let openapi: CliPromiseConfig['openapi'];
+  if (m.openapi) {
+    const dir = resolve(m.openapi);
+    checkOpenapiDir(dir);
+    openapi = {
+      dir,
+      refMap: refMappings(m.openapiRefMap ?? [], process.cwd()),
+      strict: m.contract === 'strict',
+    };
+  }
+  return {
+    authMatrix: m.authMatrix ?? 'off',
+    ...(openapi ? { openapi } : {}),
+    ...(m.writeBack ? { writeBack: { promote: m.promote ?? false, dryRun: m.dryRun ?? false } } : {}),
   };
 }
 

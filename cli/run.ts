@@ -13,6 +13,7 @@ import type { ReportWriter } from '../lambda/adapters/report/stream-file.js';
 import { createWebhookAlertSink } from '../lambda/adapters/webhook/webhook-sink.js';
 import type { DocResult, Summary } from '../lambda/engine/model.js';
 import { type Clock, type DocState, type RunEvent, systemClock } from '../lambda/engine/ports.js';
+import type { OperationIndex } from '../lambda/engine/promises/operations.js';
 import { createTokenRedactor } from '../lambda/engine/redact.js';
 import { isProblem } from '../lambda/engine/report/summary.js';
 import { runDocs } from '../lambda/engine/run/run-docs.js';
@@ -23,9 +24,11 @@ import { createConsoleRenderer } from './console.js';
 import { printable } from './console-summary.js';
 import { checkSelection, type DocListing, docsNeedingRoutes, listDocs } from './doc-selection.js';
 import { createLineBuffer } from './line-buffer.js';
+import { loadOperationIndex } from './openapi.js';
 import { type CliRunConfig, type RunCliOptions, type RunPresets, resolveRunConfig } from './run-config.js';
 import { EXIT, UsageError } from './usage-error.js';
 import { withAbort, withVerboseLog } from './verbose-http.js';
+import { writeBackDocs } from './write-back-docs.js';
 
 export type { RunCliOptions } from './run-config.js';
 
@@ -136,6 +139,17 @@ export async function executeRun(opts: RunCliOptions, io: RunIo, presets: RunPre
       io.stderr.write(text);
     });
   }
+  let contractIndex: OperationIndex | undefined;
+  if (config.promises.openapi) {
+    const { dir, refMap } = config.promises.openapi;
+    try {
+      contractIndex = await loadOperationIndex(dir, refMap, warn);
+    } catch (err) {
+      io.stderr.write(`verifier run: --openapi: ${printable((err as Error).message)}\n`);
+      await undici.close();
+      return EXIT.usage;
+    }
+  }
   const store = createLocalStateStore({ dir: config.state });
   const before = new Map<string, DocState>();
   try {
@@ -176,7 +190,9 @@ export async function executeRun(opts: RunCliOptions, io: RunIo, presets: RunPre
     warn(`verifier run: --bail: ${result.doc} ended ${result.outcome}; no more docs start`);
     return true;
   };
+  const passed: string[] = [];
   const onEvent = (e: RunEvent) => {
+    if (e.type === 'doc-finished' && e.result.outcome === 'pass') passed.push(e.result.doc);
     renderer.onEvent(e);
     for (const w of writers) w.onEvent(e);
   };
@@ -213,12 +229,24 @@ export async function executeRun(opts: RunCliOptions, io: RunIo, presets: RunPre
         interrupted: () => signals > 0,
         stopAfter: bail,
         ...(config.testFiles ? { testFiles: createLocalTestFiles(config.testFiles) } : {}),
+        promises: {
+          authMatrix: config.promises.authMatrix,
+          ...(contractIndex
+            ? { contract: { index: contractIndex, strict: config.promises.openapi?.strict ?? false } }
+            : {}),
+        },
         ...(config.alertWebhook
           ? { alerts: createWebhookAlertSink({ url: config.alertWebhook, onError: warn }) }
           : {}),
       },
     );
     code = signals > 0 ? EXIT.interrupted : exitCodeFor(result.summary);
+    const wb = config.promises.writeBack;
+    if (wb) {
+      stdout?.flush();
+      const lines = await writeBackDocs({ root: config.docs, passed, verifiedAt: result.startedAt, ...wb });
+      (stdout ?? io.stdout).write(`${lines.map(printable).join('\n')}\n`);
+    }
   } catch (err) {
     warn(`verifier run: the run stopped: ${(err as Error).message}`);
     if (signals > 0) code = EXIT.interrupted;

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { httpUrlLike } from '../lambda/config/run-config.js';
-import { createSandbox } from '../sandbox/server.js';
+import { AUTH_DRIFT, createSandbox } from '../sandbox/server.js';
 import type { Scenario } from './options.js';
 import { PROJECT_ROOT } from './project-root.js';
 import { executeRun, type RunIo } from './run.js';
@@ -43,11 +43,18 @@ export async function executeStart(opts: StartOptions, io: RunIo): Promise<numbe
   const scenario = opts.scenario ?? 'healthy';
   const docs = resolve(opts.docs ?? join(PROJECT_ROOT, 'seeds'));
   const state = resolve(opts.state ?? '.verifier');
-  const sandbox = await createSandbox({ seed: opts.seed ?? 1 });
+  const sandbox = await createSandbox({
+    seed: opts.seed ?? 1,
+    ...(scenario === 'auth-drift' ? { authDrift: AUTH_DRIFT } : {}),
+  });
   try {
     io.stdout.write(
       `sandbox API on ${sandbox.url} (business ${sandbox.businessId}), docs ${docs}, state ${state}\n`,
     );
+    if (scenario === 'auth-drift')
+      io.stdout.write(
+        `scenario auth-drift: ${AUTH_DRIFT.method} ${AUTH_DRIFT.pattern} now accepts the ${AUTH_DRIFT.tokenType} token its doc says it refuses; the run re-sends GET steps with every documented token type (--auth-matrix)\n`,
+      );
     if (scenario === 'spam-flagged') {
       sandbox.flagBusiness();
       io.stdout.write(
@@ -66,6 +73,7 @@ export async function executeStart(opts: StartOptions, io: RunIo): Promise<numbe
         rps: 0,
         allowDelete: true,
         ...(opts.alertWebhook ? { alertWebhook: opts.alertWebhook } : {}),
+        ...(scenario === 'auth-drift' ? { authMatrix: 'get' } : {}),
       },
       io,
       // The sandbox's tokens go to the run in memory: no file holds them.

@@ -33,7 +33,26 @@ export interface SandboxOptions {
   readonly now?: () => number;
   /** A health scenario (issue 12): what the sandbox breaks. @default - nothing */
   readonly fault?: SandboxFault;
+  /**
+   * The auth-drift scenario (issue 15): this route lets in a token type its doc says it refuses, acting
+   * for the default business (a security regression the auth matrix must catch). @default - none
+   */
+  readonly authDrift?: AuthDrift;
 }
+
+export interface AuthDrift {
+  readonly method: string;
+  /** The route pattern as the sandbox declares it, e.g. `/platform/v1/conversations`. */
+  readonly pattern: string;
+  readonly tokenType: TokenType;
+}
+
+/** `npm start -- --scenario auth-drift`: the conversations list wrongly accepts the app token. */
+export const AUTH_DRIFT: AuthDrift = {
+  method: 'GET',
+  pattern: '/platform/v1/conversations',
+  tokenType: 'app',
+};
 
 /**
  * `outage`: requests whose path (after the gateway prefix) starts with `path` answer 500;
@@ -134,7 +153,12 @@ export async function createSandbox(opts: SandboxOptions = {}): Promise<Sandbox>
     const principal = principalOf(store, req.headers, scheme);
     if (fault?.kind === 'token-revoked' && principal.type === fault.tokenType)
       throw errorShape(401, 'Unauthorized');
-    const businessId = authorize(store, match.route, principal, req.headers);
+    const drift = opts.authDrift;
+    const drifted =
+      drift?.tokenType === principal.type &&
+      drift.method === match.route.method &&
+      drift.pattern === match.route.pattern;
+    const businessId = drifted ? main.business.id : authorize(store, match.route, principal, req.headers);
     const body = await parseBody(raw, req.headers['content-type']);
     const reply = await match.route.handle({
       store,

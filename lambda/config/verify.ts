@@ -37,6 +37,8 @@ export const VerifyEnvSchema = z.object({
   /** Where the status page goes after each run (status/index.html, status/status.json); unset: no page. */
   STATUS_BUCKET: z.string().min(1).optional(),
   STATUS_PREFIX: z.string().default('status/'),
+  /** The auth matrix on every run (`off`, `get`, `all`); the auth-matrix schedule turns it on for its runs. */
+  AUTH_MATRIX: z.enum(['off', 'get', 'all']).default('off'),
   /** Extra business-condition rules, a JSON array (the stack's `conditionRules` prop). */
   CONDITION_RULES: z
     .string()
@@ -72,6 +74,7 @@ export interface VerifyConfig extends RunConfig {
   readonly runsPrefix: string;
   readonly statusBucket?: string;
   readonly statusPrefix: string;
+  readonly authMatrix: 'off' | 'get' | 'all';
 }
 
 export function loadVerifyConfig(env: Env = process.env): VerifyConfig {
@@ -102,5 +105,6 @@ export function loadVerifyConfig(env: Env = process.env): VerifyConfig {
     runsPrefix: e.RUNS_PREFIX,
     ...(e.STATUS_BUCKET && { statusBucket: e.STATUS_BUCKET }),
     statusPrefix: e.STATUS_PREFIX,
+    authMatrix: e.AUTH_MATRIX,
   };
 }

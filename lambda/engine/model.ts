@@ -2,6 +2,7 @@
 // Results are data (Step CI style); every parsed step keeps the line it came from (Hurl style).
 import type { HealthAlert } from './health/types.js';
 import type { HttpFaultKind } from './ports.js';
+import type { AuthAlert } from './promises/auth-alerts.js';
 import type { AuthFinding, AuthTable } from './promises/auth-types.js';
 import type { ContractCheck, ContractTotals } from './promises/contract-model.js';
 
@@ -194,8 +195,8 @@ export type RunResult = Omit<RunReport, 'docs'>;
 
 export type AlertType = 'business.spam_flagged' | 'business.recovered';
 
-/** Every alert: business-condition transitions, and endpoint health (lambda/engine/health/types.ts). */
-export type Alert = BusinessAlert | HealthAlert;
+/** Every alert: business-condition transitions, endpoint health (lambda/engine/health/types.ts), auth matrix. */
+export type Alert = BusinessAlert | HealthAlert | AuthAlert;
 
 export interface BusinessAlert {
   readonly type: AlertType;

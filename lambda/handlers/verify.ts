@@ -36,12 +36,13 @@ import {
   systemClock,
   type TestFiles,
 } from '../engine/ports.js';
+import type { AuthMatrixMode } from '../engine/promises/auth-matrix.js';
 import { createTokenRedactor } from '../engine/redact.js';
 import { runDocs } from '../engine/run/run-docs.js';
 import { newRunId } from '../engine/run/run-id.js';
 import { type Target, targetOf } from '../engine/target.js';
 import { publishStatusPage, type StatusPageSink } from '../report-html/publish.js';
-import { VerifyEventSchema } from './api/run-request.js';
+import { authMatrixFor, VerifyEventSchema } from './api/run-request.js';
 import { type FanOutInput, isFanOutEvent } from './fanout/events.js';
 import { createFanOutSteps, type FanOutOutcome } from './fanout/steps.js';
 
@@ -67,7 +68,10 @@ export interface VerifyHandlerDeps {
     'baseUrl' | 'fallbackUrl' | 'partnersUrl' | 'concurrency' | 'allowDelete' | 'lockName' | 'stopMarginMs'
   > &
     Partial<
-      Pick<VerifyConfig, 'rules' | 'rps' | 'periodMs' | 'shardBudgetMs' | 'maxParallelShards' | 'targetName'>
+      Pick<
+        VerifyConfig,
+        'rules' | 'rps' | 'periodMs' | 'shardBudgetMs' | 'maxParallelShards' | 'targetName' | 'authMatrix'
+      >
     >;
   readonly store: StateStore;
   readonly docs: DocSource;
@@ -170,7 +174,16 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
           handedOver = true;
           return started;
         }
-        const result = await run(runId, trigger, event.filters, context, credentials, docs, plan);
+        const result = await run(
+          runId,
+          trigger,
+          event.filters,
+          context,
+          credentials,
+          docs,
+          plan,
+          authMatrixFor(event, config.authMatrix),
+        );
         await publishStatus(runId);
         return { status: 'finished', runId, result };
       } catch (err) {
@@ -325,6 +338,7 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
     credentials: Target['credentials'],
     docs: DocSource,
     plan: RunPlan,
+    authMatrix: AuthMatrixMode,
   ): Promise<RunResult> {
     const redact = createTokenRedactor(credentials);
     const target = targetOf(config, credentials);
@@ -366,6 +380,7 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
           ...(deps.testFiles && { testFiles: deps.testFiles }),
           onEvent,
           shouldStop: () => context.getRemainingTimeInMillis() < config.stopMarginMs,
+          promises: { authMatrix },
         },
       );
       for (const outcome of OUTCOMES)

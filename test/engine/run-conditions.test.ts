@@ -1,10 +1,12 @@
 // FORMAT.md §9 in the runner: classify before expectations, re-probe to confirm, blocked outcome,
 // business state and alerts (never failing the run), pending docs never alert.
+
 import { describe, expect, it } from 'vitest';
 import { createLocalStateStore } from '../../lambda/adapters/local/state-store.js';
 import { isHealthAlert } from '../../lambda/engine/health/types.js';
 import type { BusinessAlert } from '../../lambda/engine/model.js';
 import type { AlertSink } from '../../lambda/engine/ports.js';
+import { isAuthAlert } from '../../lambda/engine/promises/auth-alerts.js';
 import { doc, run, tempDir, useApi } from '../support/run-harness.js';
 
 const api = useApi();
@@ -22,7 +24,7 @@ function recordingSink(): AlertSink & { alerts: BusinessAlert[] } {
   return {
     alerts,
     publish: async (a) => {
-      if (!isHealthAlert(a)) alerts.push(a);
+      if (!isHealthAlert(a) && !isAuthAlert(a)) alerts.push(a);
     },
   };
 }

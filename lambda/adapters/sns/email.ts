@@ -3,6 +3,7 @@
 import { healthSubject, renderHealthText } from '../../engine/health/render.js';
 import { isHealthAlert } from '../../engine/health/types.js';
 import type { Alert } from '../../engine/model.js';
+import { authSubject, isAuthAlert, renderAuthText } from '../../engine/promises/auth-alerts.js';
 
 const EXCERPT_MAX = 500;
 
@@ -11,6 +12,7 @@ const EXCERPT_MAX = 500;
  */
 export function alertSubject(alert: Alert): string {
   if (isHealthAlert(alert)) return healthSubject(alert);
+  if (isAuthAlert(alert)) return authSubject(alert);
   const what =
     alert.type === 'business.spam_flagged' ? 'is spam-flagged' : 'recovered (no longer spam-flagged)';
   const subject = `[verifier] Business ${alert.businessId} ${what}`.replace(/[^\x20-\x7e]/g, '?');
@@ -20,6 +22,7 @@ export function alertSubject(alert: Alert): string {
 /** Plain text for email subscribers. */
 export function renderAlertText(alert: Alert): string {
   if (isHealthAlert(alert)) return renderHealthText(alert);
+  if (isAuthAlert(alert)) return renderAuthText(alert);
   const lines: string[] = [];
   if (alert.type === 'business.spam_flagged') {
     lines.push(

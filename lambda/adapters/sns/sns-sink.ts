@@ -5,6 +5,7 @@ import { PublishCommand, type PublishCommandInput, type SNSClient } from '@aws-s
 import { isHealthAlert } from '../../engine/health/types.js';
 import type { Alert } from '../../engine/model.js';
 import type { AlertSink } from '../../engine/ports.js';
+import { isAuthAlert } from '../../engine/promises/auth-alerts.js';
 import { alertSubject, renderAlertText } from './email.js';
 
 export class SnsAlertError extends Error {
@@ -35,6 +36,14 @@ export function publishInput(topicArn: string, alert: Alert): PublishCommandInpu
 
 /** `type` and `severity` as strings; `domain` as a String.Array (a filter policy matches any element). */
 export function messageAttributes(alert: Alert): NonNullable<PublishCommandInput['MessageAttributes']> {
+  if (isAuthAlert(alert)) {
+    return {
+      type: { DataType: 'String', StringValue: alert.type },
+      severity: { DataType: 'String', StringValue: alert.severity },
+      tokenType: { DataType: 'String', StringValue: alert.tokenType },
+      domain: { DataType: 'String.Array', StringValue: JSON.stringify(alert.domains) },
+    };
+  }
   if (!isHealthAlert(alert)) {
     return {
       type: { DataType: 'String', StringValue: alert.type },

@@ -9,6 +9,7 @@ import type { DocResult, RunResult } from '../model.js';
 import { emptySummary } from '../model.js';
 import { readDocHeader } from '../parse/doc-header.js';
 import type { AlertSink, Clock, DocSource, HttpClient, RunEvent, StateStore, TestFiles } from '../ports.js';
+import type { DocAuth } from '../promises/auth-alerts.js';
 import type { AuthMatrixMode } from '../promises/auth-matrix.js';
 import { ContractChecker } from '../promises/contract.js';
 import type { OperationIndex } from '../promises/operations.js';
@@ -81,6 +82,7 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
     startedAt,
     summary: emptySummary(),
     observations: [] as Observation[],
+    auth: [] as DocAuth[],
     interrupted: false,
     ...(checker ? { contract: checker.totals } : {}),
   };
@@ -147,6 +149,13 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
       const run = await runDoc(docCtx, p.doc, p.doc.status === 'active');
       results.observations.push(...run.observations);
       for (const message of run.warnings) emit({ type: 'warning', message: redactor.text(message) });
+      if (run.auth?.length)
+        results.auth.push({
+          doc: info.id,
+          domain: p.meta.domain,
+          ...(p.meta.endpoint ? { endpoint: p.meta.endpoint } : {}),
+          auth: run.auth,
+        });
       return done(p.meta, {
         outcome: run.outcome,
         ...(run.reason ? { reason: run.reason } : {}),

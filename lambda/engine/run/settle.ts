@@ -4,6 +4,7 @@
 import { applyObservations, type Observation } from '../conditions/business.js';
 import type { Alert, RunResult, Summary } from '../model.js';
 import type { AlertSink, Clock, RunEvent, StateStore } from '../ports.js';
+import { type DocAuth, settleAuthAlerts } from '../promises/auth-alerts.js';
 import type { ContractTotals } from '../promises/contract-model.js';
 import type { Redactor } from '../redact.js';
 import type { Target } from '../target.js';
@@ -19,6 +20,8 @@ export interface RunResults {
   readonly interrupted?: boolean;
   /** Response-contract counts, when `--openapi` checked them. */
   readonly contract?: ContractTotals;
+  /** Auth-matrix findings per doc, when `--auth-matrix` re-sent steps. */
+  readonly auth?: readonly DocAuth[];
 }
 
 export interface SettleContext {
@@ -42,7 +45,16 @@ const settleBusinessConditions: SettleStep = (results, ctx) =>
     observations: results.observations,
   });
 
-export const SETTLE_STEPS: readonly SettleStep[] = [settleBusinessConditions];
+const settleAuth: SettleStep = (results, ctx) =>
+  results.auth?.length
+    ? settleAuthAlerts(ctx.store, {
+        runId: results.runId,
+        at: ctx.clock.now().toISOString(),
+        docs: results.auth,
+      })
+    : Promise.resolve([]);
+
+export const SETTLE_STEPS: readonly SettleStep[] = [settleBusinessConditions, settleAuth];
 
 /**
  * Runs the settle steps, finishes the run and delivers its alerts (a failed delivery is a warning,

@@ -40,5 +40,21 @@ export const VerifyEventSchema = z.looseObject({
   runId: z.string().regex(RUN_ID_PATTERN).optional(),
   trigger: z.string().max(40).optional(),
   filters: DocFiltersSchema.optional(),
+  /** The stack's auth-matrix schedule sends `mode: "auth-matrix"`; `authMatrix` names the mode outright. */
+  mode: z.enum(['auth-matrix']).optional(),
+  authMatrix: z.enum(['off', 'get', 'all']).optional(),
 });
 export type VerifyEvent = z.infer<typeof VerifyEventSchema>;
+
+/**
+ * The auth matrix for this run: the event's `authMatrix`, else the auth-matrix schedule's
+ * `mode: "auth-matrix"` (AUTH_MATRIX when it names get or all, else get), else AUTH_MATRIX (default off).
+ */
+export function authMatrixFor(
+  event: Pick<VerifyEvent, 'mode' | 'authMatrix'>,
+  configured: 'off' | 'get' | 'all' = 'off',
+): 'off' | 'get' | 'all' {
+  if (event.authMatrix) return event.authMatrix;
+  if (event.mode === 'auth-matrix') return configured === 'off' ? 'get' : configured;
+  return configured;
+}

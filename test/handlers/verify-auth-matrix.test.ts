@@ -1,0 +1,114 @@
+// The verify Lambda's auth matrix, wired to real local services (docs in s3rver, state in dynalite,
+// tokens from the Secrets Manager stub) against the sandbox's auth-drift scenario: the auth-matrix
+// schedule's event (`mode: "auth-matrix"`) or `authMatrix` selects it for that run; AUTH_MATRIX is the default.
+import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createDynamoStateStore } from '../../lambda/adapters/dynamodb/state-store.js';
+import { createUndiciHttpClient, type UndiciHttpClient } from '../../lambda/adapters/http/undici-client.js';
+import { createS3DocSource } from '../../lambda/adapters/s3/doc-source.js';
+import { createS3TestFiles } from '../../lambda/adapters/s3/test-files.js';
+import { createSecretCredentials } from '../../lambda/adapters/secrets/credentials.js';
+import { loadVerifyConfig } from '../../lambda/config/verify.js';
+import { authConditionKey } from '../../lambda/engine/promises/auth-alerts.js';
+import { authMatrixFor } from '../../lambda/handlers/api/run-request.js';
+import { createVerifyHandler } from '../../lambda/handlers/verify.js';
+import { AUTH_DRIFT, createSandbox, type Sandbox } from '../../sandbox/server.js';
+import {
+  createBucket,
+  createDocumentClient,
+  createDynamoClient,
+  createS3Client,
+  createStateTable,
+  fakeContext,
+  uploadDir,
+} from '../support/aws-services.js';
+import { type SecretsStub, startSecretsStub } from '../support/secrets-stub.js';
+
+const SEEDS = join(import.meta.dirname, '../../seeds');
+const raw = createDynamoClient();
+const dynamo = createDocumentClient(raw);
+const s3 = createS3Client();
+let bucket: string;
+let sandbox: Sandbox;
+let secrets: SecretsStub;
+let http: UndiciHttpClient;
+
+beforeAll(async () => {
+  sandbox = await createSandbox({ seed: 11, authDrift: AUTH_DRIFT });
+  secrets = await startSecretsStub({ 'verifier/target': JSON.stringify(sandbox.tokens) });
+  bucket = await createBucket(s3, 'verify-auth');
+  await uploadDir(s3, bucket, SEEDS, 'docs/');
+  await uploadDir(s3, bucket, join(SEEDS, 'test-files'), 'test-files/');
+  http = createUndiciHttpClient({ rps: 0, timeoutMs: 5000 });
+});
+afterAll(async () => {
+  await http.close();
+  await secrets.close();
+  await sandbox.close();
+});
+afterEach(() => vi.restoreAllMocks());
+
+async function setup() {
+  const store = createDynamoStateStore({ client: dynamo, tableName: await createStateTable(raw) });
+  const handler = createVerifyHandler({
+    config: {
+      baseUrl: sandbox.baseUrl,
+      fallbackUrl: sandbox.fallbackUrl,
+      partnersUrl: sandbox.partnersUrl,
+      concurrency: 4,
+      allowDelete: true,
+      lockName: 'verifier-run',
+      stopMarginMs: 1000,
+    },
+    store,
+    docs: createS3DocSource({ client: s3, bucket, prefix: 'docs/' }),
+    testFiles: createS3TestFiles({ client: s3, bucket, prefix: 'test-files/' }),
+    credentials: createSecretCredentials({ client: secrets.client(), secretId: 'verifier/target' }),
+    http,
+    logger: new Logger({ serviceName: 'verifier' }),
+    metrics: new Metrics({ namespace: 'VerifierTest', serviceName: 'verifier' }),
+  });
+  return { store, handler };
+}
+
+const KEY = authConditionKey('communication/get_platform_v1_conversations.md', 'app');
+
+describe('verify handler: the auth matrix', () => {
+  it('a normal scheduled run re-sends nothing; the auth-matrix schedule event records the accepted app token', async () => {
+    const { store, handler } = await setup();
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const plain = await handler({ trigger: 'schedule' }, fakeContext());
+    expect(plain.status).toBe('finished');
+    expect(await store.getHealth('condition', KEY)).toBeUndefined();
+
+    const matrix = await handler({ trigger: 'schedule', mode: 'auth-matrix' }, fakeContext());
+    expect(matrix.status).toBe('finished');
+    const record = await store.getHealth('condition', KEY);
+    expect(record?.data).toMatchObject({
+      state: 'accepted',
+      tokenType: 'app',
+      step: 'list_conversations',
+      status: 200,
+    });
+    const text = JSON.stringify(record);
+    for (const token of Object.values(sandbox.tokens.tokens)) expect(text).not.toContain(token);
+  });
+
+  it('chooses the mode from the event, then the schedule mode, then AUTH_MATRIX', () => {
+    expect(authMatrixFor({ authMatrix: 'all' }, 'get')).toBe('all');
+    expect(authMatrixFor({ mode: 'auth-matrix' }, 'off')).toBe('get');
+    expect(authMatrixFor({ mode: 'auth-matrix' }, 'all')).toBe('all');
+    expect(authMatrixFor({}, 'off')).toBe('off');
+    const env = {
+      STATE_TABLE_NAME: 't',
+      DOCS_BUCKET: 'b',
+      TARGET_SECRET_ID: 's',
+      TARGET_BASE_URL: 'https://api.example.com/apigw',
+    };
+    expect(loadVerifyConfig(env).authMatrix).toBe('off');
+    expect(loadVerifyConfig({ ...env, AUTH_MATRIX: 'all' }).authMatrix).toBe('all');
+    expect(() => loadVerifyConfig({ ...env, AUTH_MATRIX: 'yes' })).toThrow(/AUTH_MATRIX/);
+  });
+});
