@@ -76,6 +76,8 @@ export function registerRun(program: Command, result: CommandResult): void {
     .option('--concurrency <n>', 'docs in flight at once (default: 4)')
     .option('--rps <n>', 'requests per second across the run; 0 = no cap (default: 5)')
     .option('--timeout-ms <n>', 'per request (default: 30000)')
+    .option('--fail-after <n>', 'consecutive fail/error runs that open a doc incident (default: 2)')
+    .option('--recover-after <n>', 'consecutive passes that close it (default: 1)')
     .option('--deadline-ms <n>', 'for the whole run; docs not started in time are skip "deadline"')
     .option('--state <dir>', 'local state folder (default: .verifier/)')
     .option('--report <kind=file>', 'json=FILE, junit=FILE or html=FILE (repeatable)', collect)

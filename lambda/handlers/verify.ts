@@ -39,7 +39,8 @@ import {
 import { createTokenRedactor } from '../engine/redact.js';
 import { runDocs } from '../engine/run/run-docs.js';
 import { newRunId } from '../engine/run/run-id.js';
-import { type Target, targetOf } from '../engine/target.js';
+import { countOpenIncidents } from '../engine/run/settle-health.js';
+import { type HealthRunOptions, type Target, targetOf } from '../engine/target.js';
 import { publishStatusPage, type StatusPageSink } from '../report-html/publish.js';
 import { VerifyEventSchema } from './api/run-request.js';
 import { type FanOutInput, isFanOutEvent } from './fanout/events.js';
@@ -67,7 +68,17 @@ export interface VerifyHandlerDeps {
     'baseUrl' | 'fallbackUrl' | 'partnersUrl' | 'concurrency' | 'allowDelete' | 'lockName' | 'stopMarginMs'
   > &
     Partial<
-      Pick<VerifyConfig, 'rules' | 'rps' | 'periodMs' | 'shardBudgetMs' | 'maxParallelShards' | 'targetName'>
+      Pick<
+        VerifyConfig,
+        | 'rules'
+        | 'rps'
+        | 'periodMs'
+        | 'shardBudgetMs'
+        | 'maxParallelShards'
+        | 'targetName'
+        | 'failAfter'
+        | 'recoverAfter'
+      >
     >;
   readonly store: StateStore;
   readonly docs: DocSource;
@@ -116,7 +127,7 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
   const steps =
     deps.fanOut &&
     createFanOutSteps({
-      config,
+      config: { ...config, health: healthOf(config, targetName) },
       store,
       docs: deps.docs,
       ...(deps.testFiles && { testFiles: deps.testFiles }),
@@ -211,6 +222,15 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
     } finally {
       metrics.publishStoredMetrics();
       logger.removeKeys(['runId']);
+    }
+  }
+
+  /** The open-incident alarm's data point; a store that cannot say is logged, not a failed run. */
+  async function addOpenIncidents(): Promise<void> {
+    try {
+      metrics.addMetric('OpenIncidents', MetricUnit.Count, await countOpenIncidents(store));
+    } catch (err) {
+      logger.warn('open incidents not counted', { error: (err as Error).message });
     }
   }
 
@@ -356,6 +376,7 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
           allowDelete: config.allowDelete,
           concurrency: config.concurrency,
           ...(filters && { filters }),
+          health: healthOf(config, targetName),
         },
         {
           docs,
@@ -372,6 +393,7 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
         metrics.addMetric(`Docs_${outcome}`, MetricUnit.Count, result.summary[outcome]);
       const flagged = result.businesses.filter((b) => b.condition !== 'ok').length;
       metrics.addMetric('BusinessesFlagged', MetricUnit.Count, flagged);
+      await addOpenIncidents();
       metrics.addMetric('RunsCompleted', MetricUnit.Count, 1);
       metrics.addMetric('RunDuration', MetricUnit.Milliseconds, clock.now().getTime() - started);
       logger.info('run finished', { summary: result.summary, businesses: result.businesses });
@@ -381,6 +403,19 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
       throw new VerifyRunError(redact.text(`run ${runId} failed: ${(err as Error).message}`), { cause: err });
     }
   }
+}
+
+/** The run's endpoint-health settings from the Lambda's config (FAIL_AFTER, RECOVER_AFTER, RPS, TARGET_NAME). */
+export function healthOf(
+  config: Partial<Pick<VerifyConfig, 'failAfter' | 'recoverAfter' | 'rps'>>,
+  targetName: string,
+): HealthRunOptions {
+  return {
+    ...(config.failAfter !== undefined && { failAfter: config.failAfter }),
+    ...(config.recoverAfter !== undefined && { recoverAfter: config.recoverAfter }),
+    ...(config.rps !== undefined && { rateCapRps: config.rps }),
+    target: targetName,
+  };
 }
 
 // ------------------------------------------------------------------ composition root (per container)

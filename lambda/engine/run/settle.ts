@@ -1,12 +1,13 @@
 // Settling a run once every doc is recorded: each settle step turns the run's results into state
 // changes and the alerts they call for; then the run is finished and the alerts are delivered.
-// Adding what a run settles (incidents, target conditions) is one more entry in SETTLE_STEPS.
+// Business conditions first, then endpoint health (incidents, target conditions): one entry each.
 import { applyObservations, type Observation } from '../conditions/business.js';
-import type { Alert, RunResult, Summary } from '../model.js';
+import type { Alert, DocResult, RunResult, Summary } from '../model.js';
 import type { AlertSink, Clock, RunEvent, StateStore } from '../ports.js';
 import type { ContractTotals } from '../promises/contract-model.js';
 import type { Redactor } from '../redact.js';
-import type { Target } from '../target.js';
+import type { DocFilters, HealthRunOptions, Target } from '../target.js';
+import { settleRunHealth } from './settle-health.js';
 
 /** What the docs of a run produced, gathered while they ran. */
 export interface RunResults {
@@ -19,6 +20,10 @@ export interface RunResults {
   readonly interrupted?: boolean;
   /** Response-contract counts, when `--openapi` checked them. */
   readonly contract?: ContractTotals;
+  /** Every recorded result (endpoint health decides from them). */
+  readonly docs: readonly DocResult[];
+  /** Doc id → Known Issues prose (redacted), for the docs that failed: the remedy in doc.failing. */
+  readonly knownIssues: Readonly<Record<string, string>>;
 }
 
 export interface SettleContext {
@@ -28,6 +33,9 @@ export interface SettleContext {
   readonly redactor: Redactor;
   readonly emit: (e: RunEvent) => void;
   readonly alerts?: AlertSink;
+  /** The run's filters: a filtered run touches only the docs it ran. */
+  readonly filters?: DocFilters;
+  readonly health?: HealthRunOptions;
 }
 
 /** Decides and stores what the run's results change; returns the alerts to deliver. */
@@ -42,7 +50,18 @@ const settleBusinessConditions: SettleStep = (results, ctx) =>
     observations: results.observations,
   });
 
-export const SETTLE_STEPS: readonly SettleStep[] = [settleBusinessConditions];
+const settleEndpointHealth: SettleStep = (results, ctx) =>
+  settleRunHealth(ctx.store, {
+    runId: results.runId,
+    at: ctx.clock.now().toISOString(),
+    docs: results.docs,
+    knownIssues: results.knownIssues,
+    ...(ctx.filters ? { filters: ctx.filters } : {}),
+    partial: Boolean(results.interrupted || ctx.health?.partial),
+    ...(ctx.health ? { health: ctx.health } : {}),
+  });
+
+export const SETTLE_STEPS: readonly SettleStep[] = [settleBusinessConditions, settleEndpointHealth];
 
 /**
  * Runs the settle steps, finishes the run and delivers its alerts (a failed delivery is a warning,
