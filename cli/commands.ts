@@ -143,11 +143,14 @@ export function registerStart(program: Command, result: CommandResult): void {
     .command('start')
     .description('Run the shipped docs (seeds/) against the built-in sandbox API: no AWS account, no tokens.')
     .addOption(
-      new Option('--scenario <name>', 'healthy, or spam-flagged (flags the sandbox business first)')
+      new Option(
+        '--scenario <name>',
+        'healthy; spam-flagged (flags the sandbox business first); outage (GET /platform/v1/staffs answers 500); gateway-down (both gateways answer 503); token-revoked (the staff token answers 401)',
+      )
         .choices(SCENARIOS)
         .default('healthy'),
     )
-    .option('--alert-webhook <url>', 'POST business alerts (JSON) to this URL')
+    .option('--alert-webhook <url>', 'POST alerts (JSON) to this URL')
     .option('--state <dir>', 'local state folder', '.verifier')
     .option('--docs <dir>', 'docs folder (default: the shipped seeds/)')
     .option('--seed <n>', 'sandbox seed (default 1)', parseInteger('--seed', 0, 2 ** 31))

@@ -2,7 +2,7 @@
 // implementations, so that no implementation imports the declarations back.
 import { InvalidArgumentError } from 'commander';
 
-export const SCENARIOS = ['healthy', 'spam-flagged'] as const;
+export const SCENARIOS = ['healthy', 'spam-flagged', 'outage', 'gateway-down', 'token-revoked'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export const parseInteger =
