@@ -78,6 +78,8 @@ export function registerRun(program: Command, result: CommandResult): void {
     .option('--concurrency <n>', 'docs in flight at once (default: 4)')
     .option('--rps <n>', 'requests per second across the run; 0 = no cap (default: 5)')
     .option('--timeout-ms <n>', 'per request (default: 30000)')
+    .option('--fail-after <n>', 'consecutive fail/error runs that open a doc incident (default: 2)')
+    .option('--recover-after <n>', 'consecutive passes that close it (default: 1)')
     .option('--deadline-ms <n>', 'for the whole run; docs not started in time are skip "deadline"')
     .option('--state <dir>', 'local state folder (default: .verifier/)')
     .option('--report <kind=file>', 'json=FILE, junit=FILE or html=FILE (repeatable)', collect)
@@ -159,12 +161,12 @@ export function registerStart(program: Command, result: CommandResult): void {
     .addOption(
       new Option(
         '--scenario <name>',
-        'healthy, spam-flagged (flags the sandbox business first) or auth-drift (one endpoint accepts the app token; runs --auth-matrix)',
+        'healthy; spam-flagged (flags the sandbox business first); outage (GET /platform/v1/staffs answers 500); gateway-down (both gateways answer 503); token-revoked (the staff token answers 401); auth-drift (one endpoint accepts the app token; runs --auth-matrix)',
       )
         .choices(SCENARIOS)
         .default('healthy'),
     )
-    .option('--alert-webhook <url>', 'POST business alerts (JSON) to this URL')
+    .option('--alert-webhook <url>', 'POST alerts (JSON) to this URL')
     .option('--state <dir>', 'local state folder', '.verifier')
     .option('--docs <dir>', 'docs folder (default: the shipped seeds/)')
     .option('--seed <n>', 'sandbox seed (default 1)', parseInteger('--seed', 0, 2 ** 31))

@@ -2,7 +2,14 @@
 // implementations, so that no implementation imports the declarations back.
 import { InvalidArgumentError } from 'commander';
 
-export const SCENARIOS = ['healthy', 'spam-flagged', 'auth-drift'] as const;
+export const SCENARIOS = [
+  'healthy',
+  'spam-flagged',
+  'outage',
+  'gateway-down',
+  'token-revoked',
+  'auth-drift',
+] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export const parseInteger =

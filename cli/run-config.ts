@@ -29,6 +29,8 @@ export interface RunCliOptions {
   concurrency?: string | number;
   rps?: string | number;
   timeoutMs?: string | number;
+  failAfter?: string | number;
+  recoverAfter?: string | number;
   deadlineMs?: string | number;
   state?: string;
   report?: string[];
@@ -98,6 +100,8 @@ const FLAG: Record<string, string> = {
   concurrency: '--concurrency',
   rps: '--rps',
   timeoutMs: '--timeout-ms',
+  failAfter: '--fail-after',
+  recoverAfter: '--recover-after',
   deadlineMs: '--deadline-ms',
   state: '--state',
   report: '--report',
@@ -335,6 +339,8 @@ export function resolveRunConfig(opts: RunCliOptions, presets: RunPresets = {}):
     concurrency: m.concurrency,
     rps: m.rps,
     timeoutMs: m.timeoutMs,
+    failAfter: m.failAfter,
+    recoverAfter: m.recoverAfter,
     ...(m.deadlineMs !== undefined ? { deadlineMs: m.deadlineMs } : {}),
     state,
     reports,

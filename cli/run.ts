@@ -218,6 +218,14 @@ export async function executeRun(opts: RunCliOptions, io: RunIo, presets: RunPre
         concurrency: config.concurrency,
         ...(config.deadlineMs !== undefined ? { deadline: new Date(now.getTime() + config.deadlineMs) } : {}),
         trigger: 'cli',
+        health: {
+          failAfter: config.failAfter,
+          recoverAfter: config.recoverAfter,
+          rateCapRps: config.rps,
+          // Conditions are keyed on the host, so a sandbox on a new port each start is the same target.
+          target: new URL(config.baseUrl).hostname,
+          ...(config.onlyDoc ? { partial: true } : {}),
+        },
       },
       {
         docs: listing.source,

@@ -1,12 +1,13 @@
 // `verifier start` (= `npm start`): the sandbox in-process on a free port, a fresh tokens file, and
 // every doc in seeds/ run against it with the local state store. `--scenario spam-flagged` flags the
 // sandbox business first, so the messaging docs end blocked and the spam alert is raised; a normal
-// start afterwards with the same --state raises the recovery alert (the sandbox's ids come from a
+// start afterwards with the same --state raises the recovery alert; `outage`, `gateway-down` and
+// `token-revoked` break the sandbox for the endpoint-health alerts (the sandbox's ids come from a
 // fixed seed, so every start verifies the same business id).
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { httpUrlLike } from '../lambda/config/run-config.js';
-import { AUTH_DRIFT, createSandbox } from '../sandbox/server.js';
+import { AUTH_DRIFT, createSandbox, type SandboxFault } from '../sandbox/server.js';
 import type { Scenario } from './options.js';
 import { PROJECT_ROOT } from './project-root.js';
 import { executeRun, type RunIo } from './run.js';
@@ -43,8 +44,10 @@ export async function executeStart(opts: StartOptions, io: RunIo): Promise<numbe
   const scenario = opts.scenario ?? 'healthy';
   const docs = resolve(opts.docs ?? join(PROJECT_ROOT, 'seeds'));
   const state = resolve(opts.state ?? '.verifier');
+  const fault = FAULTS[scenario];
   const sandbox = await createSandbox({
     seed: opts.seed ?? 1,
+    ...(fault ? { fault: fault.fault } : {}),
     ...(scenario === 'auth-drift' ? { authDrift: AUTH_DRIFT } : {}),
   });
   try {
@@ -61,6 +64,7 @@ export async function executeStart(opts: StartOptions, io: RunIo): Promise<numbe
         `scenario spam-flagged: business ${sandbox.businessId} is now spam-flagged, as a burst of automated test messages would leave it\n`,
       );
     }
+    if (fault) io.stdout.write(`scenario ${scenario}: ${fault.says}\n`);
     const code = await executeRun(
       {
         docs,
@@ -85,6 +89,25 @@ export async function executeStart(opts: StartOptions, io: RunIo): Promise<numbe
     await sandbox.close();
   }
 }
+
+/**
+ * The health scenarios (issue 12): what the sandbox breaks. The state folder is kept across starts, so
+ * two `--scenario outage` starts open the incident (fail-after 2) and a plain start closes it.
+ */
+const FAULTS: Partial<Record<Scenario, { fault: SandboxFault; says: string }>> = {
+  outage: {
+    fault: { kind: 'outage', path: '/platform/v1/staffs' },
+    says: 'GET /platform/v1/staffs answers 500; a second start with this scenario opens the incident (doc.failing), a plain start closes it (doc.recovered)',
+  },
+  'gateway-down': {
+    fault: { kind: 'gateway-down' },
+    says: 'both gateways (/apigw, /api2) answer 503: one target.down alert, no per-doc alerts',
+  },
+  'token-revoked': {
+    fault: { kind: 'token-revoked', tokenType: 'staff' },
+    says: 'every request made with the staff token answers 401: one credential.rejected alert naming the token type',
+  },
+};
 
 /** The status page of the state after the run (`.verifier/status.html`); a failure to write it is reported, not fatal. */
 async function writeStartStatusPage(state: string, docs: string, target: string, io: RunIo): Promise<void> {

@@ -28,6 +28,9 @@ export const runConfigSchema = z.object({
   rps: wholeNumber(0).default(DEFAULTS.rps),
   timeoutMs: wholeNumber(1).default(DEFAULTS.timeoutMs),
   allowDelete: z.boolean().default(false),
+  /** Endpoint health: consecutive fail/error runs that open a doc's incident, passes that close it. */
+  failAfter: wholeNumber(1).default(2),
+  recoverAfter: wholeNumber(1).default(1),
   /** Extra business-condition rules; the parsed config holds the documented defaults first. */
   rules: z
     .array(conditionRuleSchema)

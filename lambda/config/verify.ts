@@ -20,6 +20,9 @@ export const VerifyEnvSchema = z.object({
   RPS: run.rps,
   REQUEST_TIMEOUT_MS: run.timeoutMs,
   ALLOW_DELETE: flag(false),
+  /** The stack's `failAfter` / `recoverAfter` props (endpoint health). */
+  FAIL_AFTER: run.failAfter,
+  RECOVER_AFTER: run.recoverAfter,
   RETENTION_DAYS: intFrom(1, 30),
   LOCK_NAME: nonEmpty.default('verifier-run'),
   /** Stop starting docs when less than this remains before the Lambda timeout. */
@@ -92,6 +95,8 @@ export function loadVerifyConfig(env: Env = process.env): VerifyConfig {
     rps: e.RPS,
     timeoutMs: e.REQUEST_TIMEOUT_MS,
     allowDelete: e.ALLOW_DELETE,
+    failAfter: e.FAIL_AFTER,
+    recoverAfter: e.RECOVER_AFTER,
     retentionDays: e.RETENTION_DAYS,
     lockName: e.LOCK_NAME,
     stopMarginMs: e.STOP_MARGIN_MS,

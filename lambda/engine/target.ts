@@ -1,5 +1,6 @@
 // What a run is pointed at, and how it is asked to behave. Built by the CLI (flags/config file)
 // or by a Lambda handler (env + Secrets Manager); the engine only reads it.
+import type { TargetRule } from './health/target-rules.js';
 
 /** The tokens file shape teams already keep: `{ "tokens": {...}, "params": {...} }`. */
 export interface Credentials {
@@ -52,6 +53,24 @@ export interface RunOptions {
   /** Maximum sleep a step may ask for (ms); longer sleeps are a lint error and make the doc invalid. */
   readonly maxSleepMs?: number;
   readonly trigger?: string;
+  /** Endpoint health (issue 12). @default - failAfter 2, recoverAfter 1, the shipped target rules */
+  readonly health?: HealthRunOptions;
+}
+
+/** How a run settles endpoint health: incident policy, target-condition rules, names. */
+export interface HealthRunOptions {
+  /** Consecutive fail/error runs that open a doc's incident. @default 2 */
+  readonly failAfter?: number;
+  /** Consecutive passes that close it. @default 1 */
+  readonly recoverAfter?: number;
+  /** Target-condition rules. @default - DEFAULT_TARGET_RULES */
+  readonly rules?: readonly TargetRule[];
+  /** The request cap in force, quoted by `target.rate_limited` (0 = none). */
+  readonly rateCapRps?: number;
+  /** The name target conditions are keyed on. @default "target" */
+  readonly target?: string;
+  /** The caller narrowed the docs another way (`--docs FILE.md`): like a filter, it clears no condition. */
+  readonly partial?: boolean;
 }
 
 export const DEFAULTS = {

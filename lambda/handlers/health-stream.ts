@@ -3,8 +3,8 @@
 // `doc-incident#<doc>#<version>` / `health-condition#<key>#<version>`). This publishes it once: only
 // when the item's version changed in this record, and the alert Lambda's idempotency (keyed on
 // `idempotencyKey`) turns a redelivered record into nothing.
-// ASSUMPTION (the DynamoDB store is the state engineer's): health items have pk `HEALTH#<kind>#<key>`
-// and the attributes `kind`, `key`, `version`, `data` (a map) and `updatedAt`.
+// Health items (lambda/adapters/dynamodb/health.ts) have pk `HEALTH#<kind>`, sk `<key>`, and the
+// attributes `kind`, `key`, `version`, `data` (a map) and `updatedAt`; the pk prefix selects them.
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';

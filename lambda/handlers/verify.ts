@@ -40,7 +40,8 @@ import type { AuthMatrixMode } from '../engine/promises/auth-matrix.js';
 import { createTokenRedactor } from '../engine/redact.js';
 import { runDocs } from '../engine/run/run-docs.js';
 import { newRunId } from '../engine/run/run-id.js';
-import { type Target, targetOf } from '../engine/target.js';
+import { countOpenIncidents } from '../engine/run/settle-health.js';
+import { type HealthRunOptions, type Target, targetOf } from '../engine/target.js';
 import { publishStatusPage, type StatusPageSink } from '../report-html/publish.js';
 import { authMatrixFor, VerifyEventSchema } from './api/run-request.js';
 import { type FanOutInput, isFanOutEvent } from './fanout/events.js';
@@ -70,7 +71,15 @@ export interface VerifyHandlerDeps {
     Partial<
       Pick<
         VerifyConfig,
-        'rules' | 'rps' | 'periodMs' | 'shardBudgetMs' | 'maxParallelShards' | 'targetName' | 'authMatrix'
+        | 'rules'
+        | 'rps'
+        | 'periodMs'
+        | 'shardBudgetMs'
+        | 'maxParallelShards'
+        | 'targetName'
+        | 'failAfter'
+        | 'recoverAfter'
+        | 'authMatrix'
       >
     >;
   readonly store: StateStore;
@@ -120,7 +129,7 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
   const steps =
     deps.fanOut &&
     createFanOutSteps({
-      config,
+      config: { ...config, health: healthOf(config, targetName) },
       store,
       docs: deps.docs,
       ...(deps.testFiles && { testFiles: deps.testFiles }),
@@ -224,6 +233,15 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
     } finally {
       metrics.publishStoredMetrics();
       logger.removeKeys(['runId']);
+    }
+  }
+
+  /** The open-incident alarm's data point; a store that cannot say is logged, not a failed run. */
+  async function addOpenIncidents(): Promise<void> {
+    try {
+      metrics.addMetric('OpenIncidents', MetricUnit.Count, await countOpenIncidents(store));
+    } catch (err) {
+      logger.warn('open incidents not counted', { error: (err as Error).message });
     }
   }
 
@@ -370,6 +388,7 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
           allowDelete: config.allowDelete,
           concurrency: config.concurrency,
           ...(filters && { filters }),
+          health: healthOf(config, targetName),
         },
         {
           docs,
@@ -387,6 +406,7 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
         metrics.addMetric(`Docs_${outcome}`, MetricUnit.Count, result.summary[outcome]);
       const flagged = result.businesses.filter((b) => b.condition !== 'ok').length;
       metrics.addMetric('BusinessesFlagged', MetricUnit.Count, flagged);
+      await addOpenIncidents();
       metrics.addMetric('RunsCompleted', MetricUnit.Count, 1);
       metrics.addMetric('RunDuration', MetricUnit.Milliseconds, clock.now().getTime() - started);
       logger.info('run finished', { summary: result.summary, businesses: result.businesses });
@@ -396,6 +416,19 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
       throw new VerifyRunError(redact.text(`run ${runId} failed: ${(err as Error).message}`), { cause: err });
     }
   }
+}
+
+/** The run's endpoint-health settings from the Lambda's config (FAIL_AFTER, RECOVER_AFTER, RPS, TARGET_NAME). */
+export function healthOf(
+  config: Partial<Pick<VerifyConfig, 'failAfter' | 'recoverAfter' | 'rps'>>,
+  targetName: string,
+): HealthRunOptions {
+  return {
+    ...(config.failAfter !== undefined && { failAfter: config.failAfter }),
+    ...(config.recoverAfter !== undefined && { recoverAfter: config.recoverAfter }),
+    ...(config.rps !== undefined && { rateCapRps: config.rps }),
+    target: targetName,
+  };
 }
 
 // ------------------------------------------------------------------ composition root (per container)

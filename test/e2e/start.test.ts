@@ -133,3 +133,70 @@ describe('npm start', () => {
     expect(out).toMatch(/healthy, spam-flagged/);
   });
 });
+
+describe('npm start health scenarios (issue 12)', () => {
+  let healthState: string;
+  beforeAll(async () => {
+    healthState = await mkdtemp(join(tmpdir(), 'start-health-'));
+  });
+  afterAll(async () => {
+    await rm(healthState, { recursive: true, force: true });
+  });
+  const startIn = (dir: string, ...args: string[]) =>
+    run(process.execPath, [
+      'dist/verifier.mjs',
+      'start',
+      '--state',
+      dir,
+      '--alert-webhook',
+      webhookUrl,
+      ...args,
+    ]);
+  const alertLines = (out: string) => out.match(/^ALERT \S+/gm) ?? [];
+
+  it('outage: two starts open the incident and print one doc.failing; a plain start prints one doc.recovered', async () => {
+    const mark = received.length;
+    const first = await startIn(healthState, '--scenario', 'outage');
+    expect(first.code, first.out).toBe(1);
+    expect(first.out).toMatch(/^FAIL\s+platform_administration\/get_platform_v1_staffs\.md/m);
+    expect(alertLines(first.out)).toEqual([]);
+
+    const second = await startIn(healthState, '--scenario', 'outage');
+    expect(second.code, second.out).toBe(1);
+    expect(alertLines(second.out)).toEqual(['ALERT doc.failing:']);
+    const posted = received.slice(mark).map((r) => r.body);
+    expect(posted.map((a) => a.type)).toEqual(['doc.failing']);
+    expect(posted[0].docs.map((d: { doc: string }) => d.doc)).toContain(
+      'platform_administration/get_platform_v1_staffs.md',
+    );
+    expect(posted[0].docs[0]).toMatchObject({ outcome: 'fail', failures: 2, step: { actual: 500 } });
+
+    const back = await startIn(healthState);
+    expect(back.code, back.out).toBe(0);
+    expect(alertLines(back.out)).toEqual(['ALERT doc.recovered:']);
+    const again = await startIn(healthState);
+    expect(alertLines(again.out)).toEqual([]);
+    expect(received.slice(mark).map((r) => r.body.type)).toEqual(['doc.failing', 'doc.recovered']);
+  });
+
+  it('gateway-down shows one target.down and no per-doc alert; token-revoked shows credential.rejected (no token)', async () => {
+    const down = await mkdtemp(join(tmpdir(), 'start-down-'));
+    const revoked = await mkdtemp(join(tmpdir(), 'start-revoked-'));
+    try {
+      for (let i = 0; i < 2; i++) {
+        const { out } = await startIn(down, '--scenario', 'gateway-down');
+        expect(alertLines(out)).toEqual(i === 0 ? ['ALERT target.down:'] : []);
+      }
+      const mark = received.length;
+      const { code, out } = await startIn(revoked, '--scenario', 'token-revoked');
+      expect(code, out).toBe(1);
+      expect(alertLines(out)).toEqual(['ALERT credential.rejected:']);
+      const alert = received[mark]?.body;
+      expect(alert).toMatchObject({ type: 'credential.rejected', subject: 'staff' });
+      expect(JSON.stringify(alert)).not.toMatch(/sbx_(staff|client|directory|app|admin)_/);
+    } finally {
+      await rm(down, { recursive: true, force: true });
+      await rm(revoked, { recursive: true, force: true });
+    }
+  });
+});

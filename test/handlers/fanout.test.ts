@@ -72,7 +72,10 @@ function recordingSfn() {
   return { sent, client };
 }
 
-async function setup(credentials: CredentialsLoader = { load: async () => CREDENTIALS }) {
+async function setup(
+  credentials: CredentialsLoader = { load: async () => CREDENTIALS },
+  health: { failAfter?: number } = {},
+) {
   const store = createDynamoStateStore({
     client: dynamo,
     tableName: await createStateTable(raw),
@@ -99,6 +102,7 @@ async function setup(credentials: CredentialsLoader = { load: async () => CREDEN
       shardBudgetMs: 2500,
       maxParallelShards: 4,
       targetName: 'staging',
+      ...health,
     },
     store,
     docs: createS3DocSource({ client: s3, bucket, prefix: 'docs/' }),
@@ -199,7 +203,8 @@ describe('fan-out', () => {
   }, 120_000);
 
   it('records a shard that failed twice as error "shard failed: <cause>" for its docs, and still finishes', async () => {
-    const { store, handler, sfn } = await setup();
+    // failAfter 1: the finish step's one health settle opens an incident for each errored doc.
+    const { store, handler, sfn } = await setup(undefined, { failAfter: 1 });
     captureStdout();
     await handler({ runId: 'fan-2' }, invocationContext());
     const input = JSON.parse(sfn.sent[0]?.input ?? '{}') as FanOutInput;
@@ -224,6 +229,12 @@ describe('fan-out', () => {
       status: 'finished',
       result: { summary: { total: DOCS, error: failedDocs.size, pass: DOCS - failedDocs.size } },
     });
+    const incidents = await store.listHealth('incident');
+    expect(incidents.map((r) => r.key).sort()).toEqual([...failedDocs].sort());
+    for (const r of incidents) {
+      expect(r.version).toBe(1);
+      expect(r.data).toMatchObject({ state: 'open', alert: { type: 'doc.failing', runId: 'fan-2' } });
+    }
   }, 120_000);
 
   it('records one "credentials not configured" outcome while the secret holds its placeholder', async () => {

@@ -24,6 +24,8 @@ describe('verifier config', () => {
       rps: 5,
       timeoutMs: 30_000,
       allowDelete: false,
+      failAfter: 2,
+      recoverAfter: 1,
       retentionDays: 30,
       lockName: 'verifier-run',
       stopMarginMs: 60_000,
@@ -90,8 +92,12 @@ describe('verifier config', () => {
       RPS: '0',
       ALLOW_DELETE: 'true',
       STOP_MARGIN_MS: '30000',
+      FAIL_AFTER: '3',
+      RECOVER_AFTER: '2',
     });
     expect(config).toMatchObject({
+      failAfter: 3,
+      recoverAfter: 2,
       fallbackUrl: 'https://api.example.com/api2',
       partnersUrl: 'https://partners.example.com',
       concurrency: 10,

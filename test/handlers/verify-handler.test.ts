@@ -46,7 +46,12 @@ afterAll(async () => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-async function setup(stopMarginMs = 1000, secretId = 'verifier/target') {
+async function setup(
+  stopMarginMs = 1000,
+  secretId = 'verifier/target',
+  target: Sandbox = sandbox,
+  health: { failAfter?: number; targetName?: string } = {},
+) {
   const store = createDynamoStateStore({
     client: dynamo,
     tableName: await createStateTable(raw),
@@ -56,9 +61,10 @@ async function setup(stopMarginMs = 1000, secretId = 'verifier/target') {
   const logger = new Logger({ serviceName: 'verifier' });
   const handler = createVerifyHandler({
     config: {
-      baseUrl: sandbox.baseUrl,
-      fallbackUrl: sandbox.fallbackUrl,
-      partnersUrl: sandbox.partnersUrl,
+      baseUrl: target.baseUrl,
+      fallbackUrl: target.fallbackUrl,
+      partnersUrl: target.partnersUrl,
+      ...health,
       concurrency: 4,
       allowDelete: true,
       lockName: 'verifier-run',
@@ -120,6 +126,29 @@ describe('verify handler', () => {
     for (const token of Object.values(sandbox.tokens.tokens)) expect(text).not.toContain(token);
     // The lock was released: the next run starts.
     expect(await store.acquireLock('verifier-run', 'probe', 1000, new Date())).toBe(true);
+  });
+
+  it('settles endpoint health with FAIL_AFTER from its config and reports OpenIncidents for the alarm', async () => {
+    // The same business and tokens (same seed), one endpoint broken.
+    const broken = await createSandbox({ seed: 7, fault: { kind: 'outage', path: '/platform/v1/staffs' } });
+    try {
+      const { store, handler } = await setup(1000, 'verifier/target', broken, {
+        failAfter: 1,
+        targetName: 'staging',
+      });
+      const output = captureStdout();
+      const out = await handler({}, fakeContext());
+      const records = output();
+      vi.restoreAllMocks();
+      expect(out.status).toBe('finished');
+      const incident = await store.getHealth('incident', 'platform_administration/get_platform_v1_staffs.md');
+      // failAfter 1: the first failing run opens it, and the item keeps the alert for the stream.
+      expect(incident?.data).toMatchObject({ state: 'open', alert: { type: 'doc.failing' } });
+      const emf = records.find((r) => r._aws !== undefined);
+      expect(emf?.OpenIncidents).toBeGreaterThanOrEqual(1);
+    } finally {
+      await broken.close();
+    }
   });
 
   it('refuses an overlapping run, logs it, and records an API-announced run as refused with the reason', async () => {

@@ -81,7 +81,8 @@ export function docResult(
   return {
     doc: id,
     domain: meta.domain,
-    ...(meta.endpoint ? { endpoint: meta.endpoint } : {}),
+    // The header's endpoint is the doc's own text too (health alerts quote it).
+    ...(meta.endpoint ? { endpoint: redactor.text(meta.endpoint) } : {}),
     ...(meta.tags ? { tags: meta.tags } : {}),
     ...(meta.status ? { status: meta.status } : {}),
     startedAt: started.toISOString(),

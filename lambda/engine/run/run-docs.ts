@@ -41,7 +41,12 @@ export interface RunDeps {
    * the run once, so this records results and hands the observations over instead of starting,
    * settling and finishing the run.
    */
-  readonly shard?: { readonly keep: (observations: readonly Observation[]) => Promise<void> };
+  readonly shard?: {
+    readonly keep: (
+      observations: readonly Observation[],
+      knownIssues: Readonly<Record<string, string>>,
+    ) => Promise<void>;
+  };
   /**
    * Ctrl-C or --bail: once true, docs not yet started are left out (no result) and the run is recorded
    * as `interrupted`; docs in flight finish.
@@ -84,6 +89,8 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
     observations: [] as Observation[],
     auth: [] as DocAuth[],
     interrupted: false,
+    docs: [] as DocResult[],
+    knownIssues: {} as Record<string, string>,
     ...(checker ? { contract: checker.totals } : {}),
   };
   const prepareCtx = {
@@ -148,6 +155,8 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
     try {
       const run = await runDoc(docCtx, p.doc, p.doc.status === 'active');
       results.observations.push(...run.observations);
+      if ((run.outcome === 'fail' || run.outcome === 'error') && p.doc.knownIssues)
+        results.knownIssues[info.id] = redactor.text(p.doc.knownIssues);
       for (const message of run.warnings) emit({ type: 'warning', message: redactor.text(message) });
       if (run.auth?.length)
         results.auth.push({
@@ -189,6 +198,7 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
           if (recorder.fault || leftOut()) return;
           const result = await runOne(info, index);
           if (deps.stopAfter?.(result)) results.interrupted = true;
+          results.docs.push(result);
           recorder.record(result);
         } catch (err) {
           // runOne returns results as data: a throw is a fault (or a bug), and the run fails.
@@ -200,11 +210,20 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
   await recorder.drain();
   if (deps.shard) {
     if (recorder.fault !== undefined) throw recorder.fault;
-    await deps.shard.keep(results.observations);
+    await deps.shard.keep(results.observations, results.knownIssues);
     const finishedAt = clock.now().toISOString();
     return { runId, startedAt, finishedAt, summary: results.summary, businesses: [] };
   }
-  const settleCtx = { target, store, clock, redactor, emit, ...(deps.alerts ? { alerts: deps.alerts } : {}) };
+  const settleCtx = {
+    target,
+    store,
+    clock,
+    redactor,
+    emit,
+    ...(deps.alerts ? { alerts: deps.alerts } : {}),
+    ...(options.filters ? { filters: options.filters } : {}),
+    ...(options.health ? { health: options.health } : {}),
+  };
   return settleRun(results, settleCtx, recorder.fault);
 }
 

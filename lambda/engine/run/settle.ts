@@ -1,13 +1,14 @@
 // Settling a run once every doc is recorded: each settle step turns the run's results into state
 // changes and the alerts they call for; then the run is finished and the alerts are delivered.
-// Adding what a run settles (incidents, target conditions) is one more entry in SETTLE_STEPS.
+// Business conditions first, then endpoint health (incidents, target conditions): one entry each.
 import { applyObservations, type Observation } from '../conditions/business.js';
-import type { Alert, RunResult, Summary } from '../model.js';
+import type { Alert, DocResult, RunResult, Summary } from '../model.js';
 import type { AlertSink, Clock, RunEvent, StateStore } from '../ports.js';
 import { type DocAuth, settleAuthAlerts } from '../promises/auth-alerts.js';
 import type { ContractTotals } from '../promises/contract-model.js';
 import type { Redactor } from '../redact.js';
-import type { Target } from '../target.js';
+import type { DocFilters, HealthRunOptions, Target } from '../target.js';
+import { settleRunHealth } from './settle-health.js';
 
 /** What the docs of a run produced, gathered while they ran. */
 export interface RunResults {
@@ -22,6 +23,10 @@ export interface RunResults {
   readonly contract?: ContractTotals;
   /** Auth-matrix findings per doc, when `--auth-matrix` re-sent steps. */
   readonly auth?: readonly DocAuth[];
+  /** Every recorded result (endpoint health decides from them). */
+  readonly docs: readonly DocResult[];
+  /** Doc id → Known Issues prose (redacted), for the docs that failed: the remedy in doc.failing. */
+  readonly knownIssues: Readonly<Record<string, string>>;
 }
 
 export interface SettleContext {
@@ -31,6 +36,9 @@ export interface SettleContext {
   readonly redactor: Redactor;
   readonly emit: (e: RunEvent) => void;
   readonly alerts?: AlertSink;
+  /** The run's filters: a filtered run touches only the docs it ran. */
+  readonly filters?: DocFilters;
+  readonly health?: HealthRunOptions;
 }
 
 /** Decides and stores what the run's results change; returns the alerts to deliver. */
@@ -54,7 +62,22 @@ const settleAuth: SettleStep = (results, ctx) =>
       })
     : Promise.resolve([]);
 
-export const SETTLE_STEPS: readonly SettleStep[] = [settleBusinessConditions, settleAuth];
+const settleEndpointHealth: SettleStep = (results, ctx) =>
+  settleRunHealth(ctx.store, {
+    runId: results.runId,
+    at: ctx.clock.now().toISOString(),
+    docs: results.docs,
+    knownIssues: results.knownIssues,
+    ...(ctx.filters ? { filters: ctx.filters } : {}),
+    partial: Boolean(results.interrupted || ctx.health?.partial),
+    ...(ctx.health ? { health: ctx.health } : {}),
+  });
+
+export const SETTLE_STEPS: readonly SettleStep[] = [
+  settleBusinessConditions,
+  settleEndpointHealth,
+  settleAuth,
+];
 
 /**
  * Runs the settle steps, finishes the run and delivers its alerts (a failed delivery is a warning,

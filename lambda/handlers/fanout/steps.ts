@@ -18,7 +18,8 @@ import type { Clock, DocSource, HttpClient, StateStore, TestFiles } from '../../
 import type { Redactor } from '../../engine/redact.js';
 import { runDocs } from '../../engine/run/run-docs.js';
 import { domainOfId } from '../../engine/run/select.js';
-import type { DocFilters, Target } from '../../engine/target.js';
+import { countOpenIncidents, settleRunHealth } from '../../engine/run/settle-health.js';
+import type { DocFilters, HealthRunOptions, Target } from '../../engine/target.js';
 import {
   causeOf,
   type FanOutInput,
@@ -39,6 +40,8 @@ export interface FanOutDeps {
     readonly lockName: string;
     readonly stopMarginMs: number;
     readonly rules?: readonly ConditionRule[];
+    /** Endpoint health: the incident policy and the target conditions' name. */
+    readonly health?: HealthRunOptions;
   };
   readonly store: StateStore & { flush?: () => Promise<void> };
   readonly docs: DocSource;
@@ -72,6 +75,7 @@ export const SLOT_HOLD_MS = 1000;
 const PLAN = 'plan.json';
 const REPORT = 'report.json';
 const observationsName = (shard: number) => `observations/${String(shard).padStart(5, '0')}.json`;
+const knownIssuesName = (shard: number) => `known-issues/${String(shard).padStart(5, '0')}.json`;
 
 export function createFanOutSteps(deps: FanOutDeps) {
   const { store, artifacts, clock, logger, metrics } = deps;
@@ -103,6 +107,7 @@ export function createFanOutSteps(deps: FanOutDeps) {
     const docs: DocSource = { list: async () => todo, read: (id) => deps.docs.read(id) };
     const include = (run.filters as DocFilters | undefined)?.include;
     let observed: readonly Observation[] = [];
+    let known: Readonly<Record<string, string>> = {};
     const result = await runDocs(
       target,
       {
@@ -121,8 +126,9 @@ export function createFanOutSteps(deps: FanOutDeps) {
         ...(deps.testFiles && { testFiles: deps.testFiles }),
         shouldStop: () => remainingMs() < deps.config.stopMarginMs,
         shard: {
-          keep: async (observations) => {
+          keep: async (observations, knownIssues) => {
             observed = observations;
+            known = knownIssues;
           },
         },
       },
@@ -131,6 +137,7 @@ export function createFanOutSteps(deps: FanOutDeps) {
     await clock.sleep(SLOT_HOLD_MS);
     // Observations wait in S3 for the finish step, which settles the run once.
     if (observed.length > 0) await artifacts.put(runId, observationsName(spec.index), observed);
+    if (Object.keys(known).length > 0) await artifacts.put(runId, knownIssuesName(spec.index), known);
     metrics.addMetric('ShardsCompleted', MetricUnit.Count, 1);
     logger.info('shard finished', { shard: spec.index, summary: result.summary });
     return { status: 'shard', runId, shard: spec.index, summary: result.summary };
@@ -192,8 +199,7 @@ export function createFanOutSteps(deps: FanOutDeps) {
     }
     let finishedAt = run.finishedAt ?? clock.now().toISOString();
     if (run.status === 'running') {
-      // ---- settle: the run's business conditions are decided here, once for the whole run.
-      // (Incidents and target conditions join this step: lambda/engine/health.)
+      // ---- settle: business conditions and endpoint health, once for the whole run.
       const observations: Observation[] = [];
       for (const name of await artifacts.list(runId, 'observations'))
         observations.push(...((await artifacts.get<Observation[]>(runId, name)) ?? []));
@@ -205,12 +211,26 @@ export function createFanOutSteps(deps: FanOutDeps) {
         now: clock.now(),
         observations,
       });
+      const knownIssues: Record<string, string> = {};
+      for (const name of await artifacts.list(runId, 'known-issues'))
+        Object.assign(knownIssues, await artifacts.get<Record<string, string>>(runId, name));
+      // On AWS the alerts reach people through the table stream (each transition's item keeps its alert).
+      const alerts = await settleRunHealth(store, {
+        runId,
+        at: clock.now().toISOString(),
+        docs,
+        knownIssues,
+        ...(run.filters ? { filters: run.filters as DocFilters } : {}),
+        ...(deps.config.health ? { health: deps.config.health } : {}),
+      });
+      if (alerts.length > 0) logger.info('health alerts', { types: alerts.map((a) => a.type) });
       // ---- end of settle
       finishedAt = clock.now().toISOString();
       await store.finishRun(runId, finishedAt, summary, 'finished');
       for (const outcome of OUTCOMES)
         metrics.addMetric(`Docs_${outcome}`, MetricUnit.Count, summary[outcome]);
       metrics.addMetric('RunsCompleted', MetricUnit.Count, 1);
+      metrics.addMetric('OpenIncidents', MetricUnit.Count, await countOpenIncidents(store));
     }
     const businesses = (await store.listBusinesses()).map((b) => ({
       businessId: b.businessId,
