@@ -46,12 +46,12 @@ export const HEADER = `<header class=top data-summary="<%= it.h.summaryJson %>">
 
 export const HEALTH = `<h2>Health</h2>
 <% if (!it.v.incidents.length && !it.v.conditions.length && !it.v.businesses.some(function (b) { return b.condition !== 'ok'; })) { %><div class="health ok">No open incident, no business or target condition.</div><% } %>
-<% it.v.incidents.forEach(function (x) { %><div class="health incident" data-key="<%= x.key %>"><b>Open incident</b> <a href="#doc=<%= encodeURIComponent(x.key) %>"><%= x.title %></a><span class=hs><%= x.failures %> failing run<%= x.failures === 1 ? '' : 's' %><% if (x.since) { %> · since <%= it.h.time(x.since) %><% } %></span>
+<% it.v.incidents.forEach(function (x) { %><div class="health incident" data-key="<%= x.key %>"><b>Open incident</b> <a href="#doc=<%= encodeURIComponent(x.key) %>"><%= x.title %></a> <span class=hs><%= x.failures %> failing run<%= x.failures === 1 ? '' : 's' %><% if (x.since) { %> · since <%= it.h.time(x.since) %><% } %></span>
 <ul><% x.details.slice(1).forEach(function (l) { %><li><%= l %></li><% }) %></ul></div><% }) %>
 <% it.v.conditions.forEach(function (x) { %><div class="health condition" data-key="<%= x.key %>"><b>Target condition</b> <%= x.title %><% if (x.details.length) { %><ul><% x.details.forEach(function (l) { %><li><%= l %></li><% }) %></ul><% } %></div><% }) %>
 <% it.v.businesses.forEach(function (b) { %><div class="health <%= b.condition === 'ok' ? 'ok' : 'business' %>" data-business="<%= b.businessId %>"><b>Business</b> <%= b.businessId %>: <%= b.condition %> since <%= it.h.time(b.since) %><% if (b.remedy && b.condition !== 'ok') { %><ul><li>remedy: <%= b.remedy %></li></ul><% } %></div><% }) %>
 <% it.v.flapping.forEach(function (x) { %><div class="health flapping" data-key="<%= x.key %>"><b>Flapping</b> <a href="#doc=<%= encodeURIComponent(x.key) %>"><%= x.title %></a><ul><% x.details.forEach(function (l) { %><li><%= l %></li><% }) %></ul></div><% }) %>
-<% it.v.mutes.forEach(function (x) { %><div class="health mute" data-key="<%= x.key %>"><b>Muted</b> <%= x.title %><span class=hs>until <%= it.h.time(x.until) %></span><% if (x.reason) { %><ul><li>reason: <%= x.reason %></li></ul><% } %></div><% }) %>
+<% it.v.mutes.forEach(function (x) { %><div class="health mute" data-key="<%= x.key %>"><b>Muted</b> <%= x.title %> <span class=hs>until <%= it.h.time(x.until) %></span><% if (x.reason) { %><ul><li>reason: <%= x.reason %></li></ul><% } %></div><% }) %>
 `;
 
 export const DOMAINS = `<table class=domains><thead><tr><th>domain</th><th>total</th><% it.h.outcomes.forEach(function (o) { %><th><%= o %></th><% }) %></tr></thead><tbody>
