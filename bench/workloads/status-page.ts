@@ -10,7 +10,12 @@ import type { DocResult, Outcome, Summary } from '../../lambda/engine/model.js';
 import type { DocState, RunRecord } from '../../lambda/engine/ports.js';
 import { summarize } from '../../lambda/engine/report/summary.js';
 import { renderStatusPage } from '../../lambda/report-html/render.js';
-import type { DocHistoryEntry, DocUptime, StatusSource } from '../../lambda/report-html/status-source.js';
+import type {
+  DocHistoryEntry,
+  DocUptime,
+  HealthRecord,
+  StatusSource,
+} from '../../lambda/report-html/status-source.js';
 import { buildStatusView } from '../../lambda/report-html/status-view.js';
 import type { BenchConfig, Workspace } from '../context.js';
 import { median } from '../measure.js';
@@ -123,12 +128,52 @@ export function syntheticState(now: Date, docs = DOCS, runs = RUNS): StatusSourc
         },
       ],
     }));
+  // One passing doc in 50 drifted from its contract (the page shows its findings); failing docs have
+  // open incidents, as the health engine stores them.
+  const drifted: DocResult[] = states
+    .filter((s, i) => s.outcome === 'pass' && i % 50 === 0)
+    .map((s) => ({
+      doc: s.doc,
+      domain: s.domain,
+      outcome: 'pass',
+      durationMs: 120,
+      startedAt: s.lastRunAt,
+      steps: [],
+      contract: [
+        {
+          step: 'create_item',
+          operation: `POST /${s.domain}`,
+          spec: `swagger/${s.domain}.json`,
+          valid: false,
+          findings: [{ pointer: '/data/id', message: 'expected string, got integer' }],
+        },
+      ],
+    }));
+  lastResults.push(...drifted);
+  const incidents: HealthRecord[] = states
+    .filter((s) => s.outcome === 'fail' || s.outcome === 'error')
+    .map((s) => ({
+      kind: 'incident',
+      key: s.doc,
+      version: 1,
+      updatedAt: s.lastRunAt,
+      data: {
+        doc: s.doc,
+        domain: s.domain,
+        state: 'open',
+        consecutiveFailures: 2,
+        consecutivePasses: 0,
+        failingSince: s.since,
+        told: 'failing',
+        lastFailure: { stepId: 'create_item', method: 'POST', expected: [201], actual: 500, outcome: 'fail' },
+      },
+    }));
   return {
     listRuns: async (limit) => records.slice(0, limit),
     listDocStates: async () => states,
     getRunResults: async (runId) => (runId === records[0]?.runId ? lastResults : []),
     listBusinesses: async () => [],
-    listHealth: async () => [],
+    listHealth: async (kind) => (kind === 'incident' ? incidents : []),
     listDocHistory: async (limit) => new Map([...history].map(([k, v]) => [k, v.slice(0, limit)])),
     listDocUptime: async (sinceDay) => uptimeFrom(history, sinceDay),
   };

@@ -47,9 +47,9 @@ section.domain h2 small{color:var(--mute);font-weight:normal}
 tr.drift td{background:#e8f3f8}tr.sec td{background:#fde8e8}tr.sec b{color:var(--fail)}ul.cf{margin:0;padding-left:16px}
 .hs{color:var(--mute);margin-left:10px;font-size:13px}.health a{color:inherit}.health.flapping{border-left-color:var(--error)}
 .b.pass{background:var(--pass)}.b.fail{background:var(--fail)}.b.error{background:var(--error)}.b.blocked{background:var(--blocked)}.b.invalid{background:var(--invalid)}.b.skip{background:var(--skip)}
-.strip{display:flex;gap:1px;height:18px}
-.strip i{flex:0 1 8px;background:var(--pass);border-radius:1px;min-width:1px}
-.strip i.f{background:var(--fail)}.strip i.e{background:var(--error)}.strip i.b{background:var(--blocked)}.strip i.v{background:var(--invalid)}.strip i.s{background:var(--skip)}.strip i.n{background:var(--none)}
+.strip{display:flex;height:18px;overflow:hidden}
+.strip i{--n:1;--c:var(--pass);padding:0;border-radius:0;flex:0 1 calc(var(--n) * 9px);min-width:calc(var(--n) * 2px);background:repeating-linear-gradient(90deg,var(--c) 0 calc(100% / var(--n) - 1px),transparent 0 calc(100% / var(--n)))}
+.strip i.f{--c:var(--fail)}.strip i.e{--c:var(--error)}.strip i.b{--c:var(--blocked)}.strip i.v{--c:var(--invalid)}.strip i.s{--c:var(--skip)}.strip i.n{--c:var(--none)}
 .detail{padding:8px 14px 14px 96px;background:#fafbfc;border-top:1px dashed var(--line)}
 .detail dl{display:grid;grid-template-columns:110px 1fr;gap:3px 12px;margin:6px 0}
 .detail dt{color:var(--mute)}.detail dd{margin:0;overflow-wrap:anywhere}
@@ -90,8 +90,10 @@ list.forEach(function(r){box.appendChild(r);});});
 if(fs)fs.addEventListener('input',order);
 var runsEl=d.getElementById('runs-data'),runs=runsEl?JSON.parse(runsEl.textContent):[];
 var NAMES={f:'fail',e:'error',b:'blocked',v:'invalid',s:'skip',n:'not run'};
-d.addEventListener('mouseover',function(ev){var c=ev.target,st=c.parentNode;if(c.tagName!=='I'||!st.classList||!st.classList.contains('strip')||c.title)return;
-var i=[].indexOf.call(st.children,c),r=runs[i],o=NAMES[c.className]||'pass',s=c.dataset.s||st.dataset.s;c.title=o+(r?' · '+r:'')+(s&&PROB[o]?' · step '+s:'');});
+function len(e){return +(e.style.getPropertyValue('--n')||1);}
+d.addEventListener('mousemove',function(ev){var c=ev.target,st=c.parentNode;if(c.tagName!=='I'||!st.classList||!st.classList.contains('strip'))return;
+var n=len(c),i=Math.min(n-1,Math.floor(ev.offsetX/(c.offsetWidth/n))),p=c.previousElementSibling;for(;p;p=p.previousElementSibling)i+=len(p);
+var r=runs[i],o=NAMES[c.className]||'pass',s=c.dataset.s||st.dataset.s;c.title=o+(r?' · '+r:'')+(s&&PROB[o]?' · step '+s:'');});
 function openHash(){var m=/^#doc=(.+)$/.exec(location.hash);if(!m)return;var id=decodeURIComponent(m[1]);
 rows.forEach(function(r){if(r.dataset.doc===id){r.open=true;r.scrollIntoView({block:'center'});}});}
 rows.forEach(function(r){r.addEventListener('toggle',function(){if(r.open&&history.replaceState)history.replaceState(null,'','#doc='+encodeURIComponent(r.dataset.doc));});});
