@@ -8,11 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statusCommand } from '../../cli/status.js';
 import { createLocalStateStore } from '../../lambda/adapters/local/state-store.js';
 import { buildMute } from '../../lambda/engine/health/mutes.js';
-import { settleHealth } from '../../lambda/engine/health/settle.js';
-import { DEFAULT_TARGET_RULES } from '../../lambda/engine/health/target-rules.js';
 import { formatTime } from '../../lambda/report-html/stats.js';
 import { hasChromium, launch, openFile, screenshot } from './browser.js';
-import { BROKEN, BROKEN_DOC, type SandboxRuns, sandboxRuns } from './sandbox-runs.js';
+import { BROKEN, BROKEN_DOC, type SandboxRuns, sandboxRuns, settleLastRun } from './sandbox-runs.js';
 
 let runs: SandboxRuns;
 let browser: Browser;
@@ -35,17 +33,7 @@ beforeAll(async () => {
   // Run 1: the broken doc is not there yet; runs 2 and 3: it fails (404).
   // After each run its health is settled as the run loop will (failAfter 2: run 3 opens an incident).
   const store = createLocalStateStore({ dir: runs.state });
-  const settle = async () => {
-    const [last] = await store.listRuns(1);
-    if (!last) throw new Error('no run recorded');
-    await settleHealth(store, {
-      runId: last.runId,
-      at: last.finishedAt ?? last.startedAt,
-      results: await store.getRunResults(last.runId),
-      rules: DEFAULT_TARGET_RULES,
-      filteredRun: false,
-    });
-  };
+  const settle = () => settleLastRun(runs.state);
   await rm(join(runs.docs, BROKEN_DOC));
   expect((await runs.run()).code).toBe(0);
   await settle();
