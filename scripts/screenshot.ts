@@ -1,15 +1,30 @@
 // Regenerates docs/status-page.png (the README's screenshot): three real runs of the shipped docs plus
-// one broken doc against the in-process sandbox, the status page written from that state, opened in
+// one broken doc against the in-process sandbox (health settled after each: an open incident, and a
+// mute), the status page written from that state, opened in
 // Debian's Chromium with the failing doc's detail open. Run: npx tsx scripts/screenshot.ts
 import { join } from 'node:path';
 import { writeStatusPage } from '../cli/status.js';
+import { createLocalStateStore } from '../lambda/adapters/local/state-store.js';
+import { buildMute } from '../lambda/engine/health/mutes.js';
 import { launch, openFile } from '../test/browser/browser.js';
-import { BROKEN_DOC, sandboxRuns } from '../test/browser/sandbox-runs.js';
+import { BROKEN_DOC, sandboxRuns, settleLastRun } from '../test/browser/sandbox-runs.js';
 
 const out = join(import.meta.dirname, '../docs/status-page.png');
 const runs = await sandboxRuns();
 try {
-  for (let i = 0; i < 3; i++) await runs.run();
+  // Health settled after each run, as the run loop will: the broken doc's incident opens in run 2.
+  for (let i = 0; i < 3; i++) {
+    await runs.run();
+    await settleLastRun(runs.state);
+  }
+  const mute = buildMute({
+    id: 'm-deploy',
+    scope: { kind: 'domain', domain: 'communication' },
+    at: new Date(),
+    forMs: 2 * 3_600_000,
+    reason: 'messaging deploy',
+  });
+  await createLocalStateStore({ dir: runs.state }).putHealth('mute', mute.id, mute, 0, mute.createdAt);
   const file = join(runs.dir, 'status.html');
   await writeStatusPage({
     state: runs.state,

@@ -5,11 +5,17 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { COUNTED_OUTCOMES, utcDay } from '../../lambda/engine/doc-state.js';
 import type { DocResult, Outcome, Summary } from '../../lambda/engine/model.js';
 import type { DocState, RunRecord } from '../../lambda/engine/ports.js';
 import { summarize } from '../../lambda/engine/report/summary.js';
 import { renderStatusPage } from '../../lambda/report-html/render.js';
-import type { DocHistoryEntry, StatusSource } from '../../lambda/report-html/status-source.js';
+import type {
+  DocHistoryEntry,
+  DocUptime,
+  HealthRecord,
+  StatusSource,
+} from '../../lambda/report-html/status-source.js';
 import { buildStatusView } from '../../lambda/report-html/status-view.js';
 import type { BenchConfig, Workspace } from '../context.js';
 import { median } from '../measure.js';
@@ -122,14 +128,74 @@ export function syntheticState(now: Date, docs = DOCS, runs = RUNS): StatusSourc
         },
       ],
     }));
+  // One passing doc in 50 drifted from its contract (the page shows its findings); failing docs have
+  // open incidents, as the health engine stores them.
+  const drifted: DocResult[] = states
+    .filter((s, i) => s.outcome === 'pass' && i % 50 === 0)
+    .map((s) => ({
+      doc: s.doc,
+      domain: s.domain,
+      outcome: 'pass',
+      durationMs: 120,
+      startedAt: s.lastRunAt,
+      steps: [],
+      contract: [
+        {
+          step: 'create_item',
+          operation: `POST /${s.domain}`,
+          spec: `swagger/${s.domain}.json`,
+          valid: false,
+          findings: [{ pointer: '/data/id', message: 'expected string, got integer' }],
+        },
+      ],
+    }));
+  lastResults.push(...drifted);
+  const incidents: HealthRecord[] = states
+    .filter((s) => s.outcome === 'fail' || s.outcome === 'error')
+    .map((s) => ({
+      kind: 'incident',
+      key: s.doc,
+      version: 1,
+      updatedAt: s.lastRunAt,
+      data: {
+        doc: s.doc,
+        domain: s.domain,
+        state: 'open',
+        consecutiveFailures: 2,
+        consecutivePasses: 0,
+        failingSince: s.since,
+        told: 'failing',
+        lastFailure: { stepId: 'create_item', method: 'POST', expected: [201], actual: 500, outcome: 'fail' },
+      },
+    }));
   return {
     listRuns: async (limit) => records.slice(0, limit),
     listDocStates: async () => states,
     getRunResults: async (runId) => (runId === records[0]?.runId ? lastResults : []),
     listBusinesses: async () => [],
-    listHealth: async () => [],
+    listHealth: async (kind) => (kind === 'incident' ? incidents : []),
     listDocHistory: async (limit) => new Map([...history].map(([k, v]) => [k, v.slice(0, limit)])),
+    listDocUptime: async (sinceDay) => uptimeFrom(history, sinceDay),
   };
+}
+
+/** The per-day counters a store keeps as results are recorded, summed from the same history. */
+function uptimeFrom(history: ReadonlyMap<string, readonly DocHistoryEntry[]>, sinceDay: string): DocUptime[] {
+  const out: DocUptime[] = [];
+  for (const [doc, entries] of history) {
+    const days = new Map<string, { runs: number; passed: number; counted: number }>();
+    for (const e of entries) {
+      const day = utcDay(e.at);
+      if (day < sinceDay) continue;
+      const d = days.get(day) ?? { runs: 0, passed: 0, counted: 0 };
+      d.runs++;
+      if (e.outcome === 'pass') d.passed++;
+      if (COUNTED_OUTCOMES.has(e.outcome)) d.counted++;
+      days.set(day, d);
+    }
+    for (const [day, d] of days) out.push({ doc, day, ...d });
+  }
+  return out;
 }
 
 const DOCS_DOMAIN = (d: number) => DOMAINS[d % DOMAINS.length] as string;

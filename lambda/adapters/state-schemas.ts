@@ -120,6 +120,24 @@ const stepResult = z.object({
     .optional(),
 });
 
+// The doc's promise findings (#15): kept so the status page can show a drifted contract or an auth finding.
+const authFinding = z.object({
+  tokenType: z.string(),
+  documented: z.enum(['accepted', 'refused']),
+  expectedStatus: z.number().optional(),
+  step: z.string(),
+  status: z.number().optional(),
+  finding: z.enum(['ok', 'auth.accepted', 'auth.refused', 'auth.status']),
+});
+
+const contractCheck = z.object({
+  step: z.string(),
+  operation: z.string(),
+  spec: z.string(),
+  valid: z.boolean(),
+  findings: z.array(z.object({ pointer: z.string(), message: z.string() })),
+});
+
 export const docResultSchema: z.ZodType<DocResult> = z.object({
   doc: z.string(),
   endpoint: z.string().optional(),
@@ -132,6 +150,8 @@ export const docResultSchema: z.ZodType<DocResult> = z.object({
   startedAt: z.string(),
   steps: z.array(stepResult),
   findings: z.array(finding).optional(),
+  auth: z.array(authFinding).optional(),
+  contract: z.array(contractCheck).optional(),
 });
 
 export const leaseSchema = z.object({

@@ -3,7 +3,7 @@
 // The JS only adds filtering, ordering, tooltips and deep links; the page reads fully without it.
 
 export const CSS = `
-:root{--pass:#2e9e5b;--fail:#d93b3b;--error:#e07b1a;--blocked:#8e44ad;--invalid:#b8860b;--skip:#9aa4ae;--none:#e4e8ec;--bg:#f6f7f9;--fg:#1d2329;--mute:#5d6873;--line:#dfe3e8}
+:root{--pass:#2e9e5b;--fail:#d93b3b;--error:#e07b1a;--blocked:#8e44ad;--invalid:#b8860b;--skip:#9aa4ae;--drift:#1f7a99;--none:#e4e8ec;--bg:#f6f7f9;--fg:#1d2329;--mute:#5d6873;--line:#dfe3e8}
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
 header.top{background:#1d2329;color:#fff;padding:14px 24px}
@@ -43,10 +43,13 @@ section.domain h2 small{color:var(--mute);font-weight:normal}
 .sn{color:var(--mute);font-size:12px}
 .rs{color:var(--mute);font-size:12px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .b{display:inline-block;border-radius:3px;padding:1px 6px;font-size:11px;font-weight:700;color:#fff;text-transform:uppercase;text-align:center;min-width:62px}
+.b.drifted{background:var(--drift)}.tg{font-style:normal;font-size:11px;font-weight:700;border-radius:3px;padding:0 5px;margin-left:4px;color:#fff}.tg.drifted{background:var(--drift)}.tg.sec{background:var(--fail)}
+tr.drift td{background:#e8f3f8}tr.sec td{background:#fde8e8}tr.sec b{color:var(--fail)}ul.cf{margin:0;padding-left:16px}
+.hs{color:var(--mute);margin-left:10px;font-size:13px}.health a{color:inherit}.health.flapping{border-left-color:var(--error)}
 .b.pass{background:var(--pass)}.b.fail{background:var(--fail)}.b.error{background:var(--error)}.b.blocked{background:var(--blocked)}.b.invalid{background:var(--invalid)}.b.skip{background:var(--skip)}
-.strip{display:flex;gap:1px;height:18px}
-.strip i{flex:0 1 8px;background:var(--pass);border-radius:1px;min-width:1px}
-.strip i.f{background:var(--fail)}.strip i.e{background:var(--error)}.strip i.b{background:var(--blocked)}.strip i.v{background:var(--invalid)}.strip i.s{background:var(--skip)}.strip i.n{background:var(--none)}
+.strip{display:flex;height:18px;overflow:hidden}
+.strip i{--n:1;--c:var(--pass);padding:0;border-radius:0;flex:0 1 calc(var(--n) * 9px);min-width:calc(var(--n) * 2px);background:repeating-linear-gradient(90deg,var(--c) 0 calc(100% / var(--n) - 1px),transparent 0 calc(100% / var(--n)))}
+.strip i.f{--c:var(--fail)}.strip i.e{--c:var(--error)}.strip i.b{--c:var(--blocked)}.strip i.v{--c:var(--invalid)}.strip i.s{--c:var(--skip)}.strip i.n{--c:var(--none)}
 .detail{padding:8px 14px 14px 96px;background:#fafbfc;border-top:1px dashed var(--line)}
 .detail dl{display:grid;grid-template-columns:110px 1fr;gap:3px 12px;margin:6px 0}
 .detail dt{color:var(--mute)}.detail dd{margin:0;overflow-wrap:anywhere}
@@ -70,27 +73,30 @@ var d=document,q=d.getElementById('q'),fd=d.getElementById('fd'),ft=d.getElement
 var bar=d.querySelector('.filters');if(bar)bar.hidden=false;
 var rows=[].slice.call(d.querySelectorAll('.doc')),secs=[].slice.call(d.querySelectorAll('section.domain'));
 var PROB={fail:1,error:1,blocked:1,invalid:1},RANK={fail:0,error:1,blocked:2,invalid:3,skip:4,pass:5};
+function rank(r){var s=r.dataset;return s.outcome==='pass'&&(s.drifted||s.authAccepted)?4.5:RANK[s.outcome];}
 function apply(){
 var t=q?q.value.trim().toLowerCase():'',dv=fd?fd.value:'',tv=ft?ft.value:'',ov=fo?fo.value:'',n=0;
-rows.forEach(function(r){var s=r.dataset,ok=(!t||(s.doc+' '+(s.ep||'')).toLowerCase().indexOf(t)>=0)&&(!dv||r.closest('section').dataset.domain===dv)&&(!tv||(' '+s.tags+' ').indexOf(' '+tv+' ')>=0)&&(!ov||(ov==='problems'?PROB[s.outcome]:s.outcome===ov));r.hidden=!ok;if(ok)n++;});
+rows.forEach(function(r){var s=r.dataset,ok=(!t||(s.doc+' '+(s.ep||'')).toLowerCase().indexOf(t)>=0)&&(!dv||r.closest('section').dataset.domain===dv)&&(!tv||(' '+s.tags+' ').indexOf(' '+tv+' ')>=0)&&(!ov||(ov==='problems'?PROB[s.outcome]:ov==='drifted'?s.drifted==='true':s.outcome===ov));r.hidden=!ok;if(ok)n++;});
 secs.forEach(function(s){s.hidden=!s.querySelector('.doc:not([hidden])');});
 if(ct)ct.textContent=n+' of '+rows.length+' docs';
 }
 function order(){
 var byName=fs&&fs.value==='name';
 secs.forEach(function(s){var box=s.querySelector('.rows'),list=[].slice.call(box.querySelectorAll('.doc'));
-list.sort(function(a,b){var x=byName?0:RANK[a.dataset.outcome]-RANK[b.dataset.outcome];return x||(a.dataset.doc<b.dataset.doc?-1:a.dataset.doc>b.dataset.doc?1:0);});
+list.sort(function(a,b){var x=byName?0:rank(a)-rank(b);return x||(a.dataset.doc<b.dataset.doc?-1:a.dataset.doc>b.dataset.doc?1:0);});
 list.forEach(function(r){box.appendChild(r);});});
 }
 [q,fd,ft,fo].forEach(function(e){if(e)e.addEventListener('input',apply);});
 if(fs)fs.addEventListener('input',order);
 var runsEl=d.getElementById('runs-data'),runs=runsEl?JSON.parse(runsEl.textContent):[];
 var NAMES={f:'fail',e:'error',b:'blocked',v:'invalid',s:'skip',n:'not run'};
-d.addEventListener('mouseover',function(ev){var c=ev.target,st=c.parentNode;if(c.tagName!=='I'||!st.classList||!st.classList.contains('strip')||c.title)return;
-var i=[].indexOf.call(st.children,c),r=runs[i],o=NAMES[c.className]||'pass',s=c.dataset.s||st.dataset.s;c.title=o+(r?' · '+r:'')+(s&&PROB[o]?' · step '+s:'');});
+function len(e){return +(e.style.getPropertyValue('--n')||1);}
+d.addEventListener('mousemove',function(ev){var c=ev.target,st=c.parentNode;if(c.tagName!=='I'||!st.classList||!st.classList.contains('strip'))return;
+var n=len(c),i=Math.min(n-1,Math.floor(ev.offsetX/(c.offsetWidth/n))),p=c.previousElementSibling;for(;p;p=p.previousElementSibling)i+=len(p);
+var r=runs[i],o=NAMES[c.className]||'pass',s=c.dataset.s||st.dataset.s;c.title=o+(r?' · '+r:'')+(s&&PROB[o]?' · step '+s:'');});
 function openHash(){var m=/^#doc=(.+)$/.exec(location.hash);if(!m)return;var id=decodeURIComponent(m[1]);
 rows.forEach(function(r){if(r.dataset.doc===id){r.open=true;r.scrollIntoView({block:'center'});}});}
 rows.forEach(function(r){r.addEventListener('toggle',function(){if(r.open&&history.replaceState)history.replaceState(null,'','#doc='+encodeURIComponent(r.dataset.doc));});});
-openHash();apply();
+window.addEventListener('hashchange',openHash);openHash();apply();
 })();
 `;

@@ -28,10 +28,11 @@ export const CELL_CLASS: Record<Outcome, string> = {
 };
 
 /**
- * One `<i>` per run of the window: a class per outcome and nothing else (a 2,000-doc page has 192,000
- * cells, so every byte counts). The strip's title summarises it for readers without JS; with JS, hovering
- * a cell shows its outcome, the run's time and the failing step (`data-s` on the strip, or on a cell
- * whose step differs).
+ * The strip: one `<i>` per run of equal cells (same outcome, same step), `--n` cells long; CSS draws
+ * each cell of a segment with a 1 px gap, so it reads as one cell per run. A 2,000-doc page has 192,000
+ * cells, and one element per cell was most of its paint time. The strip's title summarises it for
+ * readers without JS; with JS, hovering a cell shows its outcome, the run's time and the failing step
+ * (`data-s` on the strip, or on a segment whose step differs).
  */
 export function stripHtml(cells: readonly HistoryCell[], _runs: readonly RunView[]): string {
   const counts = new Map<string, number>();
@@ -42,13 +43,17 @@ export function stripHtml(cells: readonly HistoryCell[], _runs: readonly RunView
   }
   const common = [...steps].sort((a, b) => b[1] - a[1])[0]?.[0];
   let out = '';
-  for (const cell of cells) {
+  for (let i = 0; i < cells.length; ) {
+    const cell = cells[i] as HistoryCell;
+    let n = 1;
+    while (i + n < cells.length && cells[i + n]?.outcome === cell.outcome && cells[i + n]?.step === cell.step)
+      n++;
+    i += n;
     const o = cell.outcome;
-    if (o === undefined) out += '<i class=n></i>';
-    else if (o === 'pass') out += '<i></i>';
-    else if (cell.step && cell.step !== common)
-      out += `<i class=${CELL_CLASS[o]} data-s="${esc(cell.step)}"></i>`;
-    else out += `<i class=${CELL_CLASS[o]}></i>`;
+    const cls = o === undefined ? ' class=n' : o === 'pass' ? '' : ` class=${CELL_CLASS[o]}`;
+    const len = n > 1 ? ` style=--n:${n}` : '';
+    const step = o && o !== 'pass' && cell.step && cell.step !== common ? ` data-s="${esc(cell.step)}"` : '';
+    out += `<i${cls}${len}${step}></i>`;
   }
   const title = [...counts].map(([k, n]) => `${n} ${k}`).join(', ');
   const step = common ? ` data-s="${esc(common)}"` : '';

@@ -33,6 +33,26 @@ export interface TimelineEntry {
   readonly reason?: string;
 }
 
+/** One response-contract check of a step (`--openapi`). */
+export interface ContractView {
+  readonly step: string;
+  readonly operation: string;
+  readonly spec: string;
+  readonly valid: boolean;
+  /** `pointer: message`, the pointer `(root)` for the body itself. */
+  readonly findings: readonly string[];
+}
+
+/** One auth-matrix re-send (`--auth-matrix`); `auth.accepted` is a security finding. */
+export interface AuthView {
+  readonly tokenType: string;
+  readonly documented: string;
+  readonly step: string;
+  readonly expected?: number;
+  readonly status?: number;
+  readonly finding: string;
+}
+
 export interface DocRowView {
   readonly doc: string;
   readonly endpoint?: string;
@@ -48,6 +68,12 @@ export interface DocRowView {
   /** Every step (the run report). */
   readonly steps?: readonly StepView[];
   readonly findings?: readonly string[];
+  /** True when a response contract check failed (the doc's outcome may still be pass). */
+  readonly drifted?: boolean;
+  readonly contract?: readonly ContractView[];
+  readonly auth?: readonly AuthView[];
+  /** True when a token type the doc says is refused was let in (auth.accepted). */
+  readonly authAccepted?: boolean;
   readonly knownIssues?: string;
   /** One cell per run of the page's window, oldest first (the status page). */
   readonly history?: readonly HistoryCell[];
@@ -65,12 +91,20 @@ export interface DomainView {
   readonly docs: readonly DocRowView[];
 }
 
-/** An incident, condition or mute, reduced to what a person reads. */
+/** An open incident, an active condition, a mute in force or a flapping doc, as a person reads it. */
 export interface HealthItemView {
-  readonly kind: string;
+  readonly kind: 'incident' | 'condition' | 'mute' | 'flapping';
+  /** incident and flapping: the doc; condition: `<condition>#<subject>`; mute: its id. */
   readonly key: string;
   readonly title: string;
   readonly details: readonly string[];
+  /** incident: failing since; condition: active since. */
+  readonly since?: string;
+  /** incident: consecutive failing runs. */
+  readonly failures?: number;
+  /** mute: when it ends, and why it was set. */
+  readonly until?: string;
+  readonly reason?: string;
 }
 
 export interface BusinessView {
@@ -98,6 +132,8 @@ export interface StatusView {
   readonly incidents: readonly HealthItemView[];
   readonly conditions: readonly HealthItemView[];
   readonly mutes: readonly HealthItemView[];
+  /** Docs whose incidents opened and closed 3 times within 24 h (alerts held back). */
+  readonly flapping: readonly HealthItemView[];
   readonly businesses: readonly BusinessView[];
   /** The history window, oldest first: one strip cell and one chart bar per run. */
   readonly runs: readonly RunView[];

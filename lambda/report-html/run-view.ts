@@ -8,7 +8,15 @@ import {
   summarize,
   summarizeByDomain,
 } from '../engine/report/summary.js';
-import type { DocRowView, DomainView, RunReportView, RunView, StepView } from './model.js';
+import type {
+  AuthView,
+  ContractView,
+  DocRowView,
+  DomainView,
+  RunReportView,
+  RunView,
+  StepView,
+} from './model.js';
 import { problemsFirst } from './stats.js';
 
 export function stepView(s: StepResult): StepView {
@@ -44,7 +52,33 @@ export function rowFromResult(r: DocResult, withSteps: boolean, knownIssues?: st
     ...(r.findings?.length
       ? { findings: r.findings.map((f) => `${f.doc}:${f.line}: ${f.severity}: ${f.message}`) }
       : {}),
+    ...promisesOf(r),
     ...(knownIssues ? { knownIssues } : {}),
+  };
+}
+
+/** The doc's contract and auth findings (README "What a doc promises beyond its status codes"). */
+function promisesOf(r: DocResult): Pick<DocRowView, 'drifted' | 'contract' | 'auth' | 'authAccepted'> {
+  const contract: ContractView[] = (r.contract ?? []).map((c) => ({
+    step: c.step,
+    operation: c.operation,
+    spec: c.spec,
+    valid: c.valid,
+    findings: c.findings.map((f) => `${f.pointer || '(root)'}: ${f.message}`),
+  }));
+  const auth: AuthView[] = (r.auth ?? []).map((a) => ({
+    tokenType: a.tokenType,
+    documented: a.documented,
+    step: a.step,
+    ...(a.expectedStatus !== undefined ? { expected: a.expectedStatus } : {}),
+    ...(a.status !== undefined ? { status: a.status } : {}),
+    finding: a.finding,
+  }));
+  return {
+    ...(contract.some((c) => !c.valid) ? { drifted: true } : {}),
+    ...(contract.length ? { contract } : {}),
+    ...(auth.length ? { auth } : {}),
+    ...(auth.some((a) => a.finding === 'auth.accepted') ? { authAccepted: true } : {}),
   };
 }
 

@@ -10,9 +10,6 @@ export function percentile(values: readonly number[], p: number): number | undef
   return sorted[Math.min(rank, sorted.length) - 1];
 }
 
-/** Outcomes that count for uptime: skip and invalid say nothing about the endpoint. */
-export const countsForUptime = (o: Outcome): boolean => o !== 'skip' && o !== 'invalid';
-
 /** Lower is listed first: what needs a person comes first ("problems first"). */
 export const PROBLEM_RANK: Record<Outcome, number> = {
   fail: 0,
@@ -23,8 +20,15 @@ export const PROBLEM_RANK: Record<Outcome, number> = {
   pass: 5,
 };
 
-export function problemsFirst<T extends { outcome: Outcome; doc: string }>(a: T, b: T): number {
-  return PROBLEM_RANK[a.outcome] - PROBLEM_RANK[b.outcome] || byText(a.doc, b.doc);
+/** A passing doc with a drifted contract or an auth finding ranks just before the clean passes. */
+export function rankOf(r: { outcome: Outcome; drifted?: boolean; authAccepted?: boolean }): number {
+  return r.outcome === 'pass' && (r.drifted || r.authAccepted) ? 4.5 : PROBLEM_RANK[r.outcome];
+}
+
+export function problemsFirst<
+  T extends { outcome: Outcome; doc: string; drifted?: boolean; authAccepted?: boolean },
+>(a: T, b: T): number {
+  return rankOf(a) - rankOf(b) || byText(a.doc, b.doc);
 }
 
 export function formatPercent(ratio: number | undefined): string {

@@ -1,56 +1,119 @@
-// Incidents, target conditions and mutes as a person reads them. Their data is owned by the health
-// alerts (issue 12) and typed there; the page reads it defensively: the fields it knows, by name,
-// and any other plain field as `name: value`, so a new field shows up without a change here.
+// Incidents, target conditions, mutes and flapping docs as a person reads them. Their data is owned by
+// the health engine (lambda/engine/health/records.ts) and parsed here with its schemas: a record that
+// does not match is a fault (HealthRecordError), as it is for the engine.
+
+import { describeScope, isActive } from '../engine/health/mutes.js';
+import {
+  type ConditionData,
+  conditionSchema,
+  type IncidentData,
+  incidentSchema,
+  type MuteData,
+  muteSchema,
+  parseRecord,
+} from '../engine/health/records.js';
 import type { HealthItemView } from './model.js';
+import { formatTime } from './stats.js';
 import type { HealthRecord } from './status-source.js';
 
-const CLOSED = new Set(['closed', 'resolved', 'recovered', 'ok', 'clear', 'cleared', 'expired', 'ended']);
-const TITLE_KEYS = ['title', 'summary', 'type', 'condition', 'doc', 'scope', 'reason'];
-
-const record = (data: unknown): Record<string, unknown> =>
-  data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
-
-function isOpen(h: HealthRecord, now: Date): boolean {
-  const d = record(h.data);
-  for (const k of ['state', 'status', 'condition']) {
-    const v = d[k];
-    if (typeof v === 'string' && CLOSED.has(v.toLowerCase())) return false;
+function incidentItem(x: IncidentData): HealthItemView {
+  const f = x.lastFailure;
+  const details = [
+    `failing since ${formatTime(x.failingSince)}, ${x.consecutiveFailures} failing run${x.consecutiveFailures === 1 ? '' : 's'} in a row`,
+  ];
+  if (f?.stepId) {
+    const expected = f.expected.length ? `expected ${f.expected.join(' or ')}, ` : '';
+    details.push(
+      `step "${f.stepId}": ${f.method ?? ''} ${f.url ?? ''} ${expected}got ${f.actual ?? 'no response'}`.replace(
+        /\s+/g,
+        ' ',
+      ),
+    );
   }
-  if (typeof d.closedAt === 'string' || typeof d.recoveredAt === 'string') return false;
-  if (h.kind === 'mute') {
-    const until = d.until ?? d.expiresAt;
-    if (typeof until === 'string' && Date.parse(until) <= now.getTime()) return false;
-  }
-  return true;
+  if (f?.reason) details.push(`reason: ${f.reason}`);
+  if (x.flapping) details.push('flapping: open/close alerts held back');
+  return {
+    kind: 'incident',
+    key: x.doc,
+    title: `${x.doc}${x.endpoint ? ` (${x.endpoint})` : ''}`,
+    details,
+    ...(x.failingSince ? { since: x.failingSince } : {}),
+    failures: x.consecutiveFailures,
+  };
 }
 
-function plain(v: unknown): string | undefined {
-  if (typeof v === 'string') return v.length > 300 ? `${v.slice(0, 300)}…` : v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.slice(0, 10).join(', ');
-  return undefined;
-}
-
-export function healthItem(h: HealthRecord): HealthItemView {
-  const d = record(h.data);
-  const titleKey = TITLE_KEYS.find((k) => typeof d[k] === 'string');
-  const title = titleKey ? `${h.key}: ${String(d[titleKey])}` : h.key;
-  const details: string[] = [];
-  for (const [k, v] of Object.entries(d)) {
-    const text = k === titleKey ? undefined : plain(v);
-    if (text !== undefined && details.length < 8) details.push(`${k}: ${text}`);
+function conditionItem(x: ConditionData): HealthItemView {
+  const details = [`since ${formatTime(x.since)} (rule ${x.rule}, run ${x.runId})`];
+  const e = x.evidence;
+  if (e) {
+    const kinds = Object.entries(e.byKind)
+      .map(([k, n]) => `${n} × ${k}`)
+      .join(', ');
+    details.push(`${e.matched} of ${e.considered} requests matched${kinds ? `: ${kinds}` : ''}`);
   }
-  return { kind: h.kind, key: h.key, title, details };
+  if (x.domains.length) details.push(`domains: ${x.domains.join(', ')}`);
+  if (x.remedy) details.push(`remedy: ${x.remedy}`);
+  const subject = x.condition === 'credential.rejected' ? `token type ${x.subject}` : x.subject;
+  return {
+    kind: 'condition',
+    key: `${x.condition}#${x.subject}`,
+    title: `${x.condition}: ${subject}`,
+    details,
+    since: x.since,
+  };
 }
 
-export function healthItems(
-  lists: {
-    incidents: readonly HealthRecord[];
-    conditions: readonly HealthRecord[];
-    mutes: readonly HealthRecord[];
-  },
-  now: Date,
-): { incidents: HealthItemView[]; conditions: HealthItemView[]; mutes: HealthItemView[] } {
-  const open = (l: readonly HealthRecord[]) => l.filter((h) => isOpen(h, now)).map(healthItem);
-  return { incidents: open(lists.incidents), conditions: open(lists.conditions), mutes: open(lists.mutes) };
+function muteItem(x: MuteData): HealthItemView {
+  return {
+    kind: 'mute',
+    key: x.id,
+    title: describeScope(x.scope),
+    details: [`until ${formatTime(x.until)}`, ...(x.reason ? [`reason: ${x.reason}`] : [])],
+    until: x.until,
+    ...(x.reason ? { reason: x.reason } : {}),
+  };
+}
+
+function flappingItem(x: IncidentData): HealthItemView {
+  return {
+    kind: 'flapping',
+    key: x.doc,
+    title: `${x.doc}${x.endpoint ? ` (${x.endpoint})` : ''}`,
+    details: [
+      `${x.closes.length} incident${x.closes.length === 1 ? '' : 's'} closed within 24 h; last change ${formatTime(x.lastTransitionAt)}`,
+    ],
+  };
+}
+
+export interface HealthLists {
+  readonly incidents: readonly HealthRecord[];
+  readonly conditions: readonly HealthRecord[];
+  readonly mutes: readonly HealthRecord[];
+}
+
+/** Open incidents, active conditions, mutes in force at `now`, and flapping docs, each sorted by key. */
+export function healthItems(lists: HealthLists, now: Date) {
+  const incidents = lists.incidents.map((r) => parseRecord(incidentSchema, r));
+  const conditions = lists.conditions.map((r) => parseRecord(conditionSchema, r));
+  const mutes = lists.mutes.map((r) => parseRecord(muteSchema, r));
+  const at = now.toISOString();
+  const byKey = (a: HealthItemView, b: HealthItemView) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  return {
+    incidents: incidents
+      .filter((x) => x.state === 'open')
+      .map(incidentItem)
+      .sort(byKey),
+    conditions: conditions
+      .filter((x) => x.state === 'active')
+      .map(conditionItem)
+      .sort(byKey),
+    mutes: mutes
+      .filter((m) => isActive(m, at))
+      .map(muteItem)
+      .sort(byKey),
+    flapping: incidents
+      .filter((x) => x.flapping)
+      .map(flappingItem)
+      .sort(byKey),
+  };
 }

@@ -1,13 +1,15 @@
 // The status page's view model, built from the state: the last run, health (incidents, conditions,
 // mutes, businesses), and per doc its latest outcome, a strip of the last runs, uptime and durations.
+
+import { COUNTED_OUTCOMES, utcDay } from '../engine/doc-state.js';
 import type { DocResult, Outcome } from '../engine/model.js';
 import type { DocState, RunRecord } from '../engine/ports.js';
 import { collectKnownIssues, type KnownIssuesLookup } from './known-issues.js';
 import type { DocRowView, HealthItemView, HistoryCell, RunView, StatusView, TimelineEntry } from './model.js';
 import { groupByDomain, rowFromResult } from './run-view.js';
-import { countsForUptime, percentile } from './stats.js';
+import { percentile } from './stats.js';
 import { healthItems } from './status-health.js';
-import { type DocHistoryEntry, type DocUptime, historyFromRuns, type StatusSource } from './status-source.js';
+import type { DocHistoryEntry, DocUptime, StatusSource } from './status-source.js';
 
 export const HISTORY_RUNS = 90;
 const DAY = 86_400_000;
@@ -32,23 +34,24 @@ export function runView(r: RunRecord): RunView {
 
 const ratio = (passed: number, counted: number) => (counted > 0 ? passed / counted : undefined);
 
-function uptimeOf(history: readonly DocHistoryEntry[], days: readonly DocUptime[] | undefined, now: Date) {
-  const since = (ms: number) => now.getTime() - ms;
-  const fromEntries = (from: number) => {
-    const counted = history.filter((h) => Date.parse(h.at) >= from && countsForUptime(h.outcome));
-    return ratio(counted.filter((h) => h.outcome === 'pass').length, counted.length);
-  };
-  const fromDays = (from: number) => {
-    const day = new Date(from).toISOString().slice(0, 10);
-    const rows = (days ?? []).filter((d) => d.day >= day);
+/**
+ * Pass ratios over 24 h, 7 and 30 days. 7 d and 30 d come from the store's per-day counters (whole UTC
+ * days, so up to one day more); 24 h from the history entries, counted with the same rule.
+ */
+function uptimeOf(history: readonly DocHistoryEntry[], days: readonly DocUptime[], now: Date) {
+  const from = (ms: number) => now.getTime() - ms;
+  const d1Entries = history.filter((h) => Date.parse(h.at) >= from(DAY) && COUNTED_OUTCOMES.has(h.outcome));
+  const fromDays = (ms: number) => {
+    const day = utcDay(new Date(from(ms)).toISOString());
+    const rows = days.filter((d) => d.day >= day);
     return ratio(
       rows.reduce((n, d) => n + d.passed, 0),
       rows.reduce((n, d) => n + d.counted, 0),
     );
   };
-  const d1 = fromEntries(since(DAY));
-  const d7 = days ? fromDays(since(7 * DAY)) : fromEntries(since(7 * DAY));
-  const d30 = days ? fromDays(since(30 * DAY)) : fromEntries(since(30 * DAY));
+  const d1 = ratio(d1Entries.filter((h) => h.outcome === 'pass').length, d1Entries.length);
+  const d7 = fromDays(7 * DAY);
+  const d30 = fromDays(30 * DAY);
   return {
     ...(d1 !== undefined ? { d1 } : {}),
     ...(d7 !== undefined ? { d7 } : {}),
@@ -72,7 +75,7 @@ function docRow(
   state: DocState,
   latest: DocResult | undefined,
   history: readonly DocHistoryEntry[],
-  days: readonly DocUptime[] | undefined,
+  days: readonly DocUptime[],
   window: readonly RunView[],
   knownIssues: string | undefined,
   now: Date,
@@ -116,22 +119,22 @@ export async function buildStatusView(source: StatusSource, options: StatusViewO
   const records = await source.listRuns(HISTORY_RUNS);
   const window = [...records].reverse().map(runView);
   const last = records.find((r) => r.status === 'finished') ?? records[0];
-  const [states, businesses, lastResults, incidents, conditions, mutes] = await Promise.all([
+  const [states, businesses, lastResults, incidents, conditions, mutes, history, uptime] = await Promise.all([
     source.listDocStates(),
     source.listBusinesses(),
     last ? source.getRunResults(last.runId) : Promise.resolve([]),
-    source.listHealth?.('incident') ?? Promise.resolve([]),
-    source.listHealth?.('condition') ?? Promise.resolve([]),
-    source.listHealth?.('mute') ?? Promise.resolve([]),
+    source.listHealth('incident'),
+    source.listHealth('condition'),
+    source.listHealth('mute'),
+    source.listDocHistory(HISTORY_RUNS),
+    source.listDocUptime(utcDay(new Date(now.getTime() - 30 * DAY).toISOString())),
   ]);
-  const history = source.listDocHistory
-    ? await source.listDocHistory(HISTORY_RUNS)
-    : await historyFromRuns(source, HISTORY_RUNS);
-  const uptime = source.listDocUptime
-    ? await source.listDocUptime(new Date(now.getTime() - 30 * DAY).toISOString().slice(0, 10))
-    : undefined;
   const uptimeByDoc = new Map<string, DocUptime[]>();
-  for (const u of uptime ?? []) uptimeByDoc.set(u.doc, [...(uptimeByDoc.get(u.doc) ?? []), u]);
+  for (const u of uptime) {
+    const list = uptimeByDoc.get(u.doc);
+    if (list) list.push(u);
+    else uptimeByDoc.set(u.doc, [u]);
+  }
   const latestByDoc = new Map(lastResults.map((r) => [r.doc, r]));
   const problems: readonly Outcome[] = ['fail', 'error', 'blocked', 'invalid'];
   const known = await collectKnownIssues(
@@ -143,7 +146,7 @@ export async function buildStatusView(source: StatusSource, options: StatusViewO
       s,
       latestByDoc.get(s.doc),
       history.get(s.doc) ?? [],
-      uptime ? (uptimeByDoc.get(s.doc) ?? []) : undefined,
+      uptimeByDoc.get(s.doc) ?? [],
       window,
       known.get(s.doc),
       now,

@@ -20,7 +20,7 @@ export const PAGE = `<!doctype html>
 <input id=q type=search placeholder="Filter docs by id or endpoint" aria-label="text filter">
 <select id=fd aria-label="domain"><option value="">all domains</option><% it.v.domains.forEach(function (d) { %><option><%= d.name %></option><% }) %></select>
 <select id=ft aria-label="tag"><option value="">all tags</option><% it.h.tags.forEach(function (t) { %><option><%= t %></option><% }) %></select>
-<select id=fo aria-label="outcome"><option value="">all outcomes</option><option value="problems">problems</option><% it.h.outcomes.forEach(function (o) { %><option><%= o %></option><% }) %></select>
+<select id=fo aria-label="outcome"><option value="">all outcomes</option><option value="problems">problems</option><option value="drifted">drifted</option><% it.h.outcomes.forEach(function (o) { %><option><%= o %></option><% }) %></select>
 <select id=fs aria-label="order"><option value="problems">problems first</option><option value="name">by name</option></select>
 <span id=count class=count></span>
 </form>
@@ -46,10 +46,12 @@ export const HEADER = `<header class=top data-summary="<%= it.h.summaryJson %>">
 
 export const HEALTH = `<h2>Health</h2>
 <% if (!it.v.incidents.length && !it.v.conditions.length && !it.v.businesses.some(function (b) { return b.condition !== 'ok'; })) { %><div class="health ok">No open incident, no business or target condition.</div><% } %>
-<% it.v.incidents.forEach(function (x) { %><div class="health incident" data-key="<%= x.key %>"><b>Incident</b> <%= x.title %><% if (x.details.length) { %><ul><% x.details.forEach(function (l) { %><li><%= l %></li><% }) %></ul><% } %></div><% }) %>
+<% it.v.incidents.forEach(function (x) { %><div class="health incident" data-key="<%= x.key %>"><b>Open incident</b> <a href="#doc=<%= encodeURIComponent(x.key) %>"><%= x.title %></a> <span class=hs><%= x.failures %> failing run<%= x.failures === 1 ? '' : 's' %><% if (x.since) { %> · since <%= it.h.time(x.since) %><% } %></span>
+<ul><% x.details.slice(1).forEach(function (l) { %><li><%= l %></li><% }) %></ul></div><% }) %>
 <% it.v.conditions.forEach(function (x) { %><div class="health condition" data-key="<%= x.key %>"><b>Target condition</b> <%= x.title %><% if (x.details.length) { %><ul><% x.details.forEach(function (l) { %><li><%= l %></li><% }) %></ul><% } %></div><% }) %>
 <% it.v.businesses.forEach(function (b) { %><div class="health <%= b.condition === 'ok' ? 'ok' : 'business' %>" data-business="<%= b.businessId %>"><b>Business</b> <%= b.businessId %>: <%= b.condition %> since <%= it.h.time(b.since) %><% if (b.remedy && b.condition !== 'ok') { %><ul><li>remedy: <%= b.remedy %></li></ul><% } %></div><% }) %>
-<% it.v.mutes.forEach(function (x) { %><div class="health mute" data-key="<%= x.key %>"><b>Muted</b> <%= x.title %><% if (x.details.length) { %><ul><% x.details.forEach(function (l) { %><li><%= l %></li><% }) %></ul><% } %></div><% }) %>
+<% it.v.flapping.forEach(function (x) { %><div class="health flapping" data-key="<%= x.key %>"><b>Flapping</b> <a href="#doc=<%= encodeURIComponent(x.key) %>"><%= x.title %></a><ul><% x.details.forEach(function (l) { %><li><%= l %></li><% }) %></ul></div><% }) %>
+<% it.v.mutes.forEach(function (x) { %><div class="health mute" data-key="<%= x.key %>"><b>Muted</b> <%= x.title %> <span class=hs>until <%= it.h.time(x.until) %></span><% if (x.reason) { %><ul><li>reason: <%= x.reason %></li></ul><% } %></div><% }) %>
 `;
 
 export const DOMAINS = `<table class=domains><thead><tr><th>domain</th><th>total</th><% it.h.outcomes.forEach(function (o) { %><th><%= o %></th><% }) %></tr></thead><tbody>
@@ -57,7 +59,7 @@ export const DOMAINS = `<table class=domains><thead><tr><th>domain</th><th>total
 </tbody></table>
 `;
 
-export const ROW = `<details class=doc data-doc="<%= it.r.doc %>" data-outcome="<%= it.r.outcome %>" data-tags="<%= it.r.tags.join(' ') %>"<% if (it.r.endpoint) { %> data-ep="<%= it.r.endpoint %>"<% } %><% if (it.v.kind === 'run' && it.h.problem(it.r.outcome)) { %> open<% } %>><summary><span class="b <%= it.r.outcome %>"><%= it.r.outcome %></span><span class=nm><%= it.r.doc %><% if (it.r.endpoint) { %><small><%= it.r.endpoint %></small><% } %></span><% if (it.v.kind === 'status') { %><span class=sn><%= it.r.since ? 'since ' + it.h.time(it.r.since) : '' %></span><%~ it.h.strip(it.r.history || []) %><span class=n><%= it.h.pct(it.r.uptime && it.r.uptime.d1) %></span><span class=n><%= it.h.pct(it.r.uptime && it.r.uptime.d7) %></span><span class=n><%= it.h.pct(it.r.uptime && it.r.uptime.d30) %></span><span class=n><%= it.h.ms(it.r.medianMs) %></span><span class=n><%= it.h.ms(it.r.p95Ms) %></span><% } else { %><span class=n><%= it.h.ms(it.r.durationMs) %></span><span class=rs><%= it.r.reason || '' %></span><% } %></summary>
+export const ROW = `<details class=doc data-doc="<%= it.r.doc %>" data-outcome="<%= it.r.outcome %>"<% if (it.r.drifted) { %> data-drifted="true"<% } %><% if (it.r.authAccepted) { %> data-auth-accepted="true"<% } %> data-tags="<%= it.r.tags.join(' ') %>"<% if (it.r.endpoint) { %> data-ep="<%= it.r.endpoint %>"<% } %><% if (it.v.kind === 'run' && (it.h.problem(it.r.outcome) || it.r.drifted || it.r.authAccepted)) { %> open<% } %>><summary><% if (it.r.drifted && it.r.outcome === 'pass') { %><span class="b drifted" title="the calls passed; a response did not match its contract">drifted</span><% } else { %><span class="b <%= it.r.outcome %>"><%= it.r.outcome %></span><% } %><span class=nm><%= it.r.doc %><% if (it.r.drifted && it.r.outcome !== 'pass') { %> <em class="tg drifted">drifted</em><% } %><% if (it.r.authAccepted) { %> <em class="tg sec">auth accepted</em><% } %><% if (it.r.endpoint) { %><small><%= it.r.endpoint %></small><% } %></span><% if (it.v.kind === 'status') { %><span class=sn><%= it.r.since ? 'since ' + it.h.time(it.r.since) : '' %></span><%~ it.h.strip(it.r.history || []) %><span class=n><%= it.h.pct(it.r.uptime && it.r.uptime.d1) %></span><span class=n><%= it.h.pct(it.r.uptime && it.r.uptime.d7) %></span><span class=n><%= it.h.pct(it.r.uptime && it.r.uptime.d30) %></span><span class=n><%= it.h.ms(it.r.medianMs) %></span><span class=n><%= it.h.ms(it.r.p95Ms) %></span><% } else { %><span class=n><%= it.h.ms(it.r.durationMs) %></span><span class=rs><%= it.r.reason || '' %></span><% } %></summary>
 <div class=detail><%~ include('@detail', it) %></div></details>
 `;
 
@@ -71,6 +73,12 @@ export const DETAIL = `<% var r = it.r, f = r.failing; %><dl>
 </dl>
 <% if (f && f.bodyExcerpt) { %><div>response body (excerpt, redacted)</div><pre class=body><%= f.bodyExcerpt %></pre><% } %>
 <% if (r.findings && r.findings.length) { %><div>findings</div><pre><%= r.findings.join('\\n') %></pre><% } %>
+<% if (r.contract && r.contract.length) { %><div>response contracts</div><table class="steps contract"><thead><tr><th>step</th><th>operation</th><th>spec</th><th>findings</th></tr></thead><tbody>
+<% r.contract.forEach(function (c) { %><tr data-contract-step="<%= c.step %>" data-valid="<%= c.valid %>"<% if (!c.valid) { %> class=drift<% } %>><td><%= c.step %></td><td><%= c.operation %></td><td class=u><%= c.spec %></td><td><% if (c.valid) { %>valid<% } else { %><ul class=cf><% c.findings.forEach(function (f) { %><li><%= f %></li><% }) %></ul><% } %></td></tr>
+<% }) %></tbody></table><% } %>
+<% if (r.auth && r.auth.length) { %><div>auth matrix</div><table class="steps auth"><thead><tr><th>token type</th><th>documented</th><th>step</th><th>status</th><th>finding</th></tr></thead><tbody>
+<% r.auth.forEach(function (a) { %><tr data-token="<%= a.tokenType %>" data-finding="<%= a.finding %>"<% if (a.finding === 'auth.accepted') { %> class=sec<% } %>><td><%= a.tokenType %></td><td><%= a.documented %><% if (a.expected !== undefined) { %> (<%= a.expected %>)<% } %></td><td><%= a.step %></td><td><%= a.status === undefined ? 'no response' : a.status %></td><td><%= a.finding %><% if (a.finding === 'auth.accepted') { %> <b>security: a token the doc says is refused was let in</b><% } %></td></tr>
+<% }) %></tbody></table><% } %>
 <% if (r.steps && r.steps.length) { %><table class=steps><thead><tr><th>step</th><th>request</th><th>expected</th><th>actual</th><th>outcome</th><th>time</th></tr></thead><tbody>
 <% r.steps.forEach(function (s) { %><tr data-step="<%= s.id %>" data-step-outcome="<%= s.outcome %>"><td><%= s.id %> <small>(<%= s.phase %>, line <%= s.line %>)</small></td><td class=u><b><%= s.method %></b> <%= s.url || '' %></td><td><%= s.expected %></td><td><%= s.status === undefined ? 'no response' : s.status %></td><td><span class="b <%= s.outcome %>"><%= s.outcome %></span></td><td><%= it.h.ms(s.durationMs) %></td></tr>
 <% if (s.outcome !== 'pass' && (s.error || s.bodyExcerpt)) { %><tr><td></td><td colspan=5><% if (s.error) { %><div><%= s.error %></div><% } %><% if (s.bodyExcerpt) { %><pre class=body><%= s.bodyExcerpt %></pre><% } %></td></tr><% } %>

@@ -3,25 +3,55 @@
 // two), written by `verifier status --html` and opened in Chromium: what a person sees.
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statusCommand } from '../../cli/status.js';
+import { createLocalStateStore } from '../../lambda/adapters/local/state-store.js';
+import { buildMute } from '../../lambda/engine/health/mutes.js';
+import { formatTime } from '../../lambda/report-html/stats.js';
 import { hasChromium, launch, openFile, screenshot } from './browser.js';
-import { BROKEN, BROKEN_DOC, type SandboxRuns, sandboxRuns } from './sandbox-runs.js';
+import { BROKEN, BROKEN_DOC, type SandboxRuns, sandboxRuns, settleLastRun } from './sandbox-runs.js';
 
 let runs: SandboxRuns;
 let browser: Browser;
 let page: string;
 let text = '';
+let muteUntil = '';
+
+/** A strip's cells as a person sees them: each segment drawn as `--n` cells of its class. */
+const cellsOf = (row: Locator) =>
+  row
+    .locator('.strip i')
+    .evaluateAll((els) =>
+      els.flatMap((e) =>
+        Array(Number(/--n:(\d+)/.exec(e.getAttribute('style') ?? '')?.[1] ?? 1)).fill(e.className),
+      ),
+    );
 
 beforeAll(async () => {
   runs = await sandboxRuns();
   // Run 1: the broken doc is not there yet; runs 2 and 3: it fails (404).
+  // After each run its health is settled as the run loop will (failAfter 2: run 3 opens an incident).
+  const store = createLocalStateStore({ dir: runs.state });
+  const settle = () => settleLastRun(runs.state);
   await rm(join(runs.docs, BROKEN_DOC));
   expect((await runs.run()).code).toBe(0);
+  await settle();
   await writeFile(join(runs.docs, BROKEN_DOC), BROKEN);
   expect((await runs.run()).code).toBe(1);
+  await settle();
+  expect((await store.listHealth('incident')).length).toBe(1);
   expect((await runs.run()).code).toBe(1);
+  await settle();
+  const mute = buildMute({
+    id: 'm-deploy',
+    scope: { kind: 'domain', domain: 'billing' },
+    at: new Date(),
+    forMs: 2 * 3_600_000,
+    reason: 'billing deploy',
+  });
+  expect(await store.putHealth('mute', mute.id, mute, 0, mute.createdAt)).toBe(true);
+  muteUntil = mute.until;
   page = join(runs.dir, 'status.html');
   const out: string[] = [];
   const io = { stdout: (s: string) => out.push(s), stderr: (s: string) => out.push(s) };
@@ -40,7 +70,10 @@ describe('verifier status', () => {
   it('prints the last run, the health sections and the docs not passing', () => {
     expect(text).toMatch(/last run \S+ at \S+ \S+ \(cli, took [\d.]+ m?s\)/);
     expect(text).toMatch(/\n {2}13 pass, 1 fail, 0 error, 0 blocked, 0 invalid, 2 skip\n/);
-    expect(text).toContain('open incidents (0)');
+    expect(text).toContain(`open incidents (1)\n  ${BROKEN_DOC} (GET /platform/v1/clients/archive)\n`);
+    expect(text).toMatch(
+      /active mutes \(1\)\n {2}domain billing\n {4}until \S+ \S+\n {4}reason: billing deploy\n/,
+    );
     expect(text).toMatch(/business conditions \(0 of \d+ not ok\)/);
     expect(text).toContain(`FAIL    ${BROKEN_DOC}`);
   });
@@ -53,26 +86,61 @@ describe('verifier status', () => {
 });
 
 describe.skipIf(!hasChromium)('the status page in Chromium', () => {
+  it('shows the open incident, with its failing runs and step, and the mute with its end and reason', async () => {
+    const { page: p, errors } = await openFile(browser, page);
+    const incident = p.locator(`.health.incident[data-key="${BROKEN_DOC}"]`);
+    expect(await p.locator('.health.incident').count()).toBe(1);
+    expect(await incident.innerText()).toMatch(
+      new RegExp(
+        `^Open incident ${BROKEN_DOC} \\(GET /platform/v1/clients/archive\\)\\s*2 failing runs · since \\d{4}-\\d\\d-\\d\\d \\S+Z\\n`,
+      ),
+    );
+    expect(await incident.locator('li').first().innerText()).toMatch(
+      /^step "list_archive": GET http:\/\/127\.0\.0\.1:\d+\/\S+\/clients\/archive expected 200, got 404$/,
+    );
+    const mute = p.locator('.health.mute[data-key="m-deploy"]');
+    expect(await mute.innerText()).toBe(
+      `Muted domain billing until ${formatTime(muteUntil)}\nreason: billing deploy`,
+    );
+    // The incident links to the doc's row and opens its detail.
+    await incident.locator('a').click();
+    expect(await p.locator(`.doc[data-doc="${BROKEN_DOC}"]`).getAttribute('open')).not.toBeNull();
+    await p.evaluate('window.scrollTo(0, 0)');
+    await screenshot(p, 'status-page-incident.png');
+    expect(errors).toEqual([]);
+  });
+
   it('shows the failing doc failing, one history cell per run, and its detail on click', async () => {
     const { page: p, errors, foreign } = await openFile(browser, page);
     const row = p.locator(`.doc[data-doc="${BROKEN_DOC}"]`);
     expect(await row.getAttribute('data-outcome')).toBe('fail');
     expect(await row.locator('.b').first().innerText()).toBe('FAIL');
     // Three runs: not run, fail, fail. Every other doc: three cells too.
-    expect(await row.locator('.strip i').evaluateAll((els) => els.map((e) => e.className))).toEqual([
-      'n',
-      'f',
-      'f',
-    ]);
+    expect(await cellsOf(row)).toEqual(['n', 'f', 'f']);
     // Hovering a cell shows its outcome, the run's time and the failing step.
     await row.locator('.strip i.f').last().hover();
     expect(await row.locator('.strip i.f').last().getAttribute('title')).toMatch(
       /^fail · \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(\S+\) · step list_archive$/,
     );
-    const counts = await p.locator('.doc .strip').evaluateAll((els) => els.map((e) => e.children.length));
+    const counts = await p
+      .locator('.doc .strip')
+      .evaluateAll((els) =>
+        els.map((e) =>
+          [...e.children].reduce(
+            (n, c) => n + Number(/--n:(\d+)/.exec(c.getAttribute('style') ?? '')?.[1] ?? 1),
+            0,
+          ),
+        ),
+      );
     expect(new Set(counts)).toEqual(new Set([3]));
-    // Uptime of the failing doc: 0% over the two runs it had.
-    expect(await row.locator('summary > .n').first().innerText()).toBe('0%');
+    // Uptime of the failing doc over 24 h, 7 d and 30 d: 0% of the two runs it had (history for 24 h,
+    // the store's day counters for 7 and 30 d); a doc that passed the three runs: 100% everywhere.
+    const uptime = (r: typeof row) =>
+      r.locator('summary > .n').evaluateAll((els) => els.slice(0, 3).map((e) => e.textContent));
+    expect(await uptime(row)).toEqual(['0%', '0%', '0%']);
+    const passing = p.locator('.doc[data-outcome="pass"]').first();
+    expect(await cellsOf(passing)).toEqual(['', '', '']);
+    expect(await uptime(passing)).toEqual(['100%', '100%', '100%']);
     // The detail is closed until clicked, then shows the step, URL, expected vs actual and Known Issues.
     const detail = row.locator('.detail');
     expect(await detail.isVisible()).toBe(false);

@@ -1,6 +1,8 @@
 // buildStatusView over an in-memory source that has the history API (listHealth, listDocHistory,
 // listDocUptime): what the page shows from it, and what the renderer makes of it.
 import { describe, expect, it } from 'vitest';
+import { buildMute } from '../../lambda/engine/health/mutes.js';
+import type { IncidentData } from '../../lambda/engine/health/records.js';
 import type { DocState } from '../../lambda/engine/ports.js';
 import { renderStatusPage } from '../../lambda/report-html/render.js';
 import type { DocHistoryEntry, HealthRecord, StatusSource } from '../../lambda/report-html/status-source.js';
@@ -29,41 +31,103 @@ const state = (doc: string, outcome: DocState['outcome']): DocState => ({
   lastRunId: 'r3',
   lastRunAt: '2026-12-04T11:00:00.000Z',
 });
+const rec = (kind: HealthRecord['kind'], key: string, data: unknown): HealthRecord => ({
+  kind,
+  key,
+  version: 1,
+  data,
+  updatedAt: '2026-12-04T11:00:00.000Z',
+});
+const incident = (doc: string, over: Partial<IncidentData>): IncidentData => ({
+  doc,
+  domain: 'clients',
+  tags: [],
+  state: 'ok',
+  consecutiveFailures: 0,
+  consecutivePasses: 0,
+  told: 'ok',
+  closes: [],
+  flapping: false,
+  ...over,
+});
 const health: Record<string, HealthRecord[]> = {
   incident: [
-    {
-      kind: 'incident',
-      key: 'clients/b.md',
-      version: 1,
-      data: { state: 'open', since: '2026-12-04T10:00:00.000Z', failures: 2 },
-      updatedAt: '',
-    },
-    { kind: 'incident', key: 'clients/old.md', version: 2, data: { state: 'closed' }, updatedAt: '' },
+    rec(
+      'incident',
+      'clients/b.md',
+      incident('clients/b.md', {
+        endpoint: 'GET /platform/v1/clients/{id}',
+        state: 'open',
+        consecutiveFailures: 2,
+        failingSince: '2026-12-04T10:00:00.000Z',
+        told: 'failing',
+        lastFailure: {
+          stepId: 'get_client',
+          method: 'GET',
+          url: 'https://api.example/platform/v1/clients/1',
+          expected: [200],
+          actual: 500,
+          reason: 'expected 200, got 500',
+          outcome: 'fail',
+        },
+      }),
+    ),
+    rec('incident', 'clients/old.md', incident('clients/old.md', { closes: ['2026-12-04T09:00:00.000Z'] })),
+    rec(
+      'incident',
+      'clients/flap.md',
+      incident('clients/flap.md', {
+        flapping: true,
+        closes: ['2026-12-04T08:00:00.000Z', '2026-12-04T09:00:00.000Z', '2026-12-04T10:00:00.000Z'],
+        lastTransitionAt: '2026-12-04T10:00:00.000Z',
+      }),
+    ),
   ],
   condition: [
-    {
-      kind: 'condition',
-      key: 'target',
-      version: 1,
-      data: { type: 'target.down', evidence: '<script>x</script>' },
-      updatedAt: '',
-    },
+    rec('condition', 'credential.rejected#staff', {
+      condition: 'credential.rejected',
+      subject: 'staff',
+      rule: 'token-rejected',
+      state: 'active',
+      since: '2026-12-04T11:00:00.000Z',
+      alerted: true,
+      runId: 'r3',
+      domains: ['clients'],
+      evidence: { considered: 5, matched: 5, byKind: { '401': 5 }, examples: [] },
+      remedy: '<script>x</script>',
+    }),
+    rec('condition', 'target.down#api', {
+      condition: 'target.down',
+      subject: 'api',
+      rule: 'target-down',
+      state: 'clear',
+      since: '2026-12-01T11:00:00.000Z',
+      alerted: true,
+      runId: 'r1',
+    }),
   ],
   mute: [
-    {
-      kind: 'mute',
-      key: 'm1',
-      version: 1,
-      data: { scope: 'domain clients', until: '2026-12-05T00:00:00.000Z', reason: 'deploy' },
-      updatedAt: '',
-    },
-    {
-      kind: 'mute',
-      key: 'm0',
-      version: 1,
-      data: { scope: 'all', until: '2026-12-01T00:00:00.000Z' },
-      updatedAt: '',
-    },
+    rec(
+      'mute',
+      'm1',
+      buildMute({
+        id: 'm1',
+        scope: { kind: 'domain', domain: 'clients' },
+        at: new Date('2026-12-04T11:30:00.000Z'),
+        forMs: 2 * 3_600_000,
+        reason: 'deploy',
+      }),
+    ),
+    rec(
+      'mute',
+      'm0',
+      buildMute({
+        id: 'm0',
+        scope: { kind: 'all' },
+        at: new Date('2026-12-01T00:00:00.000Z'),
+        forMs: 3_600_000,
+      }),
+    ),
   ],
 };
 const source: StatusSource = {
@@ -105,12 +169,41 @@ const source: StatusSource = {
 };
 
 describe('buildStatusView', () => {
-  it('shows open incidents, conditions and active mutes only', async () => {
+  it('shows open incidents, active conditions, mutes in force and flapping docs, read with the health schemas', async () => {
     const view = await buildStatusView(source, { now });
-    expect(view.incidents.map((i) => i.key)).toEqual(['clients/b.md']);
-    expect(view.incidents[0]?.details).toContain('failures: 2');
-    expect(view.conditions.map((c) => c.title)).toEqual(['target: target.down']);
-    expect(view.mutes.map((m) => m.key)).toEqual(['m1']);
+    expect(view.incidents).toEqual([
+      expect.objectContaining({
+        key: 'clients/b.md',
+        title: 'clients/b.md (GET /platform/v1/clients/{id})',
+        since: '2026-12-04T10:00:00.000Z',
+        failures: 2,
+      }),
+    ]);
+    expect(view.incidents[0]?.details).toContain(
+      'step "get_client": GET https://api.example/platform/v1/clients/1 expected 200, got 500',
+    );
+    expect(view.conditions.map((c) => c.title)).toEqual(['credential.rejected: token type staff']);
+    expect(view.conditions[0]?.details).toContain('5 of 5 requests matched: 5 × 401');
+    expect(view.mutes).toEqual([
+      expect.objectContaining({
+        key: 'm1',
+        title: 'domain clients',
+        until: '2026-12-04T13:30:00.000Z',
+        reason: 'deploy',
+      }),
+    ]);
+    expect(view.flapping.map((f) => f.key)).toEqual(['clients/flap.md']);
+  });
+
+  it('refuses a health record that does not match its schema (a fault, not a guess)', async () => {
+    const broken: StatusSource = {
+      ...source,
+      listHealth: async (kind) =>
+        kind === 'incident' ? [rec('incident', 'x.md', { state: 'closed', since: 'yesterday' })] : [],
+    };
+    await expect(buildStatusView(broken, { now })).rejects.toThrow(
+      /health record incident "x\.md" v1 does not match its schema: doc: /,
+    );
   });
 
   it('builds strips in run order, uptime per window, percentiles, and problems first', async () => {
@@ -131,6 +224,7 @@ describe('buildStatusView', () => {
     expect(html).not.toContain('<script>x</script>');
     expect(html).toContain('&lt;script&gt;x&lt;/script&gt;');
     expect(html).toContain('class="health incident" data-key="clients/b.md"');
+    expect(html).toContain('class="health flapping" data-key="clients/flap.md"');
     expect((html.match(/<script/g) ?? []).length).toBe(2);
   });
 });
