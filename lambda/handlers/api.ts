@@ -51,11 +51,11 @@ const ROUTES = [
 export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
   const config = new IdempotencyConfig({
     eventKeyJmesPath: 'key',
-    payloadValidationJmesPath: 'filters',
+    payloadValidationJmesPath: '[filters, target]',
     expiresAfterSeconds: deps.idempotencyTtlSeconds ?? 3600,
   });
   const startOnce = makeIdempotent(
-    (req: { key: string; filters: DocFilters }) => startRun(deps, req.filters),
+    (req: { key: string; filters: DocFilters; target?: string }) => startRun(deps, req.filters, req.target),
     {
       persistenceStore: deps.idempotency,
       config,
@@ -75,7 +75,9 @@ export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
     const runMatch = /^\/runs\/([^/]+)$/.exec(path);
 
     if (path === '/runs' && method === 'POST') {
-      const filters = toDocFilters(parseOr400(RunFiltersBodySchema, readJsonBody(event), 'run filters'));
+      const body = parseOr400(RunFiltersBodySchema, readJsonBody(event), 'run filters');
+      const filters = toDocFilters(body);
+      const target = body.target;
       const key = header(event, 'idempotency-key');
       if (key !== undefined && !/^[\x21-\x7e]{1,128}$/.test(key)) {
         throw new ApiError(
@@ -83,7 +85,9 @@ export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
           'invalid Idempotency-Key header: expected 1 to 128 printable ASCII characters',
         );
       }
-      const started = key ? await startOnce({ key, filters }) : await startRun(deps, filters);
+      const started = key
+        ? await startOnce({ key, filters, ...(target !== undefined && { target }) })
+        : await startRun(deps, filters, target);
       return json(202, started);
     }
     if (path === '/runs' && method === 'GET') {
@@ -157,6 +161,7 @@ function fromEnvironment(): ApiHandler {
     }),
     lambda: new LambdaClient({}),
     verifierFunctionName: config.verifierFunctionName,
+    verifierFunctions: config.verifierFunctions,
     now: () => new Date(),
     idempotency: new DynamoDBPersistenceLayer({
       tableName: config.idempotencyTableName,
@@ -171,7 +176,11 @@ function fromEnvironment(): ApiHandler {
       }),
     }),
     logger: new Logger({ serviceName: METRICS.apiService }),
-    metrics: new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.apiService }),
+    metrics: new Metrics({
+      namespace: METRICS.namespace,
+      serviceName: METRICS.apiService,
+      defaultDimensions: { ...config.metricDimensions },
+    }),
   });
 }
 

@@ -35,6 +35,7 @@ describe('verifier config', () => {
       targetName: 'default',
       runsPrefix: 'runs/',
       statusPrefix: 'status/',
+      metricDimensions: { target: 'default' },
     });
   });
 
@@ -123,10 +124,20 @@ describe('API config', () => {
       tableName: 's',
       idempotencyTableName: 'i',
       verifierFunctionName: 'fn',
+      verifierFunctions: {},
       retentionDays: 30,
       idempotencyTtlSeconds: 3600,
       statusPrefix: 'status/',
+      metricDimensions: {},
     });
+    expect(
+      loadApiConfig({
+        STATE_TABLE_NAME: 's',
+        IDEMPOTENCY_TABLE_NAME: 'i',
+        VERIFIER_FUNCTION_NAME: 'fn',
+        VERIFIER_FUNCTIONS: '{"prod":"fn-prod"}',
+      }).verifierFunctions,
+    ).toEqual({ prod: 'fn-prod' });
     expect(() => loadApiConfig({ STATE_TABLE_NAME: 's' })).toThrow(
       /IDEMPOTENCY_TABLE_NAME.*VERIFIER_FUNCTION_NAME/,
     );

@@ -11,7 +11,10 @@ import { ApiError } from './http.js';
 export interface RouteDeps {
   readonly store: StateStore;
   readonly lambda: Pick<LambdaClient, 'send'>;
+  /** The first target's verifier: runs without a `target` go there. */
   readonly verifierFunctionName: string;
+  /** Each target's verifier, by target name. @default - only the first target */
+  readonly verifierFunctions?: Readonly<Record<string, string>>;
   readonly now: () => Date;
 }
 
@@ -24,8 +27,25 @@ export const ListDocsQuerySchema = z.strictObject({
   outcome: z.enum(['pass', 'fail', 'error', 'blocked', 'invalid', 'skip'] satisfies Outcome[]).optional(),
 });
 
-/** Announces the run (status running, trigger api) and hands it to the verifier Lambda. */
-export async function startRun(deps: RouteDeps, filters: DocFilters): Promise<{ runId: string }> {
+/** The verifier function of `target` (the first target's when none is named); 400 for an unknown name. */
+export function verifierFor(deps: RouteDeps, target: string | undefined): string {
+  if (target === undefined) return deps.verifierFunctionName;
+  const fn = deps.verifierFunctions?.[target];
+  if (fn) return fn;
+  const known = Object.keys(deps.verifierFunctions ?? {});
+  throw new ApiError(
+    400,
+    `unknown target "${target.slice(0, 64)}": expected one of ${known.length ? known.map((k) => `"${k}"`).join(', ') : '(none: this stack has one target; omit target)'}`,
+  );
+}
+
+/** Announces the run (status running, trigger api) and hands it to the target's verifier Lambda. */
+export async function startRun(
+  deps: RouteDeps,
+  filters: DocFilters,
+  target?: string,
+): Promise<{ runId: string }> {
+  const functionName = verifierFor(deps, target);
   const now = deps.now();
   const runId = newRunId(now);
   await deps.store.startRun({
@@ -38,7 +58,7 @@ export async function startRun(deps: RouteDeps, filters: DocFilters): Promise<{ 
   try {
     await deps.lambda.send(
       new InvokeCommand({
-        FunctionName: deps.verifierFunctionName,
+        FunctionName: functionName,
         InvocationType: 'Event',
         Payload: new TextEncoder().encode(JSON.stringify({ runId, filters, trigger: 'api' })),
       }),
