@@ -127,6 +127,7 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
       clock,
       logger,
       metrics,
+      publishStatus,
     });
 
   return async (rawEvent, context) => {

@@ -94,7 +94,9 @@ describe('verifier functions', () => {
       lockName: 'verifier-run-prod',
       stopMarginMs: 60_000,
     });
-    expect(prod?.stateMachineArn).toMatch(/^arn:.*:states:eu-west-1:123456789012:stateMachine:Verifier-prod-fanout$/);
+    expect(prod?.stateMachineArn).toMatch(
+      /^arn:.*:states:eu-west-1:123456789012:stateMachine:Verifier-prod-fanout$/,
+    );
     expect(configs.find((c) => c.targetName === 'staging')?.periodMs).toBe(15 * 60_000);
   });
 });

@@ -81,7 +81,7 @@ describe('functions', () => {
       METRICS_STACK: 'Verifier',
       LOCK_NAME: 'verifier-run',
       STATUS_PREFIX: 'status/default/',
-      MAX_SHARD_CONCURRENCY: '8',
+      MAX_PARALLEL_SHARDS: '8',
       STATE_MACHINE_ARN: {
         'Fn::Join': [
           '',
