@@ -24,7 +24,14 @@ import { asHealthStore } from '../engine/health/records.js';
 import type { DocFilters } from '../engine/target.js';
 import { ApiError, header, json, parseOr400, readJsonBody } from './api/http.js';
 import { MUTE_ROUTES, routeMutes } from './api/mutes.js';
-import { getRun, ListDocsQuerySchema, ListRunsQuerySchema, type RouteDeps, startRun } from './api/routes.js';
+import {
+  getRun,
+  ListDocsQuerySchema,
+  ListRunsQuerySchema,
+  listRuns,
+  type RouteDeps,
+  startRun,
+} from './api/routes.js';
 import { RunFiltersBodySchema, toDocFilters } from './api/run-request.js';
 import { getStatus, type StatusRouteDeps } from './api/status.js';
 
@@ -91,8 +98,7 @@ export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
       return json(202, started);
     }
     if (path === '/runs' && method === 'GET') {
-      const { limit } = parseOr400(ListRunsQuerySchema, query, 'query');
-      return json(200, { runs: await deps.store.listRuns(limit) });
+      return json(200, await listRuns(deps, parseOr400(ListRunsQuerySchema, query, 'query')));
     }
     if (runMatch?.[1] && method === 'GET') return json(200, await getRun(deps, runMatch[1]));
     if (path === '/docs' && method === 'GET') {

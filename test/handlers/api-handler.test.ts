@@ -312,6 +312,34 @@ describe('GET /runs and /runs/{runId}', () => {
       expect([r.status, String(r.body.message).startsWith('invalid query')]).toEqual([400, true]);
     }
   });
+  it('pages through every run with an opaque cursor, past the last 100', async () => {
+    for (let m = 0; m < 105; m++) {
+      const at = new Date(Date.UTC(2026, 0, 1, 0, m)).toISOString();
+      await store.startRun({ runId: `r-${String(m).padStart(3, '0')}`, startedAt: at, status: 'running' });
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const res = await call('GET', '/runs', {
+        queryStringParameters: { limit: '40', ...(cursor && { cursor }) },
+      });
+      expect(res.status).toBe(200);
+      seen.push(...(res.body.runs as { runId: string }[]).map((r) => r.runId));
+      cursor = res.body.nextCursor as string | undefined;
+      pages++;
+    } while (cursor && pages < 10);
+    expect(pages).toBe(3);
+    expect(seen).toHaveLength(105);
+    expect(new Set(seen).size).toBe(105);
+    expect(seen[0]).toBe('r-104');
+    expect(seen.at(-1)).toBe('r-000');
+    const bad = await call('GET', '/runs', { queryStringParameters: { cursor: 'not-a-cursor' } });
+    expect(bad).toMatchObject({
+      status: 400,
+      body: { message: 'invalid cursor: pass the nextCursor of the previous GET /runs answer unchanged' },
+    });
+  });
 });
 
 describe('GET /docs and /businesses', () => {

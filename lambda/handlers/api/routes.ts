@@ -3,7 +3,7 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import * as z from 'zod';
 import { emptySummary, type Outcome, type RunReport } from '../../engine/model.js';
-import type { StateStore } from '../../engine/ports.js';
+import type { RunPosition, RunRecord, StateStore } from '../../engine/ports.js';
 import { newRunId, RUN_ID_PATTERN } from '../../engine/run/run-id.js';
 import type { DocFilters } from '../../engine/target.js';
 import { ApiError } from './http.js';
@@ -20,7 +20,43 @@ export interface RouteDeps {
 
 export const ListRunsQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
+  /** `nextCursor` of the previous page. */
+  cursor: z.string().min(1).max(400).optional(),
 });
+
+const cursorSchema = z.strictObject({ s: z.string().min(1), r: z.string().regex(RUN_ID_PATTERN) });
+
+/** `GET /runs`: a page of runs, most recent first, and `nextCursor` (opaque) while more may follow. */
+export async function listRuns(
+  deps: Pick<RouteDeps, 'store'>,
+  query: z.infer<typeof ListRunsQuerySchema>,
+): Promise<{ runs: readonly RunRecord[]; nextCursor?: string }> {
+  let before: RunPosition | undefined;
+  if (query.cursor !== undefined) {
+    let decoded: unknown;
+    try {
+      decoded = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8'));
+    } catch {
+      decoded = undefined;
+    }
+    const parsed = cursorSchema.safeParse(decoded);
+    if (!parsed.success) {
+      throw new ApiError(
+        400,
+        'invalid cursor: pass the nextCursor of the previous GET /runs answer unchanged',
+      );
+    }
+    before = { startedAt: parsed.data.s, runId: parsed.data.r };
+  }
+  const runs = await deps.store.listRuns(query.limit, before);
+  const last = runs.length === query.limit ? runs.at(-1) : undefined;
+  return {
+    runs,
+    ...(last && {
+      nextCursor: Buffer.from(JSON.stringify({ s: last.startedAt, r: last.runId })).toString('base64url'),
+    }),
+  };
+}
 
 export const ListDocsQuerySchema = z.strictObject({
   domain: z.string().min(1).max(200).optional(),
