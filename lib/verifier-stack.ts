@@ -104,6 +104,9 @@ export class VerifierStack extends Stack {
       idempotencyTable: this.tables.idempotency,
       verifiers: Object.fromEntries(this.targets.map((t) => [t.name, t.verifier.function])),
       retentionDays,
+      stackName: this.stackName,
+      statusBucket: this.docs.bucket,
+      statusPrefixes: Object.fromEntries(this.targets.map((t) => [t.name, t.statusPrefix])),
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       targets: this.targets.map((t) => ({

@@ -64,13 +64,13 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.object({
   runId: z.string(),
   startedAt: z.string(),
   finishedAt: z.string().optional(),
-  status: z.enum(['running', 'finished', 'failed', 'interrupted', 'refused', 'abandoned']),
+  status: z.enum(['running', 'finished', 'failed', 'refused', 'abandoned', 'interrupted']),
+  reason: z.string().optional(),
+  capacity: z.string().optional(),
+  shards: z.number().int().nonnegative().optional(),
   trigger: z.string().optional(),
   summary: summary.optional(),
   filters: z.record(z.string(), z.unknown()).optional(),
-  reason: z.string().optional(),
-  capacity: z.string().optional(),
-  shards: z.number().int().positive().optional(),
 });
 
 const evidence = z.object({

@@ -35,6 +35,10 @@ export const VerifyEnvSchema = z.object({
   /** The fan-out state machine; without it every run stays in one Lambda. */
   STATE_MACHINE_ARN: z.string().startsWith('arn:').optional(),
   TARGET_NAME: z.string().min(1).max(64).default('default'),
+  /** The stack's name: with TARGET_NAME, the dimensions of every metric (the stack's alarms watch them). */
+  METRICS_STACK: z.string().min(1).optional(),
+  /** S3 key (in DOCS_BUCKET) of extra condition rules, a JSON array, read at cold start. */
+  CONDITION_RULES_KEY: z.string().min(1).optional(),
   /** Where fanned-out runs keep their plan, observations and report (in DOCS_BUCKET). */
   RUNS_PREFIX: z.string().default('runs/'),
   /** Where the status page goes after each run (status/index.html, status/status.json); unset: no page. */
@@ -78,6 +82,9 @@ export interface VerifyConfig extends RunConfig {
   readonly statusBucket?: string;
   readonly statusPrefix: string;
   readonly authMatrix: 'off' | 'get' | 'all';
+  /** Added to every metric the verifier emits: `stack` (when set) and `target`. */
+  readonly metricDimensions: Readonly<Record<string, string>>;
+  readonly conditionRulesKey?: string;
 }
 
 export function loadVerifyConfig(env: Env = process.env): VerifyConfig {
@@ -111,5 +118,7 @@ export function loadVerifyConfig(env: Env = process.env): VerifyConfig {
     ...(e.STATUS_BUCKET && { statusBucket: e.STATUS_BUCKET }),
     statusPrefix: e.STATUS_PREFIX,
     authMatrix: e.AUTH_MATRIX,
+    metricDimensions: { ...(e.METRICS_STACK && { stack: e.METRICS_STACK }), target: e.TARGET_NAME },
+    ...(e.CONDITION_RULES_KEY && { conditionRulesKey: e.CONDITION_RULES_KEY }),
   };
 }

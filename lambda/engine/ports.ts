@@ -149,6 +149,9 @@ export interface RunRecord {
   readonly filters?: Readonly<Record<string, unknown>>;
 }
 
+/** Where a page of runs ended: the last run listed. */
+export type RunPosition = Pick<RunRecord, 'startedAt' | 'runId'>;
+
 export interface DocStateFilter {
   readonly domain?: string;
   readonly outcome?: Outcome;
@@ -179,8 +182,8 @@ export interface StateStore {
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** A run's per-doc results, in completion order. */
   getRunResults(runId: string): Promise<readonly DocResult[]>;
-  /** Most recent first. */
-  listRuns(limit: number): Promise<readonly RunRecord[]>;
+  /** Most recent first; with `before`, only runs older than it (by startedAt, then runId): the next page. */
+  listRuns(limit: number, before?: RunPosition): Promise<readonly RunRecord[]>;
   getDocState(doc: string): Promise<DocState | undefined>;
   listDocStates(filter?: DocStateFilter): Promise<readonly DocState[]>;
   /** Each doc's most recent `limit` results (newest first), without reading old runs' full results. */

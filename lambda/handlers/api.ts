@@ -24,7 +24,14 @@ import { asHealthStore } from '../engine/health/records.js';
 import type { DocFilters } from '../engine/target.js';
 import { ApiError, header, json, parseOr400, readJsonBody } from './api/http.js';
 import { MUTE_ROUTES, routeMutes } from './api/mutes.js';
-import { getRun, ListDocsQuerySchema, ListRunsQuerySchema, type RouteDeps, startRun } from './api/routes.js';
+import {
+  getRun,
+  ListDocsQuerySchema,
+  ListRunsQuerySchema,
+  listRuns,
+  type RouteDeps,
+  startRun,
+} from './api/routes.js';
 import { RunFiltersBodySchema, toDocFilters } from './api/run-request.js';
 import { getStatus, type StatusRouteDeps } from './api/status.js';
 
@@ -51,11 +58,11 @@ const ROUTES = [
 export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
   const config = new IdempotencyConfig({
     eventKeyJmesPath: 'key',
-    payloadValidationJmesPath: 'filters',
+    payloadValidationJmesPath: '[filters, target]',
     expiresAfterSeconds: deps.idempotencyTtlSeconds ?? 3600,
   });
   const startOnce = makeIdempotent(
-    (req: { key: string; filters: DocFilters }) => startRun(deps, req.filters),
+    (req: { key: string; filters: DocFilters; target?: string }) => startRun(deps, req.filters, req.target),
     {
       persistenceStore: deps.idempotency,
       config,
@@ -75,7 +82,9 @@ export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
     const runMatch = /^\/runs\/([^/]+)$/.exec(path);
 
     if (path === '/runs' && method === 'POST') {
-      const filters = toDocFilters(parseOr400(RunFiltersBodySchema, readJsonBody(event), 'run filters'));
+      const body = parseOr400(RunFiltersBodySchema, readJsonBody(event), 'run filters');
+      const filters = toDocFilters(body);
+      const target = body.target;
       const key = header(event, 'idempotency-key');
       if (key !== undefined && !/^[\x21-\x7e]{1,128}$/.test(key)) {
         throw new ApiError(
@@ -83,12 +92,13 @@ export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
           'invalid Idempotency-Key header: expected 1 to 128 printable ASCII characters',
         );
       }
-      const started = key ? await startOnce({ key, filters }) : await startRun(deps, filters);
+      const started = key
+        ? await startOnce({ key, filters, ...(target !== undefined && { target }) })
+        : await startRun(deps, filters, target);
       return json(202, started);
     }
     if (path === '/runs' && method === 'GET') {
-      const { limit } = parseOr400(ListRunsQuerySchema, query, 'query');
-      return json(200, { runs: await deps.store.listRuns(limit) });
+      return json(200, await listRuns(deps, parseOr400(ListRunsQuerySchema, query, 'query')));
     }
     if (runMatch?.[1] && method === 'GET') return json(200, await getRun(deps, runMatch[1]));
     if (path === '/docs' && method === 'GET') {
@@ -157,6 +167,7 @@ function fromEnvironment(): ApiHandler {
     }),
     lambda: new LambdaClient({}),
     verifierFunctionName: config.verifierFunctionName,
+    verifierFunctions: config.verifierFunctions,
     now: () => new Date(),
     idempotency: new DynamoDBPersistenceLayer({
       tableName: config.idempotencyTableName,
@@ -171,7 +182,11 @@ function fromEnvironment(): ApiHandler {
       }),
     }),
     logger: new Logger({ serviceName: METRICS.apiService }),
-    metrics: new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.apiService }),
+    metrics: new Metrics({
+      namespace: METRICS.namespace,
+      serviceName: METRICS.apiService,
+      defaultDimensions: { ...config.metricDimensions },
+    }),
   });
 }
 

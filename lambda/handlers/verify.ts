@@ -15,6 +15,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { createDynamoStateStore } from '../adapters/dynamodb/state-store.js';
 import { createUndiciHttpClient } from '../adapters/http/undici-client.js';
+import { loadS3ConditionRules } from '../adapters/s3/condition-rules.js';
 import { createS3DocSource } from '../adapters/s3/doc-source.js';
 import { createS3RunArtifacts, type RunArtifacts } from '../adapters/s3/run-artifacts.js';
 import { createS3StatusPage } from '../adapters/s3/status-page.js';
@@ -139,6 +140,7 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
       clock,
       logger,
       metrics,
+      publishStatus,
     });
 
   return async (rawEvent, context) => {
@@ -433,12 +435,32 @@ export function healthOf(
 
 // ------------------------------------------------------------------ composition root (per container)
 
-function fromEnvironment(): VerifyHandler {
-  const config = loadVerifyConfig();
+/** The verifier's metrics: every one carries the stack's and the target's dimensions (the alarms watch them). */
+export function createVerifierMetrics(config: Pick<VerifyConfig, 'metricDimensions'>): Metrics {
+  return new Metrics({
+    namespace: METRICS.namespace,
+    serviceName: METRICS.verifierService,
+    defaultDimensions: { ...config.metricDimensions },
+  });
+}
+
+/** The config's rules plus those in the bucket (CONDITION_RULES_KEY), read once per container. */
+export async function withBucketRules(config: VerifyConfig, s3: S3Client): Promise<VerifyConfig> {
+  if (!config.conditionRulesKey) return config;
+  const extra = await loadS3ConditionRules({
+    client: s3,
+    bucket: config.docsBucket,
+    key: config.conditionRulesKey,
+  });
+  return { ...config, rules: [...config.rules, ...extra] };
+}
+
+async function fromEnvironment(): Promise<VerifyHandler> {
+  const s3 = new S3Client({});
+  const config = await withBucketRules(loadVerifyConfig(), s3);
   const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
     marshallOptions: { removeUndefinedValues: true },
   });
-  const s3 = new S3Client({});
   // One client per cap: a shard runs at its share of the target's cap, a one-shard run at all of it.
   const clients = new Map<number, HttpClient>();
   const httpFor = (rps: number): HttpClient => {
@@ -473,7 +495,7 @@ function fromEnvironment(): VerifyHandler {
       }),
     }),
     logger: new Logger({ serviceName: METRICS.verifierService }),
-    metrics: new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.verifierService }),
+    metrics: createVerifierMetrics(config),
     ...(config.stateMachineArn && {
       fanOut: {
         executions: createSfnRunExecutions({
@@ -487,10 +509,14 @@ function fromEnvironment(): VerifyHandler {
   });
 }
 
-let instance: VerifyHandler | undefined;
+let instance: Promise<VerifyHandler> | undefined;
 
 /** Lambda entry: config and SDK clients are built once, on the first invocation of the container. */
-export const handler = (event: unknown, context: Context): Promise<VerifyOutcome> => {
-  instance ??= fromEnvironment();
-  return instance(event, context);
+export const handler = async (event: unknown, context: Context): Promise<VerifyOutcome> => {
+  // A failed cold start (rules unreadable) is retried by the next invocation, not cached.
+  instance ??= fromEnvironment().catch((err: unknown) => {
+    instance = undefined;
+    throw err;
+  });
+  return (await instance)(event, context);
 };

@@ -1,6 +1,6 @@
 // Alarms routed to the alert topic and a dashboard of outcomes over time. Per target: verifier
-// errors, a missing run, a flagged business, open incidents, failed async invocations and failed
-// fan-outs. For the stack: alert Lambda errors and stream records that could not be delivered.
+// errors, a missing run, a flagged business, open incidents, failed async invocations, failed
+// fan-outs and a run that does not fit in its period (capacity shortfall). For the stack: alert Lambda errors and stream records that could not be delivered.
 // Runtime metrics carry the dimensions { service, stack, target }, so two stacks (or two targets)
 // in one account and region never share a metric.
 import { Duration } from 'aws-cdk-lib';
@@ -53,6 +53,7 @@ export interface TargetAlarms {
   readonly openIncidents: Alarm;
   readonly failedInvocations: Alarm;
   readonly fanOutFailed: Alarm;
+  readonly capacityShortfall: Alarm;
 }
 
 const atLeastOne = {
@@ -139,6 +140,16 @@ export class Monitoring extends Construct {
         fanOutFailed: alarm(`${prefix}FanOutFailed`, {
           alarmDescription: `${label}: a fanned-out run's state machine execution failed or timed out (its finish step did not complete).`,
           metric: t.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
+          ...atLeastOne,
+        }),
+        // The planner emits CapacityShortfall = 1 when a run cannot fit in the schedule period at the cap.
+        capacityShortfall: alarm(`${prefix}CapacityShortfall`, {
+          alarmDescription: `${label}: a run does not fit in the schedule period at the target's rate cap; see the run's capacity line (raise rps, lengthen the period, or split the docs).`,
+          metric: metric(
+            'CapacityShortfall',
+            'Maximum',
+            Duration.minutes(Math.min(t.schedulePeriodMinutes, 60)),
+          ),
           ...atLeastOne,
         }),
       };

@@ -16,6 +16,7 @@ import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { STATE_TABLE } from '../../lambda/adapters/dynamodb/schema.js';
 import { METRICS } from '../../lambda/config/env.js';
@@ -29,6 +30,12 @@ export interface VerifierApiProps {
   readonly verifiers: Readonly<Record<string, IFunction>>;
   /** @default 30 */
   readonly retentionDays?: number;
+  /** `stack` dimension of the API's metrics. @default - the stack's name */
+  readonly stackName?: string;
+  /** The bucket the targets' status pages are in: GET /status presigns `<statusPrefix>index.html`. @default - GET /status answers 404 */
+  readonly statusBucket?: IBucket;
+  /** Status page prefix of each target, by target name. @default - `status/<target>/` */
+  readonly statusPrefixes?: Readonly<Record<string, string>>;
   /** Steady-state requests per second. @default 10 */
   readonly throttleRateLimit?: number;
   /** @default 20 */
@@ -61,6 +68,7 @@ export class VerifierApi extends Construct {
       timeout: API_TIMEOUT,
       environment: {
         RETENTION_DAYS: String(props.retentionDays ?? 30),
+        METRICS_STACK: props.stackName ?? Stack.of(scope).stackName,
         POWERTOOLS_SERVICE_NAME: METRICS.apiService,
         POWERTOOLS_METRICS_NAMESPACE: METRICS.namespace,
       },
@@ -96,6 +104,25 @@ export class VerifierApi extends Construct {
         resources: verifiers.map(([, f]) => f.functionArn),
       }),
     );
+
+    if (props.statusBucket) {
+      // GET /status reads the first target's page (presigned GetObject with the function's role).
+      const prefixes = props.statusPrefixes ?? {};
+      const statusPrefix = prefixes[first[0]] ?? `status/${first[0]}/`;
+      fn.addEnvironment('STATUS_BUCKET', props.statusBucket.bucketName);
+      fn.addEnvironment('STATUS_PREFIX', statusPrefix);
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['s3:GetObject'],
+          resources: [props.statusBucket.arnForObjects('status/*')],
+        }),
+      );
+      const bucketId = Stack.of(this).getLogicalId(props.statusBucket.node.defaultChild as CfnBucket);
+      Validations.of(fn).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/status/*]`,
+        reason: 'S3 objects under status/ only: the status pages of every target (read for GET /status).',
+      });
+    }
 
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS });
     this.api = new RestApi(this, 'Api', {

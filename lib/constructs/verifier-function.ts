@@ -152,7 +152,9 @@ export class VerifierFunction extends Construct {
         ...(target.partnersUrl && { TARGET_PARTNERS_URL: target.partnersUrl }),
         CONCURRENCY: String(target.concurrency),
         RPS: String(target.rps),
-        MAX_SHARD_CONCURRENCY: String(this.maxShardConcurrency),
+        // The names lambda/config/verify.ts reads (test/infra/runtime-env.test.ts parses them).
+        MAX_PARALLEL_SHARDS: String(this.maxShardConcurrency),
+        SCHEDULE_PERIOD_MINUTES: String(this.periodMinutes),
         ...(target.failAfter !== undefined && { FAIL_AFTER: String(target.failAfter) }),
         ...(target.recoverAfter !== undefined && { RECOVER_AFTER: String(target.recoverAfter) }),
         // The default target keeps the lock name runs used before targets existed.
@@ -200,6 +202,7 @@ export class VerifierFunction extends Construct {
     }
     fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: readable }));
 
+    fn.addEnvironment('STATUS_BUCKET', props.bucket.bucketName);
     fn.addEnvironment('STATUS_PREFIX', props.statusPrefix);
     fn.addToRolePolicy(
       new PolicyStatement({

@@ -135,6 +135,18 @@ export function describeStateStoreContract(name: string, makeStore: MakeStateSto
         expect((await store.listRuns(2)).map((r) => r.runId)).toEqual(['r-new', 'r-mid']);
         expect(await store.listRuns(0)).toEqual([]);
       });
+
+      it('lists the next page of runs, older than the last one listed, with none missed or repeated', async () => {
+        await store.startRun({ runId: 'r-1', startedAt: T(1), status: 'running' });
+        await store.startRun({ runId: 'r-2a', startedAt: T(2), status: 'running' });
+        await store.startRun({ runId: 'r-2b', startedAt: T(2), status: 'running' });
+        await store.startRun({ runId: 'r-3', startedAt: T(3), status: 'running' });
+        const first = await store.listRuns(2);
+        expect(first.map((r) => r.runId)).toEqual(['r-3', 'r-2b']);
+        const second = await store.listRuns(2, first[1]);
+        expect(second.map((r) => r.runId)).toEqual(['r-2a', 'r-1']);
+        expect(await store.listRuns(2, second[1])).toEqual([]);
+      });
     });
 
     describe('doc state', () => {

@@ -71,7 +71,7 @@ beforeEach(async () => {
 });
 
 /** One API handler per test, with its own idempotency table (created on first use). */
-function makeApi(s: DynamoStateStore): ApiHandler {
+function makeApi(s: DynamoStateStore, verifierFunctions?: Record<string, string>): ApiHandler {
   const lambda = new LambdaClient({
     endpoint: `http://127.0.0.1:${(lambdaStub.address() as AddressInfo).port}`,
     region: 'us-east-1',
@@ -83,6 +83,7 @@ function makeApi(s: DynamoStateStore): ApiHandler {
       store: s,
       lambda,
       verifierFunctionName: 'verifier-fn',
+      ...(verifierFunctions && { verifierFunctions }),
       now: () => new Date(),
       idempotency: new DynamoDBPersistenceLayer({
         tableName: await createIdempotencyTable(raw),
@@ -128,6 +129,44 @@ async function call(method: string, path: string, extra: Partial<APIGatewayProxy
     headers: res.headers,
   };
 }
+
+describe('POST /runs with several targets (VERIFIER_FUNCTIONS)', () => {
+  beforeEach(() => {
+    api = makeApi(store, { staging: 'verifier-staging', prod: 'verifier-prod' });
+  });
+
+  it('invokes the named target’s verifier; without a target, the first target’s', async () => {
+    const prod = await call('POST', '/runs', { body: JSON.stringify({ target: 'prod', domain: 'clients' }) });
+    expect(prod.status).toBe(202);
+    const plain = await call('POST', '/runs', { body: JSON.stringify({ domain: 'clients' }) });
+    expect(plain.status).toBe(202);
+    expect(invocations.map((i) => i.path)).toEqual([
+      '/2015-03-31/functions/verifier-prod/invocations',
+      '/2015-03-31/functions/verifier-fn/invocations',
+    ]);
+    expect(invocations[0]?.payload).toEqual({
+      runId: prod.body.runId,
+      filters: { domains: ['clients'] },
+      trigger: 'api',
+    });
+  });
+
+  it('answers 400 naming the targets for an unknown one, and starts nothing', async () => {
+    const res = await call('POST', '/runs', { body: JSON.stringify({ target: 'qa' }) });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toBe('unknown target "qa": expected one of "staging", "prod"');
+    expect(invocations).toEqual([]);
+  });
+
+  it('an Idempotency-Key reused for another target answers 422', async () => {
+    const headers = { 'Idempotency-Key': 'k-targets' };
+    const first = await call('POST', '/runs', { headers, body: JSON.stringify({ target: 'prod' }) });
+    expect(first.status).toBe(202);
+    const other = await call('POST', '/runs', { headers, body: JSON.stringify({ target: 'staging' }) });
+    expect(other.status).toBe(422);
+    expect(invocations).toHaveLength(1);
+  });
+});
 
 describe('POST /runs', () => {
   it('announces the run and invokes the verifier asynchronously with the filters', async () => {
@@ -272,6 +311,34 @@ describe('GET /runs and /runs/{runId}', () => {
       const r = await call('GET', '/runs', { queryStringParameters: q });
       expect([r.status, String(r.body.message).startsWith('invalid query')]).toEqual([400, true]);
     }
+  });
+  it('pages through every run with an opaque cursor, past the last 100', async () => {
+    for (let m = 0; m < 105; m++) {
+      const at = new Date(Date.UTC(2026, 0, 1, 0, m)).toISOString();
+      await store.startRun({ runId: `r-${String(m).padStart(3, '0')}`, startedAt: at, status: 'running' });
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const res = await call('GET', '/runs', {
+        queryStringParameters: { limit: '40', ...(cursor && { cursor }) },
+      });
+      expect(res.status).toBe(200);
+      seen.push(...(res.body.runs as { runId: string }[]).map((r) => r.runId));
+      cursor = res.body.nextCursor as string | undefined;
+      pages++;
+    } while (cursor && pages < 10);
+    expect(pages).toBe(3);
+    expect(seen).toHaveLength(105);
+    expect(new Set(seen).size).toBe(105);
+    expect(seen[0]).toBe('r-104');
+    expect(seen.at(-1)).toBe('r-000');
+    const bad = await call('GET', '/runs', { queryStringParameters: { cursor: 'not-a-cursor' } });
+    expect(bad).toMatchObject({
+      status: 400,
+      body: { message: 'invalid cursor: pass the nextCursor of the previous GET /runs answer unchanged' },
+    });
   });
 });
 

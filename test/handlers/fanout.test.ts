@@ -4,6 +4,7 @@
 // artifacts in s3rver, and one local target holding the requests' arrival times.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CREDENTIALS } from '../../bench/context.js';
@@ -16,6 +17,7 @@ import { createDynamoStateStore } from '../../lambda/adapters/dynamodb/state-sto
 import { createUndiciHttpClient, type UndiciHttpClient } from '../../lambda/adapters/http/undici-client.js';
 import { createS3DocSource } from '../../lambda/adapters/s3/doc-source.js';
 import { createS3RunArtifacts } from '../../lambda/adapters/s3/run-artifacts.js';
+import { createS3StatusPage } from '../../lambda/adapters/s3/status-page.js';
 import {
   type CredentialsLoader,
   createSecretCredentials,
@@ -115,6 +117,7 @@ async function setup(
       artifacts: createS3RunArtifacts({ client: s3, bucket }),
       httpFor,
     },
+    statusPage: createS3StatusPage({ client: s3, bucket, prefix: 'status/staging/' }),
   });
   return { store, handler, sfn, artifacts: createS3RunArtifacts({ client: s3, bucket }) };
 }
@@ -188,6 +191,9 @@ describe('fan-out', () => {
     const report = await artifacts.get<{ docs: unknown[]; capacity: string }>('fan-1', 'report.json');
     expect(report?.docs).toHaveLength(DOCS);
     expect(report?.capacity).toMatch(/^capacity: 300 docs/);
+    // The finish step writes the target's status page, with every doc of the run.
+    const page = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'status/staging/status.json' }));
+    expect(await page.Body?.transformToString()).toContain(String(docs[0]?.id));
     expect(await store.acquireLock('verifier-run', 'next', 1000, new Date())).toBe(true);
 
     // Redelivery: a shard and the finish step invoked again change nothing.

@@ -37,6 +37,7 @@ describe('verifier config', () => {
       targetName: 'default',
       runsPrefix: 'runs/',
       statusPrefix: 'status/',
+      metricDimensions: { target: 'default' },
     });
   });
 
@@ -129,10 +130,20 @@ describe('API config', () => {
       tableName: 's',
       idempotencyTableName: 'i',
       verifierFunctionName: 'fn',
+      verifierFunctions: {},
       retentionDays: 30,
       idempotencyTtlSeconds: 3600,
       statusPrefix: 'status/',
+      metricDimensions: {},
     });
+    expect(
+      loadApiConfig({
+        STATE_TABLE_NAME: 's',
+        IDEMPOTENCY_TABLE_NAME: 'i',
+        VERIFIER_FUNCTION_NAME: 'fn',
+        VERIFIER_FUNCTIONS: '{"prod":"fn-prod"}',
+      }).verifierFunctions,
+    ).toEqual({ prod: 'fn-prod' });
     expect(() => loadApiConfig({ STATE_TABLE_NAME: 's' })).toThrow(
       /IDEMPOTENCY_TABLE_NAME.*VERIFIER_FUNCTION_NAME/,
     );

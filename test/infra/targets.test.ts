@@ -100,7 +100,7 @@ describe('two targets in one stack', () => {
 
   it('alarms are per target, on metrics dimensioned by stack and target', () => {
     for (const target of ['staging', 'prod']) {
-      for (const metricName of ['RunsCompleted', 'BusinessesFlagged', 'OpenIncidents']) {
+      for (const metricName of ['RunsCompleted', 'BusinessesFlagged', 'OpenIncidents', 'CapacityShortfall']) {
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           Namespace: 'Verifier',
           MetricName: metricName,
@@ -112,7 +112,7 @@ describe('two targets in one stack', () => {
         });
       }
     }
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 2 * 6 + 2);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 2 * 7 + 2);
   });
 
   it('the API may start either target and knows them by name', () => {

@@ -81,7 +81,7 @@ describe('functions', () => {
       METRICS_STACK: 'Verifier',
       LOCK_NAME: 'verifier-run',
       STATUS_PREFIX: 'status/default/',
-      MAX_SHARD_CONCURRENCY: '8',
+      MAX_PARALLEL_SHARDS: '8',
       STATE_MACHINE_ARN: {
         'Fn::Join': [
           '',
@@ -164,10 +164,19 @@ describe('functions', () => {
       'dynamodb:Query',
       'dynamodb:UpdateItem',
       'lambda:InvokeFunction',
+      's3:GetObject',
     ]);
     expect(statements).toContainEqual(
       expect.objectContaining({ Action: 'lambda:InvokeFunction', Resource: getAtt(ids.verifier) }),
     );
+    // GET /status presigns the status page: read on status/ only, and the env that says where it is.
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: 's3:GetObject',
+        Resource: { 'Fn::Join': ['', [getAtt(ids.bucket), '/status/*']] },
+      }),
+    );
+    expect(env).toMatchObject({ STATUS_BUCKET: { Ref: ids.bucket }, STATUS_PREFIX: 'status/default/' });
     expect(statements).toContainEqual(
       expect.objectContaining({
         Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
@@ -320,8 +329,21 @@ describe('alarms', () => {
   it('route verifier errors, a missing run and a flagged business to the topic', () => {
     const alarms = template.findResources('AWS::CloudWatch::Alarm');
     // Per target: errors, missing run, flagged business, open incidents, failed invocations, failed
-    // fan-out; for the stack: alert Lambda errors, stream DLQ depth.
-    expect(Object.keys(alarms)).toHaveLength(8);
+    // fan-out, capacity shortfall; for the stack: alert Lambda errors, stream DLQ depth.
+    expect(Object.keys(alarms)).toHaveLength(9);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Verifier',
+      MetricName: 'CapacityShortfall',
+      Dimensions: [
+        { Name: 'service', Value: 'verifier' },
+        { Name: 'stack', Value: 'Verifier' },
+        { Name: 'target', Value: 'default' },
+      ],
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: ids.topic }],
+    });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/Lambda',
       MetricName: 'Errors',

@@ -233,13 +233,16 @@ export function createDynamoStateStore(options: DynamoStateStoreOptions): Dynamo
       return items.map(fromResultItem);
     },
 
-    async listRuns(limit) {
+    async listRuns(limit, before) {
       if (limit <= 0) return [];
       const items = await queryAll(
         {
           IndexName: STATE_TABLE.gsi1.name,
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': RUNS_INDEX_PK },
+          KeyConditionExpression: before ? 'gsi1pk = :pk AND gsi1sk < :before' : 'gsi1pk = :pk',
+          ExpressionAttributeValues: {
+            ':pk': RUNS_INDEX_PK,
+            ...(before && { ':before': `${before.startedAt}#${before.runId}` }),
+          },
           ScanIndexForward: false,
           Limit: Math.min(limit, 100),
         },

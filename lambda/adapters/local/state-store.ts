@@ -181,7 +181,7 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
       return out;
     },
 
-    async listRuns(limit) {
+    async listRuns(limit, before) {
       await ensureFolders();
       const runs: RunRecord[] = [];
       for (const name of await readdir(folders.runs)) {
@@ -190,7 +190,10 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
         if (run) runs.push(run);
       }
       runs.sort((a, b) => byText(b.startedAt, a.startedAt) || byText(b.runId, a.runId));
-      return runs.slice(0, Math.max(0, limit));
+      const older = before
+        ? runs.filter((r) => `${r.startedAt}#${r.runId}` < `${before.startedAt}#${before.runId}`)
+        : runs;
+      return older.slice(0, Math.max(0, limit));
     },
 
     async getDocState(doc) {

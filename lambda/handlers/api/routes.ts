@@ -3,7 +3,7 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import * as z from 'zod';
 import { emptySummary, type Outcome, type RunReport } from '../../engine/model.js';
-import type { StateStore } from '../../engine/ports.js';
+import type { RunPosition, RunRecord, StateStore } from '../../engine/ports.js';
 import { newRunId, RUN_ID_PATTERN } from '../../engine/run/run-id.js';
 import type { DocFilters } from '../../engine/target.js';
 import { ApiError } from './http.js';
@@ -11,21 +11,77 @@ import { ApiError } from './http.js';
 export interface RouteDeps {
   readonly store: StateStore;
   readonly lambda: Pick<LambdaClient, 'send'>;
+  /** The first target's verifier: runs without a `target` go there. */
   readonly verifierFunctionName: string;
+  /** Each target's verifier, by target name. @default - only the first target */
+  readonly verifierFunctions?: Readonly<Record<string, string>>;
   readonly now: () => Date;
 }
 
 export const ListRunsQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
+  /** `nextCursor` of the previous page. */
+  cursor: z.string().min(1).max(400).optional(),
 });
+
+const cursorSchema = z.strictObject({ s: z.string().min(1), r: z.string().regex(RUN_ID_PATTERN) });
+
+/** `GET /runs`: a page of runs, most recent first, and `nextCursor` (opaque) while more may follow. */
+export async function listRuns(
+  deps: Pick<RouteDeps, 'store'>,
+  query: z.infer<typeof ListRunsQuerySchema>,
+): Promise<{ runs: readonly RunRecord[]; nextCursor?: string }> {
+  let before: RunPosition | undefined;
+  if (query.cursor !== undefined) {
+    let decoded: unknown;
+    try {
+      decoded = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8'));
+    } catch {
+      decoded = undefined;
+    }
+    const parsed = cursorSchema.safeParse(decoded);
+    if (!parsed.success) {
+      throw new ApiError(
+        400,
+        'invalid cursor: pass the nextCursor of the previous GET /runs answer unchanged',
+      );
+    }
+    before = { startedAt: parsed.data.s, runId: parsed.data.r };
+  }
+  const runs = await deps.store.listRuns(query.limit, before);
+  const last = runs.length === query.limit ? runs.at(-1) : undefined;
+  return {
+    runs,
+    ...(last && {
+      nextCursor: Buffer.from(JSON.stringify({ s: last.startedAt, r: last.runId })).toString('base64url'),
+    }),
+  };
+}
 
 export const ListDocsQuerySchema = z.strictObject({
   domain: z.string().min(1).max(200).optional(),
   outcome: z.enum(['pass', 'fail', 'error', 'blocked', 'invalid', 'skip'] satisfies Outcome[]).optional(),
 });
 
-/** Announces the run (status running, trigger api) and hands it to the verifier Lambda. */
-export async function startRun(deps: RouteDeps, filters: DocFilters): Promise<{ runId: string }> {
+/** The verifier function of `target` (the first target's when none is named); 400 for an unknown name. */
+export function verifierFor(deps: RouteDeps, target: string | undefined): string {
+  if (target === undefined) return deps.verifierFunctionName;
+  const fn = deps.verifierFunctions?.[target];
+  if (fn) return fn;
+  const known = Object.keys(deps.verifierFunctions ?? {});
+  throw new ApiError(
+    400,
+    `unknown target "${target.slice(0, 64)}": expected one of ${known.length ? known.map((k) => `"${k}"`).join(', ') : '(none: this stack has one target; omit target)'}`,
+  );
+}
+
+/** Announces the run (status running, trigger api) and hands it to the target's verifier Lambda. */
+export async function startRun(
+  deps: RouteDeps,
+  filters: DocFilters,
+  target?: string,
+): Promise<{ runId: string }> {
+  const functionName = verifierFor(deps, target);
   const now = deps.now();
   const runId = newRunId(now);
   await deps.store.startRun({
@@ -38,7 +94,7 @@ export async function startRun(deps: RouteDeps, filters: DocFilters): Promise<{ 
   try {
     await deps.lambda.send(
       new InvokeCommand({
-        FunctionName: deps.verifierFunctionName,
+        FunctionName: functionName,
         InvocationType: 'Event',
         Payload: new TextEncoder().encode(JSON.stringify({ runId, filters, trigger: 'api' })),
       }),

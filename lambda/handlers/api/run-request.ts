@@ -17,6 +17,8 @@ export const RunFiltersBodySchema = z.strictObject({
     .union([includeValue, z.array(includeValue).min(1)])
     .transform((v) => (Array.isArray(v) ? v : [v]))
     .optional(),
+  /** The target to run against (its name in the stack). @default - the first target */
+  target: z.string().min(1).max(64).optional(),
 });
 
 export function toDocFilters(body: z.infer<typeof RunFiltersBodySchema>): DocFilters {

@@ -54,6 +54,8 @@ export interface FanOutDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** Writes the target's status page after the run is stored (never throws). @default - no page */
+  readonly publishStatus?: (runId: string) => Promise<void>;
 }
 
 export type FanOutOutcome =
@@ -247,6 +249,7 @@ export function createFanOutSteps(deps: FanOutDeps) {
       ...(plan && { capacity: plan.capacity }),
     };
     await artifacts.put(runId, REPORT, report);
+    await deps.publishStatus?.(runId);
     await store.releaseLock(deps.config.lockName, runId);
     logger.info('run finished', { summary, shards: plan?.input.shards.length });
     return {
