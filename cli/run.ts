@@ -6,7 +6,6 @@ import { createUndiciHttpClient } from '../lambda/adapters/http/undici-client.js
 import { DocSourceError } from '../lambda/adapters/local/doc-source.js';
 import { createLocalStateStore } from '../lambda/adapters/local/state-store.js';
 import { createLocalTestFiles } from '../lambda/adapters/local/test-files.js';
-import { createHtmlReportWriter } from '../lambda/adapters/report/html-report.js';
 import { createJsonReportWriter } from '../lambda/adapters/report/json-report.js';
 import { createJunitReportWriter } from '../lambda/adapters/report/junit-report.js';
 import type { ReportWriter } from '../lambda/adapters/report/stream-file.js';
@@ -19,16 +18,13 @@ import { isProblem } from '../lambda/engine/report/summary.js';
 import { runDocs } from '../lambda/engine/run/run-docs.js';
 import { newRunId } from '../lambda/engine/run/run-id.js';
 import { type DocFilters, targetOf } from '../lambda/engine/target.js';
-import { knownIssuesFrom } from '../lambda/report-html/known-issues.js';
 import { createConsoleRenderer } from './console.js';
 import { printable } from './console-summary.js';
 import { checkSelection, type DocListing, docsNeedingRoutes, listDocs } from './doc-selection.js';
 import { createLineBuffer } from './line-buffer.js';
-import { loadOperationIndex } from './openapi.js';
 import { type CliRunConfig, type RunCliOptions, type RunPresets, resolveRunConfig } from './run-config.js';
 import { EXIT, UsageError } from './usage-error.js';
 import { withAbort, withVerboseLog } from './verbose-http.js';
-import { writeBackDocs } from './write-back-docs.js';
 
 export type { RunCliOptions } from './run-config.js';
 
@@ -143,6 +139,8 @@ export async function executeRun(opts: RunCliOptions, io: RunIo, presets: RunPre
   if (config.promises.openapi) {
     const { dir, refMap } = config.promises.openapi;
     try {
+      // swagger-parser and Ajv load only for a run that checks contracts.
+      const { loadOperationIndex } = await import('./openapi.js');
       contractIndex = await loadOperationIndex(dir, refMap, warn);
     } catch (err) {
       io.stderr.write(`verifier run: --openapi: ${printable((err as Error).message)}\n`);
@@ -171,14 +169,21 @@ export async function executeRun(opts: RunCliOptions, io: RunIo, presets: RunPre
   ] as const) {
     if (url === config.baseUrl) (stdout ?? io.stdout).write(`${flag} is the base URL: ${printable(url)}\n`);
   }
+  // The HTML renderer (eta) loads only for a run that writes an HTML report.
+  const html = config.reports.some((r) => r.kind === 'html')
+    ? {
+        ...(await import('../lambda/adapters/report/html-report.js')),
+        ...(await import('../lambda/report-html/known-issues.js')),
+      }
+    : undefined;
   const writers: ReportWriter[] = config.reports.map((r) =>
     r.kind === 'json'
       ? createJsonReportWriter(r.file)
-      : r.kind === 'html'
-        ? createHtmlReportWriter(r.file, {
+      : r.kind === 'html' && html
+        ? html.createHtmlReportWriter(r.file, {
             target: config.baseUrl,
             redact: redactor.value,
-            knownIssues: knownIssuesFrom(listing.source),
+            knownIssues: html.knownIssuesFrom(listing.source),
           })
         : createJunitReportWriter(r.file),
   );
@@ -252,6 +257,7 @@ export async function executeRun(opts: RunCliOptions, io: RunIo, presets: RunPre
     const wb = config.promises.writeBack;
     if (wb) {
       stdout?.flush();
+      const { writeBackDocs } = await import('./write-back-docs.js');
       const lines = await writeBackDocs({ root: config.docs, passed, verifiedAt: result.startedAt, ...wb });
       (stdout ?? io.stdout).write(`${lines.map(printable).join('\n')}\n`);
     }

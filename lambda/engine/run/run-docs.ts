@@ -11,7 +11,6 @@ import { readDocHeader } from '../parse/doc-header.js';
 import type { AlertSink, Clock, DocSource, HttpClient, RunEvent, StateStore, TestFiles } from '../ports.js';
 import type { DocAuth } from '../promises/auth-alerts.js';
 import type { AuthMatrixMode } from '../promises/auth-matrix.js';
-import { ContractChecker } from '../promises/contract.js';
 import type { OperationIndex } from '../promises/operations.js';
 import { createTokenRedactor } from '../redact.js';
 import type { RunOptions, Target } from '../target.js';
@@ -81,7 +80,10 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
   emit({ type: 'run-started', runId, total: docs.length, at: startedAt });
 
   // One contract checker per run: each operation's schema is compiled once, and it keeps the counts.
-  const checker = deps.promises?.contract ? new ContractChecker() : undefined;
+  // Ajv loads only for a run that checks contracts.
+  const checker = deps.promises?.contract
+    ? new (await import('../promises/contract.js')).ContractChecker()
+    : undefined;
   const results = {
     runId,
     startedAt,
