@@ -62,13 +62,17 @@ export async function dummyEnv(root: string): Promise<Record<string, string>> {
         ? `arn:aws:sns:us-east-1:123456789012:${name.toLowerCase()}`
         : /URL|ENDPOINT/.test(name)
           ? 'https://example.invalid'
-          : /_MS$/.test(name)
-            ? '5000'
-            : /DAYS|SECONDS|MINUTES|CONCURRENCY|RPS|TIMEOUT|LIMIT|MAX/.test(name)
-              ? '5'
-              : /ENABLED|ALLOW/.test(name)
-                ? 'false'
-                : `bench-${name.toLowerCase().replace(/_/g, '-')}`;
+          : name === 'AUTH_MATRIX'
+            ? 'off'
+            : /_AFTER$/.test(name)
+              ? '2'
+              : /_MS$/.test(name)
+                ? '5000'
+                : /DAYS|SECONDS|MINUTES|CONCURRENCY|RPS|TIMEOUT|LIMIT|MAX/.test(name)
+                  ? '5'
+                  : /ENABLED|ALLOW/.test(name)
+                    ? 'false'
+                    : `bench-${name.toLowerCase().replace(/_/g, '-')}`;
   }
   return env;
 }

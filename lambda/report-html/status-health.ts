@@ -8,6 +8,7 @@ import {
   conditionSchema,
   type IncidentData,
   incidentSchema,
+  isTargetConditionKey,
   type MuteData,
   muteSchema,
   parseRecord,
@@ -94,7 +95,9 @@ export interface HealthLists {
 /** Open incidents, active conditions, mutes in force at `now`, and flapping docs, each sorted by key. */
 export function healthItems(lists: HealthLists, now: Date) {
   const incidents = lists.incidents.map((r) => parseRecord(incidentSchema, r));
-  const conditions = lists.conditions.map((r) => parseRecord(conditionSchema, r));
+  const conditions = lists.conditions
+    .filter((r) => isTargetConditionKey(r.key))
+    .map((r) => parseRecord(conditionSchema, r));
   const mutes = lists.mutes.map((r) => parseRecord(muteSchema, r));
   const at = now.toISOString();
   const byKey = (a: HealthItemView, b: HealthItemView) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);

@@ -6,9 +6,6 @@ import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { executeRun, type RunCliOptions } from '../../cli/run.js';
 import { writeTokensFile } from '../../cli/sandbox.js';
-import { createLocalStateStore } from '../../lambda/adapters/local/state-store.js';
-import { settleHealth } from '../../lambda/engine/health/settle.js';
-import { DEFAULT_TARGET_RULES } from '../../lambda/engine/health/target-rules.js';
 import { createSandbox, type Sandbox } from '../../sandbox/server.js';
 
 const SEEDS = join(import.meta.dirname, '../../seeds');
@@ -91,18 +88,4 @@ export async function sandboxRuns(): Promise<SandboxRuns> {
       await rm(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Settles the last run's health in a local state, as the run loop will (incidents open after failAfter 2). */
-export async function settleLastRun(state: string): Promise<void> {
-  const store = createLocalStateStore({ dir: state });
-  const [last] = await store.listRuns(1);
-  if (!last) throw new Error(`no run recorded in ${state}`);
-  await settleHealth(store, {
-    runId: last.runId,
-    at: last.finishedAt ?? last.startedAt,
-    results: await store.getRunResults(last.runId),
-    rules: DEFAULT_TARGET_RULES,
-    filteredRun: false,
-  });
 }

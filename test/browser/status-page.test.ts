@@ -10,7 +10,7 @@ import { createLocalStateStore } from '../../lambda/adapters/local/state-store.j
 import { buildMute } from '../../lambda/engine/health/mutes.js';
 import { formatTime } from '../../lambda/report-html/stats.js';
 import { hasChromium, launch, openFile, screenshot } from './browser.js';
-import { BROKEN, BROKEN_DOC, type SandboxRuns, sandboxRuns, settleLastRun } from './sandbox-runs.js';
+import { BROKEN, BROKEN_DOC, type SandboxRuns, sandboxRuns } from './sandbox-runs.js';
 
 let runs: SandboxRuns;
 let browser: Browser;
@@ -30,19 +30,15 @@ const cellsOf = (row: Locator) =>
 
 beforeAll(async () => {
   runs = await sandboxRuns();
-  // Run 1: the broken doc is not there yet; runs 2 and 3: it fails (404).
-  // After each run its health is settled as the run loop will (failAfter 2: run 3 opens an incident).
+  // Run 1: the broken doc is not there yet; runs 2 and 3: it fails (404). Each run settles its docs'
+  // health (failAfter 2: run 3 opens the incident).
   const store = createLocalStateStore({ dir: runs.state });
-  const settle = () => settleLastRun(runs.state);
   await rm(join(runs.docs, BROKEN_DOC));
   expect((await runs.run()).code).toBe(0);
-  await settle();
   await writeFile(join(runs.docs, BROKEN_DOC), BROKEN);
   expect((await runs.run()).code).toBe(1);
-  await settle();
   expect((await store.listHealth('incident')).length).toBe(1);
   expect((await runs.run()).code).toBe(1);
-  await settle();
   const mute = buildMute({
     id: 'm-deploy',
     scope: { kind: 'domain', domain: 'billing' },

@@ -14,6 +14,7 @@ const verifyEnv = {
 describe('verifier config', () => {
   it('applies the documented defaults', () => {
     expect(loadVerifyConfig(verifyEnv)).toEqual({
+      authMatrix: 'off',
       tableName: 'state',
       docsBucket: 'docs-bucket',
       docsPrefix: 'docs/',

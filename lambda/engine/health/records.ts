@@ -84,6 +84,13 @@ export const incidentSchema = z.object({
 });
 export type IncidentData = z.infer<typeof incidentSchema>;
 
+/**
+ * Whether a `condition` record is a target condition (`<condition>#<subject>`). The same kind also holds
+ * other run-level findings (the auth matrix's `auth.accepted#<doc>#<tokenType>`), which readers skip.
+ */
+export const isTargetConditionKey = (key: string): boolean =>
+  ['target.down#', 'credential.rejected#', 'target.rate_limited#'].some((p) => key.startsWith(p));
+
 export const conditionSchema = z.object({
   condition: z.enum(['target.down', 'credential.rejected', 'target.rate_limited']),
   subject: z.string().min(1),
