@@ -2,32 +2,12 @@
 // validated with zod on every read, and the structural store API they are kept in (the StateStore's
 // health methods; both the local and the DynamoDB store implement it).
 import * as z from 'zod';
+import type { HealthRecord, StateStore } from '../ports.js';
 
-export type HealthKind = 'incident' | 'condition' | 'mute';
-
-export interface HealthRecord {
-  readonly kind: HealthKind;
-  /** incident: doc id; condition: `<condition>#<subject>`; mute: mute id. */
-  readonly key: string;
-  readonly version: number;
-  readonly data: unknown;
-  readonly updatedAt: string;
-}
+export type { HealthKind, HealthRecord } from '../ports.js';
 
 /** The health part of the StateStore port. Writes are conditional on the version (0 = must not exist). */
-export interface HealthStore {
-  getHealth(kind: HealthKind, key: string): Promise<HealthRecord | undefined>;
-  listHealth(kind: HealthKind): Promise<readonly HealthRecord[]>;
-  /** False when another writer won. */
-  putHealth(
-    kind: HealthKind,
-    key: string,
-    data: unknown,
-    expectedVersion: number,
-    at: string,
-  ): Promise<boolean>;
-  deleteHealth(kind: HealthKind, key: string, expectedVersion: number): Promise<boolean>;
-}
+export type HealthStore = Pick<StateStore, 'getHealth' | 'listHealth' | 'putHealth' | 'deleteHealth'>;
 
 export class HealthRecordError extends Error {
   override readonly name = 'HealthRecordError';
