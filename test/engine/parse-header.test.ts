@@ -88,8 +88,12 @@ describe('mayDeclareFallback (the first pass reads the header only when it says 
     const fallbackDocs = all.filter((d) => declares(d.id, d.text));
     expect(fallbackDocs.length).toBeGreaterThan(hasShared() ? 5 : 2);
     for (const d of fallbackDocs) expect(mayDeclareFallback(d.text), d.id).toBe(true);
-    // And it does rule docs out: most docs need no YAML read in the first pass.
-    expect(all.filter((d) => !mayDeclareFallback(d.text)).length).toBeGreaterThan(all.length / 2);
+    // And it does rule docs out: most of the real corpus needs no YAML read in the first pass (the
+    // seeds are too few to say: every one of them mentions fallback routing).
+    if (hasShared()) {
+      const corpus = all.slice(0, ids.length);
+      expect(corpus.filter((d) => !mayDeclareFallback(d.text)).length).toBeGreaterThan(corpus.length / 2);
+    }
   });
 
   it('misses no odd spelling of the key or its value', () => {
