@@ -40,9 +40,9 @@ it('does nothing at 0 (no cap)', async () => {
   expect(new Set(starts)).toEqual(new Set([0]));
 });
 
-it('counts a start from its dispatch when a busy event loop holds the request back', async () => {
-  // The first request is let through at 0 but only dispatched 300 ms later (synchronous work ran in
-  // between); the others go out at once. The server sees dispatch times.
+it('counts a start from when its request was written, not from when it was let through', async () => {
+  // The first request is let through at 0 but only written 300 ms later (it waited for a connection,
+  // or synchronous work ran in between); the others go out at once. The server sees write times.
   let t = 0;
   const stalls = [300];
   const dispatches: number[] = [];
@@ -51,14 +51,17 @@ it('counts a start from its dispatch when a busy event loop holds the request ba
     sleep: async (ms: number) => {
       t += ms;
     },
-    afterDispatch: (fn: () => void) => {
-      t += stalls.shift() ?? 0;
-      dispatches.push(t);
-      fn();
-    },
   };
   const cap = createRateCap(2, clock);
-  await Promise.all(Array.from({ length: 6 }, () => cap(async () => {})));
+  await Promise.all(
+    Array.from({ length: 6 }, () =>
+      cap(async (written) => {
+        t += stalls.shift() ?? 0;
+        dispatches.push(t);
+        written();
+      }),
+    ),
+  );
   expect(dispatches).toHaveLength(6);
   expect(dispatches.slice(0, 2)).toEqual([300, 300]);
   for (let i = 2; i < dispatches.length; i++) {

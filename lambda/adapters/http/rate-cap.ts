@@ -5,8 +5,9 @@
 // earlier calls; when a timer fires late (a busy event loop), the real gap between call k-N and call k
 // shrinks below the interval and the cap is exceeded for that moment. Here every start is recorded when
 // it really happens and a waiter re-checks the window after each wake-up, so late timers only ever
-// make the rate lower. A start is then re-dated to just after the request was written (the next
-// macrotask), so a stall between letting a request through and sending it cannot bunch arrivals.
+// make the rate lower. A start is then re-dated to when the request was really written to its socket
+// (the HTTP client says so), so neither a busy event loop nor a wait for a connection between letting
+// a request through and sending it can bunch arrivals at the server.
 
 /**
  * A small guard on top of the one-second window: the server sees a request a little after the client
@@ -14,32 +15,28 @@
  * 1000 ms apart can arrive 990 ms apart and the cap would not hold where it is measured.
  */
 export const WINDOW_GUARD_MS = 50;
-const WINDOW_MS = 1000 + WINDOW_GUARD_MS;
+/** The window every start counts in: one second plus the guard. */
+export const RATE_WINDOW_MS = 1000 + WINDOW_GUARD_MS;
 
-export type RateCap = <T>(fn: () => Promise<T>) => Promise<T>;
+/** Runs `fn` within the cap; `fn` calls `written()` when its request really goes out. */
+export type RateCap = <T>(fn: (written: () => void) => Promise<T>) => Promise<T>;
 
 export interface RateCapClock {
   now(): number;
   sleep(ms: number): Promise<void>;
-  /**
-   * Runs `fn` once the work queued by the current task is done: by then the HTTP client has written
-   * the request it was just handed. Without it, a start counts from when it was let through.
-   */
-  afterDispatch?(fn: () => void): void;
 }
 
 const realClock: RateCapClock = {
   now: () => performance.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  afterDispatch: (fn) => void setImmediate(fn),
 };
 
 export function createRateCap(rps: number, clock: RateCapClock = realClock): RateCap {
-  if (!(rps > 0)) return (fn) => fn();
+  if (!(rps > 0)) return (fn) => fn(() => {});
   const limit = Math.max(1, Math.floor(rps));
   /**
    * Start times still inside the window. A start is recorded when it is let through, then moved to
-   * when the request was really dispatched: synchronous work elsewhere (a busy event loop) can hold the
+   * when the request was really written: a wait for a connection or a busy event loop can hold the
    * request back after it was let through, and it must count from when the server may see it.
    */
   let starts: { at: number }[] = [];
@@ -49,11 +46,11 @@ export function createRateCap(rps: number, clock: RateCapClock = realClock): Rat
     const turn = queue.then(async () => {
       for (;;) {
         const now = clock.now();
-        starts = starts.filter((s) => s.at + WINDOW_MS > now);
+        starts = starts.filter((s) => s.at + RATE_WINDOW_MS > now);
         if (starts.length < limit) break;
         // Re-dated starts may be out of order: wait for the one whose expiry leaves room.
         const ats = starts.map((s) => s.at).sort((a, b) => a - b);
-        await clock.sleep(Math.ceil((ats[starts.length - limit] as number) + WINDOW_MS - now));
+        await clock.sleep(Math.ceil((ats[starts.length - limit] as number) + RATE_WINDOW_MS - now));
       }
       const start = { at: clock.now() };
       starts.push(start);
@@ -62,12 +59,10 @@ export function createRateCap(rps: number, clock: RateCapClock = realClock): Rat
     queue = turn.then(() => undefined);
     return turn;
   };
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
+  return async <T>(fn: (written: () => void) => Promise<T>): Promise<T> => {
     const start = await acquire();
-    const result = fn();
-    clock.afterDispatch?.(() => {
+    return fn(() => {
       start.at = Math.max(start.at, clock.now());
     });
-    return result;
   };
 }

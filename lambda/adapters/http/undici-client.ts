@@ -101,7 +101,11 @@ export function createUndiciHttpClient(options: UndiciHttpClientOptions = {}): U
   const dispatcher: Dispatcher = options.dispatcher ?? (ownAgent as Agent);
   const cap = createRateCap(options.rps ?? DEFAULTS.rps);
 
-  async function once(req: HttpRequest, signal?: AbortSignal): Promise<HttpResponse> {
+  async function once(
+    req: HttpRequest,
+    signal: AbortSignal | undefined,
+    written: () => void,
+  ): Promise<HttpResponse> {
     // Checked before undici sees the request: undici rejects such a header only after it has taken a
     // connection slot, which it then never gives back (enough of them and the pool hangs for good).
     const unsendable = unsendableHeader(req.headers);
@@ -132,6 +136,7 @@ export function createUndiciHttpClient(options: UndiciHttpClientOptions = {}): U
     try {
       const res = await request(req.url, {
         dispatcher,
+        onWritten: written,
         method: req.method as Dispatcher.HttpMethod,
         headers,
         ...(body !== undefined ? { body } : {}),
@@ -166,7 +171,7 @@ export function createUndiciHttpClient(options: UndiciHttpClientOptions = {}): U
       for (;;) {
         let res: HttpResponse;
         try {
-          res = await cap(() => once(req, signal));
+          res = await cap((written) => once(req, signal, written));
         } catch (err) {
           const fault =
             err instanceof HttpFault

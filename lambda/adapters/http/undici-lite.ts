@@ -17,6 +17,11 @@ export type Agent = UndiciAgent;
 export type LiteRequestOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path' | 'method'> & {
   readonly method?: Dispatcher.HttpMethod;
   readonly dispatcher: Dispatcher;
+  /**
+   * Called as the request is written to its socket (undici's `onConnect`, just before the headers go
+   * out): after any wait for a free connection or a new connection's handshake. Again on a retry.
+   */
+  readonly onWritten?: () => void;
 };
 
 /**
@@ -34,11 +39,29 @@ export async function request(
       'Invalid URL protocol: the URL must start with `http:` or `https:`.',
     );
   }
-  const { dispatcher, ...opts } = options;
-  return dispatchRequest.call(dispatcher, {
+  const { dispatcher, onWritten, ...opts } = options;
+  const target = onWritten ? watchWrites(dispatcher, onWritten) : dispatcher;
+  return dispatchRequest.call(target as Dispatcher, {
     ...opts,
     origin: parsed.origin,
     path: parsed.search ? `${parsed.pathname}${parsed.search}` : parsed.pathname,
     method: opts.method ?? (opts.body ? 'PUT' : 'GET'),
   });
+}
+
+type Handler = Dispatcher.DispatchHandler & { onConnect?: (...args: unknown[]) => unknown };
+
+/** The dispatcher, with each request's handler telling `onWritten` when the request hits its socket. */
+function watchWrites(dispatcher: Dispatcher, onWritten: () => void): Pick<Dispatcher, 'dispatch'> {
+  return {
+    dispatch(opts, handler) {
+      const h = handler as Handler;
+      const onConnect = h.onConnect;
+      h.onConnect = function (this: Handler, ...args) {
+        onWritten();
+        return onConnect?.apply(this, args);
+      };
+      return dispatcher.dispatch(opts, handler);
+    },
+  };
 }
