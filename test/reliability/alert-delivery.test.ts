@@ -1,27 +1,14 @@
 // Alert delivery under faults: a retried webhook delivery carries the same Idempotency-Key and body
 // (the receiver can drop the copy), a failing webhook never fails the run, and no later run sends the
 // same transition again.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createUndiciHttpClient, type UndiciHttpClient } from '../../lambda/adapters/http/undici-client.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createLocalStateStore } from '../../lambda/adapters/local/state-store.js';
 import { createWebhookAlertSink } from '../../lambda/adapters/webhook/webhook-sink.js';
 import { docWithStep, okStep } from '../support/doc-arbitraries.js';
-import { type FaultServer, startFaultServer } from '../support/fault-server.js';
-import { removeTempDirs, runWith, tempDir } from './harness.js';
+import { runWith, tempDir, useFaultTarget } from './harness.js';
 
-let fs: FaultServer;
-let http: UndiciHttpClient;
-
-beforeAll(async () => {
-  fs = await startFaultServer({ slowMs: 1000 });
-  http = createUndiciHttpClient({ timeoutMs: 2000, rps: 0 });
-});
-afterEach(() => fs.reset());
-afterAll(async () => {
-  await http.close();
-  await fs.close();
-  await removeTempDirs();
-});
+const t = useFaultTarget({ slowMs: 1000 });
+afterEach(() => t.fs.reset());
 
 const DOCS = {
   'communication/post_platform_v1_messages.md': docWithStep(
@@ -38,15 +25,18 @@ const DOCS = {
 async function runWithWebhook(url: string, dir: string, timeoutMs = 2000) {
   const errors: string[] = [];
   const alerts = createWebhookAlertSink({ url, timeoutMs, onError: (m) => errors.push(m) });
-  const out = await runWith({ docs: DOCS, baseUrl: fs.url, http, alerts }, createLocalStateStore({ dir }));
+  const out = await runWith(
+    { docs: DOCS, baseUrl: t.fs.url, http: t.http, alerts },
+    createLocalStateStore({ dir }),
+  );
   return { out, errors };
 }
 
 describe('alert delivery', () => {
   it('retries a failed delivery with the same Idempotency-Key and body, so the receiver keeps one alert', async () => {
-    const { out, errors } = await runWithWebhook(`${fs.url}/429-then-ok?n=1`, await tempDir());
+    const { out, errors } = await runWithWebhook(`${t.fs.url}/429-then-ok?n=1`, await tempDir());
     expect(out.docs[0]?.outcome).toBe('blocked');
-    const posts = fs.hits('/429-then-ok');
+    const posts = t.fs.hits('/429-then-ok');
     expect(posts).toHaveLength(2);
     expect(new Set(posts.map((p) => p.headers['idempotency-key']))).toEqual(new Set(['biz-1#1']));
     expect(posts[1]?.body).toBe(posts[0]?.body);
@@ -58,9 +48,9 @@ describe('alert delivery', () => {
   });
 
   it('resends a delivery that timed out after the receiver got it with the same key (dedupe downstream)', async () => {
-    const { out, errors } = await runWithWebhook(`${fs.url}/slow-headers?ms=1000`, await tempDir(), 200);
+    const { out, errors } = await runWithWebhook(`${t.fs.url}/slow-headers?ms=1000`, await tempDir(), 200);
     expect(out.result.summary.blocked).toBe(1);
-    const posts = fs.hits('/slow-headers');
+    const posts = t.fs.hits('/slow-headers');
     expect(posts.length).toBe(2);
     expect(new Set(posts.map((p) => p.headers['idempotency-key'])).size).toBe(1);
     expect(errors).toHaveLength(1);
@@ -68,14 +58,14 @@ describe('alert delivery', () => {
 
   it('finishes the run when the webhook keeps failing, and no later run sends the transition again', async () => {
     const dir = await tempDir();
-    const first = await runWithWebhook(`${fs.url}/status/503`, dir);
+    const first = await runWithWebhook(`${t.fs.url}/status/503`, dir);
     expect(first.out.result.summary).toMatchObject({ total: 1, blocked: 1 });
     expect(first.errors).toHaveLength(1);
-    expect(fs.hits('/status/503')).toHaveLength(2);
-    fs.reset();
-    const second = await runWithWebhook(`${fs.url}/ok`, dir);
+    expect(t.fs.hits('/status/503')).toHaveLength(2);
+    t.fs.reset();
+    const second = await runWithWebhook(`${t.fs.url}/ok`, dir);
     expect(second.out.result.summary).toMatchObject({ total: 1, blocked: 1 });
-    expect(fs.hits('/ok')).toHaveLength(0);
+    expect(t.fs.hits('/ok')).toHaveLength(0);
     expect(second.out.events.filter((e) => e.type === 'alert')).toEqual([]);
   });
 });

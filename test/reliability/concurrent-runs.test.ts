@@ -1,29 +1,16 @@
 // Two runs at once on the same state (the local folder, and the DynamoDB table on dynalite), each
 // through its own store instance as two processes or two Lambdas would: no lost or torn update,
 // the run lock admits one, and a business transition is decided (and alerted) once.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDynamoStateStore } from '../../lambda/adapters/dynamodb/state-store.js';
-import { createUndiciHttpClient, type UndiciHttpClient } from '../../lambda/adapters/http/undici-client.js';
 import { createLocalStateStore } from '../../lambda/adapters/local/state-store.js';
 import type { Alert } from '../../lambda/engine/model.js';
 import type { AlertSink, StateStore } from '../../lambda/engine/ports.js';
 import { createDocumentClient, createDynamoClient, createStateTable } from '../support/aws-services.js';
 import { docWithStep, okStep } from '../support/doc-arbitraries.js';
-import { type FaultServer, startFaultServer } from '../support/fault-server.js';
-import { removeTempDirs, runWith, tempDir } from './harness.js';
+import { runWith, tempDir, useFaultTarget } from './harness.js';
 
-let fs: FaultServer;
-let http: UndiciHttpClient;
-
-beforeAll(async () => {
-  fs = await startFaultServer({ slowMs: 50 });
-  http = createUndiciHttpClient({ timeoutMs: 2000, rps: 0 });
-});
-afterAll(async () => {
-  await http.close();
-  await fs.close();
-  await removeTempDirs();
-});
+const t = useFaultTarget({ slowMs: 50 });
 
 type StoreFactory = () => Promise<() => StateStore>;
 
@@ -63,8 +50,8 @@ describe.each([
   it('loses no update and tears nothing: both runs complete, every doc counts both results', async () => {
     const newStore = await factory();
     const [a, b] = await Promise.all([
-      runWith({ docs: DOCS, baseUrl: fs.url, http }, newStore()),
-      runWith({ docs: DOCS, baseUrl: fs.url, http }, newStore()),
+      runWith({ docs: DOCS, baseUrl: t.fs.url, http: t.http }, newStore()),
+      runWith({ docs: DOCS, baseUrl: t.fs.url, http: t.http }, newStore()),
     ]);
     const reader = newStore();
     const ids = Object.keys(DOCS).sort();
@@ -101,7 +88,9 @@ describe.each([
     const sinks = [collectingSink(), collectingSink(), collectingSink()];
     const docs = { 'communication/post_platform_v1_messages.md': SPAM_DOC };
     const runs = await Promise.all(
-      sinks.slice(0, 2).map((alerts) => runWith({ docs, baseUrl: fs.url, http, alerts }, newStore())),
+      sinks
+        .slice(0, 2)
+        .map((alerts) => runWith({ docs, baseUrl: t.fs.url, http: t.http, alerts }, newStore())),
     );
     for (const run of runs) expect(run.docs[0]?.outcome).toBe('blocked');
     const alerts = sinks.flatMap((s) => s.published);
@@ -109,7 +98,7 @@ describe.each([
     expect(alerts[0]?.idempotencyKey).toBe('biz-1#1');
     const events = runs.flatMap((r) => r.events.filter((e) => e.type === 'alert'));
     expect(events).toHaveLength(1);
-    const later = await runWith({ docs, baseUrl: fs.url, http, alerts: sinks[2] }, newStore());
+    const later = await runWith({ docs, baseUrl: t.fs.url, http: t.http, alerts: sinks[2] }, newStore());
     expect(later.docs[0]?.outcome).toBe('blocked');
     expect(sinks[2]?.published).toEqual([]);
     expect(await newStore().getBusiness('biz-1')).toMatchObject({ condition: 'spam_flagged', version: 1 });

@@ -3,6 +3,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { createUndiciHttpClient, type UndiciHttpClient } from '../../lambda/adapters/http/undici-client.js';
 import { createLocalStateStore } from '../../lambda/adapters/local/state-store.js';
 import type { DocResult, RunResult } from '../../lambda/engine/model.js';
 import {
@@ -15,6 +17,31 @@ import {
 } from '../../lambda/engine/ports.js';
 import { runDocs } from '../../lambda/engine/run/run-docs.js';
 import type { Credentials, RunOptions } from '../../lambda/engine/target.js';
+import { type FaultServer, type FaultServerOptions, startFaultServer } from '../support/fault-server.js';
+
+/** What a file's tests run against: one fault server and one uncapped HTTP client. */
+export interface FaultTarget {
+  readonly fs: FaultServer;
+  readonly http: UndiciHttpClient;
+}
+
+/**
+ * Starts a fault server and an HTTP client before the file's tests and closes them (and removes the
+ * temp folders) after; read `fs` and `http` inside tests, once they have started.
+ */
+export function useFaultTarget(options: FaultServerOptions = {}): FaultTarget {
+  const target = {} as { fs: FaultServer; http: UndiciHttpClient };
+  beforeAll(async () => {
+    target.fs = await startFaultServer(options);
+    target.http = createUndiciHttpClient({ timeoutMs: 2000, rps: 0 });
+  });
+  afterAll(async () => {
+    await target.http?.close();
+    await target.fs?.close();
+    await removeTempDirs();
+  });
+  return target;
+}
 
 /** Docs held in memory, keyed by id. */
 export function memoryDocs(docs: Readonly<Record<string, string>>): DocSource {

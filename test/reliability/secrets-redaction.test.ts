@@ -2,24 +2,11 @@
 // JSON-escaped by the API (PHP/Rails style `\/`, `\u0026`), reflected in a plain-text error, or carried
 // by an extracted value into a later step's query string. The distinctive part of each token must
 // appear nowhere in the results, the events or the state.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUndiciHttpClient, type UndiciHttpClient } from '../../lambda/adapters/http/undici-client.js';
+import { describe, expect, it } from 'vitest';
 import { docText, docWithStep, okStep, stepsYaml } from '../support/doc-arbitraries.js';
-import { type FaultServer, startFaultServer } from '../support/fault-server.js';
-import { removeTempDirs, runOnce } from './harness.js';
+import { runOnce, useFaultTarget } from './harness.js';
 
-let fs: FaultServer;
-let http: UndiciHttpClient;
-
-beforeAll(async () => {
-  fs = await startFaultServer();
-  http = createUndiciHttpClient({ timeoutMs: 2000, rps: 0 });
-});
-afterAll(async () => {
-  await http.close();
-  await fs.close();
-  await removeTempDirs();
-});
+const t = useFaultTarget();
 
 /** Runs of 8+ letters and digits: they survive every text encoding, so finding one is a leak. */
 const fragments = (token: string): string[] => token.match(/[A-Za-z0-9]{8,}/g) ?? [];
@@ -27,12 +14,12 @@ const fragments = (token: string): string[] => token.match(/[A-Za-z0-9]{8,}/g) ?
 async function leaksOf(tokens: Record<string, string>, docs: Record<string, string>): Promise<string[]> {
   const out = await runOnce({
     docs,
-    baseUrl: fs.url,
-    http,
+    baseUrl: t.fs.url,
+    http: t.http,
     credentials: { tokens, params: { business_id: 'b-1' } },
   });
   // The server did receive the tokens, so the responses really carried them back.
-  const received = fs.requests.map((r) => r.headers.authorization ?? '').join('\n');
+  const received = t.fs.requests.map((r) => r.headers.authorization ?? '').join('\n');
   for (const t of Object.values(tokens)) expect(received).toContain(t.trim());
   const texts = {
     results: JSON.stringify(out.docs),

@@ -1,26 +1,13 @@
 // The state store failing mid-run (disk full, table throttled): the run stops starting docs, says why,
 // marks the run failed, and keeps what it had recorded. A result is never reported as recorded when it
 // was not.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUndiciHttpClient, type UndiciHttpClient } from '../../lambda/adapters/http/undici-client.js';
+import { describe, expect, it } from 'vitest';
 import { createLocalStateStore } from '../../lambda/adapters/local/state-store.js';
 import type { StateStore } from '../../lambda/engine/ports.js';
 import { docWithStep, okStep } from '../support/doc-arbitraries.js';
-import { type FaultServer, startFaultServer } from '../support/fault-server.js';
-import { removeTempDirs, runWith, tempDir } from './harness.js';
+import { runWith, tempDir, useFaultTarget } from './harness.js';
 
-let fs: FaultServer;
-let http: UndiciHttpClient;
-
-beforeAll(async () => {
-  fs = await startFaultServer();
-  http = createUndiciHttpClient({ timeoutMs: 2000, rps: 0 });
-});
-afterAll(async () => {
-  await http.close();
-  await fs.close();
-  await removeTempDirs();
-});
+const t = useFaultTarget();
 
 /** A real store whose `recordDocResult` fails from the `failFrom`-th call on. */
 function failingAfter(inner: StateStore, failFrom: number): StateStore {
@@ -44,7 +31,7 @@ describe('a state store that fails mid-run', () => {
       docs[`s/d-${String(i).padStart(2, '0')}.md`] = docWithStep(okStep('c', { path: `/ok?i=${i}` }));
     const inner = createLocalStateStore({ dir: await tempDir() });
     const run = runWith(
-      { docs, baseUrl: fs.url, http, options: { concurrency: 2, runId: 'store-fault-run' } },
+      { docs, baseUrl: t.fs.url, http: t.http, options: { concurrency: 2, runId: 'store-fault-run' } },
       failingAfter(inner, 4),
     );
     await expect(run).rejects.toThrow(/ENOSPC/);
@@ -53,7 +40,7 @@ describe('a state store that fails mid-run', () => {
     const results = await inner.getRunResults('store-fault-run');
     expect(results).toHaveLength(3);
     // Docs are not started once the store failed: at most the ones already in flight went out.
-    expect(fs.hits('/ok').length).toBeLessThanOrEqual(3 + 1 + 2);
+    expect(t.fs.hits('/ok').length).toBeLessThanOrEqual(3 + 1 + 2);
   });
 });
 
@@ -64,8 +51,8 @@ describe('the run record', () => {
     );
   /** Requests to /ok from here on (the server counts them for the whole file). */
   const okHits = () => {
-    const before = fs.hits('/ok').length;
-    return () => fs.hits('/ok').length - before;
+    const before = t.fs.hits('/ok').length;
+    return () => t.fs.hits('/ok').length - before;
   };
 
   it('holds every request back until it is stored, however slow the store', async () => {
@@ -80,7 +67,7 @@ describe('the run record', () => {
         hitsWhenStored = sent();
       },
     };
-    const run = await runWith({ docs: docsOf(4), baseUrl: fs.url, http }, slow);
+    const run = await runWith({ docs: docsOf(4), baseUrl: t.fs.url, http: t.http }, slow);
     expect(run.result.summary).toMatchObject({ pass: 4, total: 4 });
     expect(hitsWhenStored).toBe(0);
     expect(sent()).toBe(4);
@@ -96,7 +83,9 @@ describe('the run record', () => {
         throw new Error('EACCES: permission denied');
       },
     };
-    await expect(runWith({ docs: docsOf(3), baseUrl: fs.url, http }, broken)).rejects.toThrow(/EACCES/);
+    await expect(runWith({ docs: docsOf(3), baseUrl: t.fs.url, http: t.http }, broken)).rejects.toThrow(
+      /EACCES/,
+    );
     expect(sent()).toBe(0);
   });
 });

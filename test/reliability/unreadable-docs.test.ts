@@ -3,29 +3,16 @@
 // doc runs, and the unreadable one gets exactly one outcome saying why.
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUndiciHttpClient, type UndiciHttpClient } from '../../lambda/adapters/http/undici-client.js';
+import { describe, expect, it } from 'vitest';
 import { createLocalStateStore } from '../../lambda/adapters/local/state-store.js';
 import type { DocSource, RunEvent } from '../../lambda/engine/ports.js';
 import { systemClock } from '../../lambda/engine/ports.js';
 import { runDocs } from '../../lambda/engine/run/run-docs.js';
 import { docWithStep, okStep } from '../support/doc-arbitraries.js';
-import { type FaultServer, startFaultServer } from '../support/fault-server.js';
 import { runCli, stripAnsi } from './cli-child.js';
-import { removeTempDirs, TEST_CREDENTIALS, tempDir } from './harness.js';
+import { TEST_CREDENTIALS, tempDir, useFaultTarget } from './harness.js';
 
-let fs: FaultServer;
-let http: UndiciHttpClient;
-
-beforeAll(async () => {
-  fs = await startFaultServer();
-  http = createUndiciHttpClient({ timeoutMs: 2000, rps: 0 });
-});
-afterAll(async () => {
-  await http.close();
-  await fs.close();
-  await removeTempDirs();
-});
+const t = useFaultTarget();
 
 const GOOD = docWithStep(okStep('call', { path: '/ok' }));
 
@@ -44,11 +31,11 @@ describe('unreadable docs', () => {
     };
     const events: RunEvent[] = [];
     const run = runDocs(
-      { baseUrl: fs.url, credentials: TEST_CREDENTIALS },
+      { baseUrl: t.fs.url, credentials: TEST_CREDENTIALS },
       { runId: 'unreadable-1', allowDelete: false, concurrency: 2 },
       {
         docs: source,
-        http,
+        http: t.http,
         store: createLocalStateStore({ dir: await tempDir() }),
         clock: systemClock,
         onEvent: (e) => events.push(e),
@@ -74,7 +61,7 @@ describe('unreadable docs', () => {
     const state = await tempDir();
     const out = await runCli([
       'run',
-      ...['--docs', root, '--base-url', fs.url, '--tokens', tokens, '--state', state, '--rps', '0'],
+      ...['--docs', root, '--base-url', t.fs.url, '--tokens', tokens, '--state', state, '--rps', '0'],
     ]);
     const stdout = stripAnsi(out.stdout);
     expect(out.stderr).not.toMatch(/the run stopped/);
