@@ -1,21 +1,10 @@
 // Faults seen through the runner: outcomes for timeouts and resets, retries by method, 429, rate cap.
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FaultServer, startFaultServer } from '../support/fault-server.js';
-import { cleanTempDirs, doc, run } from '../support/run-harness.js';
+import { describe, expect, it } from 'vitest';
+import { doc, run, useFaults } from '../support/run-harness.js';
 
-let faults: FaultServer;
-beforeAll(async () => {
-  faults = await startFaultServer();
-});
-afterEach(async () => {
-  faults.reset();
-  await cleanTempDirs();
-});
-afterAll(async () => {
-  await faults.close();
-});
+const faults = useFaults();
 
 const step = (method: string, path: string) =>
   `  - id: s\n    method: ${method}\n    path: "${path}"${method === 'GET' ? '' : '\n    body: { a: 1 }'}\n    expect: { status: [200] }`;

@@ -1,20 +1,9 @@
 // FORMAT.md §8: a step still answered 429 after the retries allowed ends the doc as `error`,
 // "rate limited (429 after N retries)", not `fail` "expected 200, got 429". Real server, real client.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FaultServer, startFaultServer } from '../support/fault-server.js';
-import { cleanTempDirs, doc, run } from '../support/run-harness.js';
+import { describe, expect, it } from 'vitest';
+import { doc, run, useFaults } from '../support/run-harness.js';
 
-let faults: FaultServer;
-beforeAll(async () => {
-  faults = await startFaultServer();
-});
-afterEach(async () => {
-  faults.reset();
-  await cleanTempDirs();
-});
-afterAll(async () => {
-  await faults.close();
-});
+const faults = useFaults();
 
 const target = () => ({ baseUrl: faults.url, fallbackUrl: faults.url, partnersUrl: faults.url });
 const getStep = (path: string, expect = '[200]') =>

@@ -20,6 +20,7 @@ import type {
 } from '../../lambda/engine/ports.js';
 import { type RunDeps, runDocs } from '../../lambda/engine/run/run-docs.js';
 import type { RunOptions, Target } from '../../lambda/engine/target.js';
+import { type FaultServer, startFaultServer } from './fault-server.js';
 
 export interface Received {
   readonly method: string;
@@ -232,4 +233,32 @@ export function useApi(): ApiServer {
     },
     close: () => get().close(),
   };
+}
+
+/**
+ * One fault server per test file, as `useApi` for the API server: started before the tests, reset
+ * (and temp dirs removed) after each, closed at the end. The handle reaches the server once it is up.
+ */
+export function useFaults(): FaultServer {
+  let server: FaultServer | undefined;
+  const get = (): FaultServer => {
+    if (!server) throw new Error('useFaults: the server starts in beforeAll; use it inside a test');
+    return server;
+  };
+  beforeAll(async () => {
+    server = await startFaultServer();
+  });
+  afterEach(async () => {
+    server?.reset();
+    await cleanTempDirs();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  return new Proxy({} as FaultServer, {
+    get: (_, key) => {
+      const value = Reflect.get(get(), key);
+      return typeof value === 'function' ? value.bind(get()) : value;
+    },
+  });
 }
