@@ -1,55 +1,21 @@
 // `verifier run` and endpoint health: --fail-after / --recover-after (flags and config file) decide
 // when the printed doc.failing / doc.recovered alerts appear over runs sharing one --state.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { executeRun, type RunCliOptions } from '../../cli/run.js';
-import { doc, tempDir, useApi } from '../support/run-harness.js';
+import { cliWorkspace, execRun } from '../support/cli-run.js';
+import { doc, useApi } from '../support/run-harness.js';
 
 const api = useApi();
 
-async function exec(opts: RunCliOptions) {
-  const chunks: Buffer[] = [];
-  const out = new PassThrough();
-  out.on('data', (c: Buffer) => chunks.push(c));
-  const err = new PassThrough();
-  const errChunks: Buffer[] = [];
-  err.on('data', (c: Buffer) => errChunks.push(c));
-  const code = await executeRun(opts, { stdout: out, stderr: err, isTTY: false });
-  return {
-    code,
-    stdout: Buffer.concat(chunks).toString('utf8'),
-    stderr: Buffer.concat(errChunks).toString('utf8'),
-  };
-}
-
-async function workspace() {
-  const dir = await tempDir();
-  await mkdir(join(dir, 'docs', 'clients'), { recursive: true });
-  await writeFile(
-    join(dir, 'docs', 'clients', 'a.md'),
-    doc({
+const exec = execRun;
+const workspace = () =>
+  cliWorkspace(api, {
+    'clients/a.md': doc({
       front: 'endpoint: "GET /a"\ndomain: clients\nstatus: verified',
       test: '  - id: s\n    method: GET\n    path: "/a"',
     }),
-  );
-  const tokens = join(dir, 'tokens.json');
-  await writeFile(
-    tokens,
-    JSON.stringify({ tokens: { staff: 'cli-staff-token' }, params: { business_id: 'b-1' } }),
-  );
-  return {
-    dir,
-    base: {
-      docs: join(dir, 'docs'),
-      tokens,
-      state: join(dir, 'state'),
-      baseUrl: `${api.url}/apigw`,
-      rps: '0',
-    },
-  };
-}
+  });
 
 const alerts = (stdout: string) => stdout.match(/^ALERT \S+/gm) ?? [];
 

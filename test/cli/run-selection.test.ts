@@ -1,52 +1,18 @@
 // A run that checks nothing is not green, and what is not a doc is not run: filters matching no doc, an
 // empty docs folder, markdown without frontmatter, --exclude and .verifierignore, docs that need a
 // fallback or partners URL nobody gave. Every refusal exits 2 before a request is sent.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { lintCommand } from '../../cli/lint.js';
-import { executeRun, type RunCliOptions } from '../../cli/run.js';
+import { cliWorkspace, execRun } from '../support/cli-run.js';
 import { doc, tempDir, useApi } from '../support/run-harness.js';
 
 const api = useApi();
 
-async function exec(opts: RunCliOptions) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (c: Buffer) => {
-    stdout += c.toString();
-  });
-  err.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  const code = await executeRun(opts, { stdout: out, stderr: err, isTTY: false });
-  return { code, stdout, stderr };
-}
-
-async function workspace(docs: Record<string, string>) {
-  const dir = await tempDir();
-  await mkdir(join(dir, 'docs'));
-  for (const [id, text] of Object.entries(docs)) {
-    await mkdir(join(dir, 'docs', id, '..'), { recursive: true });
-    await writeFile(join(dir, 'docs', id), text);
-  }
-  const tokens = join(dir, 'tokens.json');
-  await writeFile(
-    tokens,
-    JSON.stringify({ tokens: { staff: 'sel-staff-token' }, params: { business_id: 'b' } }),
-  );
-  const base = {
-    docs: join(dir, 'docs'),
-    tokens,
-    state: join(dir, 'state'),
-    baseUrl: `${api.url}/apigw`,
-    rps: '0',
-  };
-  return { dir, base };
-}
+const exec = execRun;
+const workspace = (docs: Record<string, string>) =>
+  cliWorkspace(api, docs, { staff: 'sel-staff-token', businessId: 'b' });
 
 const getDoc = (domain: string, path: string, extra = '') =>
   doc({

@@ -1,50 +1,16 @@
 // `verifier run` as a contract: flags, --config (flags win), usage errors naming the flag, exit codes, reports.
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
-import { executeRun, type RunCliOptions } from '../../cli/run.js';
-import { doc, tempDir, useApi } from '../support/run-harness.js';
+import type { RunCliOptions } from '../../cli/run.js';
+import { cliWorkspace, execRun } from '../support/cli-run.js';
+import { doc, useApi } from '../support/run-harness.js';
 
 const api = useApi();
 
-function capture(): { stream: PassThrough; text: () => string } {
-  const stream = new PassThrough();
-  const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
-}
-
-async function exec(opts: RunCliOptions) {
-  const out = capture();
-  const err = capture();
-  const code = await executeRun(opts, { stdout: out.stream, stderr: err.stream, isTTY: false });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
-
-/** A workspace: docs/<domain>/<name>.md, tokens.json, state/. */
-async function workspace(docs: Record<string, string>) {
-  const dir = await tempDir();
-  await mkdir(join(dir, 'docs'));
-  for (const [id, text] of Object.entries(docs)) {
-    await mkdir(join(dir, 'docs', id, '..'), { recursive: true });
-    await writeFile(join(dir, 'docs', id), text);
-  }
-  const tokens = join(dir, 'tokens.json');
-  await writeFile(
-    tokens,
-    JSON.stringify({ tokens: { staff: 'cli-staff-token' }, params: { business_id: 'b-1' } }),
-  );
-  const base = {
-    docs: join(dir, 'docs'),
-    tokens,
-    state: join(dir, 'state'),
-    baseUrl: `${api.url}/apigw`,
-    rps: '0',
-  };
-  return { dir, base };
-}
+const exec = execRun;
+const workspace = (docs: Record<string, string>) => cliWorkspace(api, docs);
 
 const getDoc = (domain: string, path: string) =>
   doc({

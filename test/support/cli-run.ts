@@ -1,0 +1,54 @@
+// `verifier run` in-process for CLI tests: a workspace on disk (docs/, tokens.json, state/) aimed at a
+// test API server, and executeRun with its stdout and stderr captured.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { executeRun, type RunCliOptions } from '../../cli/run.js';
+import { tempDir } from './run-harness.js';
+
+function capture(): { stream: PassThrough; text: () => string } {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
+}
+
+/** Runs `verifier run` with these options (not a TTY); returns its exit code and output. */
+export async function execRun(
+  opts: RunCliOptions,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = capture();
+  const err = capture();
+  const code = await executeRun(opts, { stdout: out.stream, stderr: err.stream, isTTY: false });
+  return { code, stdout: out.text(), stderr: err.text() };
+}
+
+/**
+ * A workspace: docs/<domain>/<name>.md from `docs`, a tokens file with one staff token and a
+ * business id, and `base` options pointing a run at the API's gateway prefix, uncapped.
+ */
+export async function cliWorkspace(
+  api: { readonly url: string },
+  docs: Readonly<Record<string, string>>,
+  tokens: { staff: string; businessId: string } = { staff: 'cli-staff-token', businessId: 'b-1' },
+) {
+  const dir = await tempDir();
+  await mkdir(join(dir, 'docs'));
+  for (const [id, text] of Object.entries(docs)) {
+    await mkdir(join(dir, 'docs', id, '..'), { recursive: true });
+    await writeFile(join(dir, 'docs', id), text);
+  }
+  const tokensFile = join(dir, 'tokens.json');
+  await writeFile(
+    tokensFile,
+    JSON.stringify({ tokens: { staff: tokens.staff }, params: { business_id: tokens.businessId } }),
+  );
+  const base = {
+    docs: join(dir, 'docs'),
+    tokens: tokensFile,
+    state: join(dir, 'state'),
+    baseUrl: `${api.url}/apigw`,
+    rps: '0',
+  };
+  return { dir, base };
+}
