@@ -10,6 +10,10 @@ beforeEach(() => {
 });
 
 const docs = Array.from({ length: 10 }, (_, i) => `d${i % 3}/doc_${i}.md`);
+/** Every doc ending `outcome`. */
+const all = (outcome: Parameters<typeof result>[1]) => docs.map((d) => result(d, outcome));
+/** The types of the alerts a run raises. */
+const types = async (...args: Parameters<typeof play>) => (await play(...args)).map((a) => a.type);
 
 describe('target down', () => {
   it('alerts target.down once with evidence, opens no per-doc incident, and target.recovered once', async () => {
@@ -31,20 +35,10 @@ describe('target down', () => {
     expect(await play(store, hour(1), down())).toEqual([]);
     expect(await play(store, hour(2), down())).toEqual([]);
     expect([...store.records.keys()].filter((k) => k.startsWith('incident#'))).toEqual([]);
-    const back = await play(
-      store,
-      hour(3),
-      docs.map((d) => result(d, 'pass')),
-    );
+    const back = await play(store, hour(3), all('pass'));
     expect(back.map((x) => x.type)).toEqual(['target.recovered']);
     expect(back[0]).toMatchObject({ condition: 'target.down', since: hour(0) });
-    expect(
-      await play(
-        store,
-        hour(4),
-        docs.map((d) => result(d, 'pass')),
-      ),
-    ).toEqual([]);
+    expect(await play(store, hour(4), all('pass'))).toEqual([]);
   });
 
   it('below 80% is not target down: the failing docs get their incidents', async () => {
@@ -86,7 +80,7 @@ describe('token rejected', () => {
 
   it('one 200 among the token type is not "every request rejected"', async () => {
     const r = [...run(true), result('a/4.md', 'pass', { token: 'client' })];
-    expect((await play(store, hour(0), r)).map((x) => x.type)).toEqual([]);
+    expect(await types(store, hour(0), r)).toEqual([]);
   });
 });
 
@@ -103,66 +97,27 @@ describe('rate limited', () => {
     });
     expect(await play(store, hour(1), limited())).toEqual([]);
     expect(await play(store, hour(2), limited())).toEqual([]);
-    expect(
-      (
-        await play(
-          store,
-          hour(3),
-          docs.map((d) => result(d, 'pass')),
-        )
-      ).map((x) => x.type),
-    ).toEqual(['target.recovered']);
+    expect(await types(store, hour(3), all('pass'))).toEqual(['target.recovered']);
   });
 });
 
 describe('conditions under concurrency and filters', () => {
   it('two concurrent runs that both see the target down alert it once', async () => {
-    const down = docs.map((d) => result(d, 'error'));
+    const down = all('error');
     const [x, y] = await Promise.all([play(store, hour(0), down), play(store, hour(0), down)]);
     expect([...x, ...y].map((a) => a.type)).toEqual(['target.down']);
   });
 
   it('a filtered run does not clear a condition', async () => {
-    await play(
-      store,
-      hour(0),
-      docs.map((d) => result(d, 'error')),
-    );
-    expect(
-      await play(
-        store,
-        hour(1),
-        docs.map((d) => result(d, 'pass')),
-        { filteredRun: true },
-      ),
-    ).toEqual([]);
-    expect(
-      (
-        await play(
-          store,
-          hour(2),
-          docs.map((d) => result(d, 'pass')),
-        )
-      ).map((a) => a.type),
-    ).toEqual(['target.recovered']);
+    await play(store, hour(0), all('error'));
+    expect(await play(store, hour(1), all('pass'), { filteredRun: true })).toEqual([]);
+    expect(await types(store, hour(2), all('pass'))).toEqual(['target.recovered']);
   });
 
   it('an --all mute silences the start and then the clearing of a condition', async () => {
     const mute = buildMute({ id: 'm1', scope: { kind: 'all' }, at: new Date(hour(0)), forMs: 3_600_000 });
     await store.putHealth('mute', 'm1', mute, 0, hour(0));
-    expect(
-      await play(
-        store,
-        hour(0.5),
-        docs.map((d) => result(d, 'error')),
-      ),
-    ).toEqual([]);
-    expect(
-      await play(
-        store,
-        hour(2),
-        docs.map((d) => result(d, 'pass')),
-      ),
-    ).toEqual([]);
+    expect(await play(store, hour(0.5), all('error'))).toEqual([]);
+    expect(await play(store, hour(2), all('pass'))).toEqual([]);
   });
 });
