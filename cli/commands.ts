@@ -2,8 +2,8 @@
 // imports its module when it runs, so `verifier --help` and every command start with only commander
 // loaded (the engine, undici, yaml and the sandbox load only for the command that needs them).
 import { type Command, Option } from 'commander';
+import type { CommandResult } from './command-result.js';
 import type { LintCommandOptions } from './lint.js';
-import type { CommandResult } from './main.js';
 import { collect, parseInteger, SCENARIOS } from './options.js';
 import type { RunCliOptions } from './run-config.js';
 import type { SandboxCommandOptions } from './sandbox.js';

@@ -1,7 +1,7 @@
 // Flags of `verifier mute | mutes | unmute | digest` (issue 12), registered like the others in
 // commands.ts: the implementation (cli/mute.ts) and the local store load only when a command runs.
 import type { Command } from 'commander';
-import type { CommandResult } from './main.js';
+import type { CommandResult } from './command-result.js';
 import type { MuteCommandOptions } from './mute.js';
 
 const io = () => ({

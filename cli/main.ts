@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import type { CommandResult } from './command-result.js';
 import {
   registerHealth,
   registerLint,
@@ -14,7 +15,6 @@ import {
 } from './commands.js';
 import { PROJECT_ROOT } from './project-root.js';
 
-export type CommandResult = { code: number };
 
 const HELP = `
 Examples:

@@ -1,7 +1,6 @@
 // The engine's data model: what a parsed doc is, and what a run produces.
 // Results are data (Step CI style); every parsed step keeps the line it came from (Hurl style).
 import type { HealthAlert } from './health/types.js';
-import type { HttpFaultKind } from './ports.js';
 import type { AuthAlert } from './promises/auth-alerts.js';
 import type { AuthFinding, AuthTable } from './promises/auth-types.js';
 import type { ContractCheck, ContractTotals } from './promises/contract-model.js';
@@ -213,3 +212,6 @@ export interface BusinessAlert {
 export function emptySummary(): Summary {
   return { total: 0, pass: 0, fail: 0, error: 0, blocked: 0, invalid: 0, skip: 0 };
 }
+
+/** Transport faults. An HTTP status is never a fault: it is a response. */
+export type HttpFaultKind = 'timeout' | 'connect' | 'reset' | 'dns' | 'redirect' | 'aborted' | 'other';

@@ -1,6 +1,15 @@
 // Ports: the only way the pure engine reaches the outside world. Adapters in lambda/adapters/
 // implement them (undici, local files, DynamoDB, S3, SNS, Secrets Manager); tests use real servers.
-import type { Alert, BusinessState, DocResult, DocStatus, Outcome, RunResult, Summary } from './model.js';
+import type {
+  Alert,
+  BusinessState,
+  DocResult,
+  DocStatus,
+  HttpFaultKind,
+  Outcome,
+  RunResult,
+  Summary,
+} from './model.js';
 
 // ---------------------------------------------------------------- HTTP
 
@@ -36,8 +45,7 @@ export interface HttpResponse {
   readonly retries429?: number;
 }
 
-/** Transport faults. An HTTP status is never a fault: it is a response. */
-export type HttpFaultKind = 'timeout' | 'connect' | 'reset' | 'dns' | 'redirect' | 'aborted' | 'other';
+export type { HttpFaultKind } from './model.js';
 
 export class HttpFault extends Error {
   override readonly name = 'HttpFault';
