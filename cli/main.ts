@@ -15,7 +15,6 @@ import {
 } from './commands.js';
 import { PROJECT_ROOT } from './project-root.js';
 
-
 const HELP = `
 Examples:
   $ verifier start                       the shipped docs against the built-in sandbox API
