@@ -51,6 +51,7 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
   const mutexOptions: MutexOptions = { staleMs: 10_000, timeoutMs: 30_000, ...options.mutex };
   const folders = {
     runs: join(root, 'runs'),
+    docs: join(root, 'docs'),
     businesses: join(root, 'businesses'),
     health: join(root, 'health'),
     locks: join(root, 'locks'),
@@ -138,7 +139,7 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
       return true;
     });
 
-  const docs = createDocRecords(root, folders.mutex, mutexOptions);
+  const docs = createDocRecords(root, folders.mutex, mutexOptions, ensureFolders);
   const pending = new Set<Promise<unknown>>();
   const track = <T>(p: Promise<T>): Promise<T> => {
     pending.add(p);

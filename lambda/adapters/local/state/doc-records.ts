@@ -6,7 +6,7 @@
 // (`DIR/mutex/doc-<key>`), queued in this process per doc so calls for one doc apply in call order,
 // and written as a temp file + fsync + rename: a reader sees the previous or the new record, never a
 // torn one, and an acknowledged update survives SIGKILL and a power cut.
-import { mkdir, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { historyEntry, nextDocState, uptimeIncrement, utcDay } from '../../../engine/doc-state.js';
@@ -93,10 +93,18 @@ export interface DocRecords {
   list(docs?: readonly string[]): Promise<DocRecord[]>;
 }
 
-export function createDocRecords(root: string, mutexDir: string, mutexOptions: MutexOptions): DocRecords {
+/**
+ * `ready` creates the store's folders (`docs` and the mutex folder among them); every update awaits
+ * it before taking its lock file.
+ */
+export function createDocRecords(
+  root: string,
+  mutexDir: string,
+  mutexOptions: MutexOptions,
+  ready: () => Promise<void>,
+): DocRecords {
   const folder = join(root, 'docs');
   const fileOf = (doc: string) => join(folder, `${keyToFileName(doc)}.json`);
-  let made: Promise<unknown> | undefined;
   const queues = new Map<string, Promise<unknown>>();
 
   async function read(file: string): Promise<DocRecord | undefined> {
@@ -105,8 +113,7 @@ export function createDocRecords(root: string, mutexDir: string, mutexOptions: M
   }
 
   async function update(runId: string, result: DocResult, stored: Promise<void>): Promise<DocState> {
-    made ??= mkdir(folder, { recursive: true });
-    await made;
+    await ready();
     const file = fileOf(result.doc);
     const lock = join(mutexDir, `doc-${keyToFileName(result.doc)}`);
     return withMutex(lock, mutexOptions, async () => {
