@@ -1,30 +1,10 @@
 // `--openapi DIR` for `run` and `lint`: loads every spec under DIR (nothing fetched; remote `$ref`s read
 // through `--openapi-ref-map URL=DIR`) and indexes their operations. A spec that does not load and an
 // unmapped remote `$ref` are each reported once, naming the file; the other specs are still used.
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { loadSpecs, parseRefMapping, type RefMapping } from '../lambda/adapters/openapi/load-specs.js';
+import { loadSpecs, type RefMapping } from '../lambda/adapters/openapi/load-specs.js';
 import { indexOperations, type OperationIndex } from '../lambda/engine/promises/operations.js';
-import { UsageError } from './usage-error.js';
 
-/** `URL=DIR` texts, DIR relative to `base`; a bad one is a usage error naming the flag. */
-export function refMappings(texts: readonly string[], base: string): RefMapping[] {
-  return texts.map((t) => {
-    try {
-      const m = parseRefMapping(t, '');
-      return { prefix: m.prefix, dir: resolve(base, m.dir) };
-    } catch (err) {
-      throw new UsageError(`--openapi-ref-map: ${(err as Error).message}`);
-    }
-  });
-}
-
-/** Checks the specs root is a folder (before anything starts). */
-export function checkOpenapiDir(dir: string): void {
-  const info = statSync(dir, { throwIfNoEntry: false });
-  if (!info) throw new UsageError(`--openapi: folder not found: ${dir}`);
-  if (!info.isDirectory()) throw new UsageError(`--openapi: ${dir} is a file; expected the folder of specs`);
-}
+export { checkOpenapiDir, refMappings } from './openapi-flags.js';
 
 /** The operations of every spec under `dir`; `warn` hears each problem once. */
 export async function loadOperationIndex(

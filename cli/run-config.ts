@@ -5,11 +5,11 @@
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import * as z from 'zod';
-import type { RefMapping } from '../lambda/adapters/openapi/load-specs.js';
+import type { RefMapping } from '../lambda/adapters/openapi/ref-map.js';
 import { httpUrlLike, type RunConfig, runConfigSchema, wholeNumber } from '../lambda/config/run-config.js';
 import { credentialsSchema } from '../lambda/engine/credentials.js';
 import type { Credentials } from '../lambda/engine/target.js';
-import { checkOpenapiDir, refMappings } from './openapi.js';
+import { checkOpenapiDir, refMappings } from './openapi-flags.js';
 import { UsageError } from './usage-error.js';
 
 export { UsageError } from './usage-error.js';

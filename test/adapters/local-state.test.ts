@@ -161,14 +161,15 @@ describe('local state store on disk', () => {
     expect((await store.getRunResults('r0')).length + (await store.getRunResults('r1')).length).toBe(30);
   });
 
-  it('waits for a doc lock file whose holder is alive, and breaks one whose holder is gone', async () => {
+  it('waits for the docs lock file whose holder is alive, and breaks one whose holder is gone', async () => {
     const impatient = createLocalStateStore({ dir, mutex: { staleMs: 60_000, timeoutMs: 100 } });
     await impatient.recordDocResult('r1', docResult('a/d.md', 'fail', '2026-01-01T00:00:00.000Z'));
-    const lock = join(dir, 'mutex', `doc-${keyToFileName('a/d.md')}`);
+    // one lock file for the doc records: each group commit takes it once
+    const lock = join(dir, 'mutex', 'docs');
     await writeFile(lock, `${hostname()}:${process.pid}`);
     await expect(
       impatient.recordDocResult('r2', docResult('a/d.md', 'fail', '2026-01-02T00:00:00.000Z')),
-    ).rejects.toThrow(/doc-a%2Fd%2Emd still held after 100 ms/);
+    ).rejects.toThrow(/mutex\/docs still held after 100 ms/);
     const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
     await writeFile(lock, `${hostname()}:${gone.stdout.toString()}`);
     const next = await impatient.recordDocResult(
@@ -194,6 +195,26 @@ describe('local state store on disk', () => {
       'r0',
     ]);
     expect((await readdir(join(dir, 'docs'))).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(await readdir(join(dir, 'mutex'))).toEqual([]);
+  });
+
+  it('commits a group whose results of one doc partly failed to store: only the stored ones count', async () => {
+    await store.startRun({ runId: 'r-bad', startedAt: '2026-01-01T00:00:00.000Z', status: 'running' });
+    await mkdir(join(dir, 'runs', 'r-bad', 'results.jsonl'));
+    // handed in together: they share a group commit, the failed line's result is left out of it
+    const [first, bad, last] = await Promise.allSettled([
+      store.recordDocResult('r-1', docResult('a/x.md', 'fail', '2026-01-01T00:00:00.000Z')),
+      store.recordDocResult('r-bad', docResult('a/x.md', 'fail', '2026-01-01T00:00:01.000Z')),
+      store.recordDocResult('r-2', docResult('a/x.md', 'fail', '2026-01-01T00:00:02.000Z')),
+    ]);
+    expect(first).toMatchObject({ status: 'fulfilled', value: { consecutiveFailures: 1 } });
+    expect(bad).toMatchObject({ status: 'rejected', reason: { code: 'EISDIR' } });
+    expect(last).toMatchObject({ status: 'fulfilled', value: { consecutiveFailures: 2, lastRunId: 'r-2' } });
+    const fresh = createLocalStateStore({ dir });
+    expect((await fresh.listDocHistory(10, ['a/x.md'])).get('a/x.md')?.map((e) => e.runId)).toEqual([
+      'r-2',
+      'r-1',
+    ]);
     expect(await readdir(join(dir, 'mutex'))).toEqual([]);
   });
 

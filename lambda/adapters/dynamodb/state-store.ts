@@ -9,29 +9,19 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { BusinessState, DocResult, Summary } from '../../engine/model.js';
+import type { BusinessState, Summary } from '../../engine/model.js';
 import { byText } from '../../engine/order.js';
 import type { DocStateFilter, StateStore } from '../../engine/ports.js';
 import { createBatchWriter, DynamoStateError } from './batch-writer.js';
+import { createBusinesses } from './businesses.js';
 import { createDocStates } from './doc-states.js';
 import { createHealth } from './health.js';
 import { createHistory } from './history.js';
-import {
-  businessItem,
-  fromBusinessItem,
-  fromDocItem,
-  fromResultItem,
-  fromRunItem,
-  historyItem,
-  type Item,
-  isExpired,
-  resultItem,
-  runItem,
-} from './items.js';
+import { fromDocItem, historyItem, type Item, isExpired, resultItem, runItem } from './items.js';
 import { createLeases } from './leases.js';
-import { DEFAULT_RETENTION_DAYS, DOCS_INDEX_PK, keys, RUNS_INDEX_PK, STATE_TABLE } from './schema.js';
+import { createRuns } from './runs.js';
+import { DEFAULT_RETENTION_DAYS, DOCS_INDEX_PK, keys, STATE_TABLE } from './schema.js';
 
 export { DynamoStateError };
 
@@ -67,8 +57,6 @@ export interface DynamoStateStore extends StateStore {
   /** What this instance wrote (the benchmark reports it per run). */
   writeStats(): Readonly<WriteStats>;
 }
-
-const isConditionFailure = (e: unknown) => e instanceof Error && e.name === 'ConditionalCheckFailedException';
 
 export function createDynamoStateStore(options: DynamoStateStoreOptions): DynamoStateStore {
   const { client, tableName } = options;
@@ -143,6 +131,21 @@ export function createDynamoStateStore(options: DynamoStateStoreOptions): Dynamo
       stats.health++;
     },
   });
+  const runs = createRuns({
+    client,
+    tableName,
+    get,
+    query: queryAll,
+    onRequest: (wrote) => {
+      if (wrote) stats.run++;
+      else stats.requests++;
+    },
+  });
+  const businesses = createBusinesses({
+    put: (item, extra) => put(item, 'business', extra),
+    get,
+    query: (input) => queryAll(input),
+  });
   const leases = createLeases({
     client,
     tableName,
@@ -195,61 +198,13 @@ export function createDynamoStateStore(options: DynamoStateStoreOptions): Dynamo
     },
 
     async finishRun(runId, finishedAt, summary: Summary, status = 'finished') {
-      stats.requests++;
-      await client
-        .send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keys.run(runId),
-            UpdateExpression: 'SET finishedAt = :f, summary = :s, #status = :st',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':f': finishedAt, ':s': summary, ':st': status },
-          }),
-        )
-        .catch((e: unknown) => {
-          if (isConditionFailure(e)) {
-            throw new DynamoStateError(`finishRun: run "${runId}" was never started (call startRun first)`, {
-              cause: e,
-            });
-          }
-          throw e;
-        });
-      stats.run++;
+      await runs.finish(runId, finishedAt, summary, status);
       seq.delete(runId);
     },
 
-    async getRun(runId) {
-      const item = await get(keys.run(runId));
-      return item ? fromRunItem(item) : undefined;
-    },
-
-    async getRunResults(runId): Promise<readonly DocResult[]> {
-      const items = await queryAll({
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :doc)',
-        ExpressionAttributeValues: { ':pk': keys.run(runId).pk, ':doc': 'DOC#' },
-        ConsistentRead: true,
-      });
-      return items.map(fromResultItem);
-    },
-
-    async listRuns(limit, before) {
-      if (limit <= 0) return [];
-      const items = await queryAll(
-        {
-          IndexName: STATE_TABLE.gsi1.name,
-          KeyConditionExpression: before ? 'gsi1pk = :pk AND gsi1sk < :before' : 'gsi1pk = :pk',
-          ExpressionAttributeValues: {
-            ':pk': RUNS_INDEX_PK,
-            ...(before && { ':before': `${before.startedAt}#${before.runId}` }),
-          },
-          ScanIndexForward: false,
-          Limit: Math.min(limit, 100),
-        },
-        limit,
-      );
-      return items.map(fromRunItem);
-    },
+    getRun: (runId) => runs.get(runId),
+    getRunResults: (runId) => runs.results(runId),
+    listRuns: (limit, before) => runs.list(limit, before),
 
     async getDocState(doc) {
       const item = await get(keys.doc(doc));
@@ -274,45 +229,9 @@ export function createDynamoStateStore(options: DynamoStateStoreOptions): Dynamo
       return rows.sort((a, b) => byText(a.doc, b.doc) || byText(a.day, b.day));
     },
 
-    async getBusiness(businessId) {
-      const item = await get(keys.business(businessId));
-      return item ? fromBusinessItem(item) : undefined;
-    },
-
-    async putBusiness(next: BusinessState, expectedVersion) {
-      try {
-        await put(
-          businessItem(next),
-          'business',
-          expectedVersion === 0
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : {
-                ConditionExpression: '#version = :expected',
-                ExpressionAttributeNames: { '#version': 'version' },
-                ExpressionAttributeValues: { ':expected': expectedVersion },
-              },
-        );
-      } catch (e) {
-        if (isConditionFailure(e)) return false;
-        throw e;
-      }
-      if (expectedVersion === 0) {
-        await put(
-          { ...keys.businessIndex(next.businessId), entity: 'business-index', businessId: next.businessId },
-          'business',
-        );
-      }
-      return true;
-    },
-
-    async listBusinesses() {
-      const index = await queryAll({
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.businessIndex('').pk },
-      });
-      const found = await Promise.all(index.map((i) => get(keys.business(String(i.businessId)))));
-      return found.filter((i): i is Item => i !== undefined).map(fromBusinessItem);
-    },
+    getBusiness: (businessId) => businesses.get(businessId),
+    putBusiness: (next: BusinessState, expectedVersion) => businesses.put(next, expectedVersion),
+    listBusinesses: () => businesses.list(),
 
     getHealth: (kind, key) => health.get(kind, key),
     listHealth: (kind) => health.list(kind),

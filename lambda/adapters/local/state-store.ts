@@ -6,15 +6,15 @@
 //   DIR/businesses/<idKey>.json       business condition (conditional on `version`)
 //   DIR/health/<kind>/<keyKey>.json   incidents, conditions, mutes (conditional on `version`)
 //   DIR/locks/<nameKey>.json          lease locks
-//   DIR/mutex/<kind>-<key>            short-lived cross-process lock files around read-modify-write
+//   DIR/mutex/<kind>-<key>, docs      short-lived cross-process lock files around read-modify-write
 //
 // Keys become file names with state/paths.ts. Two processes may share DIR: every read-modify-write
 // runs under a lock file; every JSON file is replaced atomically (temp file + fsync + rename), and a
 // results line is appended and fsynced. So every promise keeps the port's durability rule: what it
 // acknowledged is on disk. recordDocResult appends the result line (lines handed in while an
-// append is in flight share the next one, state/serial.ts) while it writes the doc's new file, and
-// renames that file into place only once the line is durable, so the history holds every result a
-// doc state reflects.
+// append is in flight share the next one, state/serial.ts), and the doc's record is updated once
+// that line is durable, so the history holds every result a doc state reflects; doc records are
+// group-committed the same way (state/doc-records.ts: one lock file and one fsync round per commit).
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as z from 'zod';
@@ -51,6 +51,7 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
   const mutexOptions: MutexOptions = { staleMs: 10_000, timeoutMs: 30_000, ...options.mutex };
   const folders = {
     runs: join(root, 'runs'),
+    docs: join(root, 'docs'),
     businesses: join(root, 'businesses'),
     health: join(root, 'health'),
     locks: join(root, 'locks'),
@@ -138,7 +139,7 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
       return true;
     });
 
-  const docs = createDocRecords(root, folders.mutex, mutexOptions);
+  const docs = createDocRecords(root, folders.mutex, mutexOptions, ensureFolders);
   const pending = new Set<Promise<unknown>>();
   const track = <T>(p: Promise<T>): Promise<T> => {
     pending.add(p);

@@ -8,13 +8,9 @@ import { join, relative, sep } from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { load as loadYaml } from 'js-yaml';
 import { type LoadedSpec, type SpecVersion, UNMAPPED_MARKER } from '../../engine/promises/contract-model.js';
+import type { RefMapping } from './ref-map.js';
 
-export interface RefMapping {
-  /** URL prefix, e.g. `https://vcita.github.io/developers-hub/`. */
-  readonly prefix: string;
-  /** Local folder that prefix maps to. */
-  readonly dir: string;
-}
+export { parseRefMapping, type RefMapping } from './ref-map.js';
 
 export interface SpecProblem {
   /** Path under the root, `/` separators. */
@@ -80,16 +76,6 @@ export async function loadSpecs(root: string, refMap: readonly RefMapping[] = []
     }
   }
   return { specs, problems, unmapped };
-}
-
-/** Parses `URL=DIR` (as given to `--openapi-ref-map`), DIR relative to `base`. */
-export function parseRefMapping(text: string, base: string): RefMapping {
-  const at = text.indexOf('=');
-  if (at <= 0 || at === text.length - 1)
-    throw new Error(
-      `expected URL=DIR, e.g. https://example.github.io/hub/=./specs; got ${JSON.stringify(text)}`,
-    );
-  return { prefix: text.slice(0, at), dir: join(base, text.slice(at + 1)) };
 }
 
 /** The spec file's path under the root, for messages and reports. */

@@ -2,18 +2,24 @@
 // history, newest first) and its per-day uptime counters. A status page of 2,000 docs reads 2,000
 // small files, never a run's full results.
 //
-// An update is a read-modify-write of that one file under a cross-process lock file
-// (`DIR/mutex/doc-<key>`), queued in this process per doc so calls for one doc apply in call order,
-// and written as a temp file + fsync + rename: a reader sees the previous or the new record, never a
-// torn one, and an acknowledged update survives SIGKILL and a power cut.
-import { mkdir, readdir } from 'node:fs/promises';
+// Updates are group-committed, like the results lines (serial.ts): the results handed in while a
+// commit is in flight wait for its end and are committed together by the next one. A commit waits
+// until each result's line is durable (the history holds every result a doc state reflects; a result
+// whose line failed is left out and its call rejected), then takes one cross-process lock file
+// (`DIR/mutex/docs`), reads each doc's file, applies its results in call order, and writes the changed
+// files with writeFilesAtomic: a temp file each, one parallel fsync round, the renames, one folder
+// fsync. A reader sees each doc's previous or new record, never a torn one; an acknowledged update
+// survives SIGKILL and a power cut; two processes (or two store instances) never interleave a
+// read-modify-write of one doc, so neither loses the other's update. Per commit that is one lock
+// file instead of one per result, and one fsync round instead of one wait per result.
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { historyEntry, nextDocState, uptimeIncrement, utcDay } from '../../../engine/doc-state.js';
 import type { DocResult } from '../../../engine/model.js';
 import type { DocHistoryEntry, DocState, DocUptime } from '../../../engine/ports.js';
 import { docHistoryEntrySchema, docStateSchema } from '../../state-schemas.js';
-import { isTempName, readTextIfExists, writeFileAtomic } from './files.js';
+import { isTempName, readTextIfExists, writeFilesAtomic } from './files.js';
 import { type MutexOptions, withMutex } from './mutex.js';
 import { keyToFileName } from './paths.js';
 
@@ -83,9 +89,8 @@ export function applyResult(prev: DocRecord | undefined, runId: string, result: 
 
 export interface DocRecords {
   /**
-   * Applies `result` to its doc's record. The new record is written (temp file + fsync) while
-   * `stored` (the result's line in the run's results) is still being appended, and replaces the old
-   * one only once it is: the history holds every result a doc state reflects.
+   * Applies `result` to its doc's record, once `stored` (the result's line in the run's results) is
+   * durable: the history holds every result a doc state reflects. Resolves once the new record is.
    */
   record(runId: string, result: DocResult, stored: Promise<void>): Promise<DocState>;
   get(doc: string): Promise<DocRecord | undefined>;
@@ -93,44 +98,100 @@ export interface DocRecords {
   list(docs?: readonly string[]): Promise<DocRecord[]>;
 }
 
-export function createDocRecords(root: string, mutexDir: string, mutexOptions: MutexOptions): DocRecords {
+interface Pending {
+  readonly runId: string;
+  readonly result: DocResult;
+  readonly stored: Promise<void>;
+  readonly resolve: (state: DocState) => void;
+  readonly reject: (err: unknown) => void;
+}
+
+/**
+ * `ready` creates the store's folders (`docs` and the mutex folder among them); every batch awaits
+ * it before taking its lock file.
+ */
+export function createDocRecords(
+  root: string,
+  mutexDir: string,
+  mutexOptions: MutexOptions,
+  ready: () => Promise<void>,
+): DocRecords {
   const folder = join(root, 'docs');
   const fileOf = (doc: string) => join(folder, `${keyToFileName(doc)}.json`);
-  let made: Promise<unknown> | undefined;
-  const queues = new Map<string, Promise<unknown>>();
+  const lock = join(mutexDir, 'docs');
+  let queue: Pending[] = [];
+  let writing = false;
 
   async function read(file: string): Promise<DocRecord | undefined> {
     const text = await readTextIfExists(file);
     return text === undefined ? undefined : parseRecord(file, text);
   }
 
-  async function update(runId: string, result: DocResult, stored: Promise<void>): Promise<DocState> {
-    made ??= mkdir(folder, { recursive: true });
-    await made;
-    const file = fileOf(result.doc);
-    const lock = join(mutexDir, `doc-${keyToFileName(result.doc)}`);
-    return withMutex(lock, mutexOptions, async () => {
-      const next = applyResult(await read(file), runId, result);
-      await writeFileAtomic(file, JSON.stringify(next), stored);
-      return next.state;
+  /**
+   * One group commit: the results whose lines are stored, applied in call order under one lock file,
+   * every changed doc file written with writeFilesAtomic (one fsync round, one folder fsync).
+   */
+  async function commit(batch: Pending[]): Promise<void> {
+    const lines = await Promise.allSettled(batch.map((p) => p.stored));
+    const ok: Pending[] = [];
+    batch.forEach((p, i) => {
+      const line = lines[i] as PromiseSettledResult<void>;
+      if (line.status === 'rejected') p.reject(line.reason);
+      else ok.push(p);
     });
+    if (ok.length === 0) return;
+    const byDoc = new Map<string, Pending[]>();
+    for (const p of ok) byDoc.set(p.result.doc, [...(byDoc.get(p.result.doc) ?? []), p]);
+    const done: [Pending, DocState][] = [];
+    try {
+      await ready();
+      await withMutex(lock, mutexOptions, async () => {
+        const writes: { file: string; text: string }[] = [];
+        await Promise.all(
+          [...byDoc].map(async ([doc, entries]) => {
+            const file = fileOf(doc);
+            let record: DocRecord | undefined;
+            try {
+              record = await read(file);
+            } catch (err) {
+              // a doc file that is not a doc record fails that doc's calls only
+              for (const p of entries) p.reject(err);
+              return;
+            }
+            for (const p of entries) {
+              record = applyResult(record, p.runId, p.result);
+              done.push([p, record.state]);
+            }
+            writes.push({ file, text: JSON.stringify(record) });
+          }),
+        );
+        if (writes.length > 0) await writeFilesAtomic(folder, writes);
+      });
+    } catch (err) {
+      // nothing of this batch was written (or not all of it is known to be): every call hears of it
+      for (const p of ok) p.reject(err);
+      return;
+    }
+    for (const [p, state] of done) p.resolve(state);
+  }
+
+  async function drain(): Promise<void> {
+    writing = true;
+    while (queue.length > 0) {
+      const batch = queue;
+      queue = [];
+      await commit(batch);
+    }
+    writing = false;
   }
 
   return {
     record(runId, result, stored) {
-      stored.catch(() => {}); // the caller hears of it through `done`
-      // One doc's updates one after another in this process (the lock file orders processes).
-      const previous = queues.get(result.doc) ?? Promise.resolve();
-      const done = previous.then(
-        () => update(runId, result, stored),
-        () => update(runId, result, stored),
-      );
-      const tail = done.catch(() => {});
-      queues.set(result.doc, tail);
-      void tail.then(() => {
-        if (queues.get(result.doc) === tail) queues.delete(result.doc);
+      stored.catch(() => {}); // the caller hears of it through the returned promise
+      return new Promise<DocState>((resolve, reject) => {
+        queue.push({ runId, result, stored, resolve, reject });
+        if (!writing) void drain();
       });
-      return done;
     },
 
     get: (doc) => read(fileOf(doc)),

@@ -59,31 +59,50 @@ function syncDirShared(dir: string): Promise<void> {
 let tmpCounter = 0;
 
 /**
- * Writes `text` to `file` atomically: temp file in the same folder, fsync, rename over (once
- * `before` resolved; nothing is replaced if it rejects), folder fsync. The page-cache calls are synchronous (microseconds each, cheaper than a threadpool round
- * trip); the fsyncs, which wait on the disk, are not.
+ * Writes `text` to `file` atomically: temp file in the same folder, fsync, rename over, folder fsync.
+ * The page-cache calls are synchronous (microseconds each, cheaper than a threadpool round trip); the
+ * fsyncs, which wait on the disk, are not.
  */
-export async function writeFileAtomic(file: string, text: string, before?: Promise<unknown>): Promise<void> {
-  const dir = dirname(file);
-  const tmp = join(dir, `.${basename(file)}.${process.pid}.${++tmpCounter}${TMP_SUFFIX}`);
-  const fd = openSync(tmp, 'w');
+export function writeFileAtomic(file: string, text: string): Promise<void> {
+  return writeFilesAtomic(dirname(file), [{ file, text }]);
+}
+
+/**
+ * Replaces several files of one folder, each atomically, as one group: every temp file is written,
+ * all are fsynced at once (one threadpool round trip each, in parallel), then renamed into place,
+ * then the folder is fsynced once for all the renames. A failure before the renames replaces
+ * nothing; each file is always either its previous or its new content.
+ */
+export async function writeFilesAtomic(
+  dir: string,
+  files: readonly { readonly file: string; readonly text: string }[],
+): Promise<void> {
+  const temps: { fd: number; tmp: string; file: string }[] = [];
   try {
-    const bytes = Buffer.from(text, 'utf8');
-    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
-    await fsyncFd(fd);
-    // The new content replaces the old only once `before` (what it depends on) is durable.
-    await before;
+    for (const { file, text } of files) {
+      const tmp = join(dir, `.${basename(file)}.${process.pid}.${++tmpCounter}${TMP_SUFFIX}`);
+      const fd = openSync(tmp, 'w');
+      temps.push({ fd, tmp, file });
+      const bytes = Buffer.from(text, 'utf8');
+      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+    }
+    await Promise.all(temps.map((t) => fsyncFd(t.fd)));
   } catch (err) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
+    for (const t of temps) {
+      closeSync(t.fd);
+      rmSync(t.tmp, { force: true });
+    }
     throw err;
   }
-  closeSync(fd);
+  for (const t of temps) closeSync(t.fd);
+  let renamed = 0;
   try {
-    renameSync(tmp, file);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
+    for (const t of temps) {
+      renameSync(t.tmp, t.file);
+      renamed++;
+    }
+  } finally {
+    for (const t of temps.slice(renamed)) rmSync(t.tmp, { force: true });
   }
   await syncDirShared(dir);
 }
