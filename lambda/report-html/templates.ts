@@ -20,7 +20,7 @@ export const PAGE = `<!doctype html>
 <input id=q type=search placeholder="Filter docs by id or endpoint" aria-label="text filter">
 <select id=fd aria-label="domain"><option value="">all domains</option><% it.v.domains.forEach(function (d) { %><option><%= d.name %></option><% }) %></select>
 <select id=ft aria-label="tag"><option value="">all tags</option><% it.h.tags.forEach(function (t) { %><option><%= t %></option><% }) %></select>
-<select id=fo aria-label="outcome"><option value="">all outcomes</option><option value="problems">problems</option><option value="drifted">drifted</option><% it.h.outcomes.forEach(function (o) { %><option><%= o %></option><% }) %></select>
+<select id=fo aria-label="outcome"><option value="">all outcomes</option><option value="problems">problems</option><option value="security">auth accepted</option><option value="drifted">drifted</option><% it.h.outcomes.forEach(function (o) { %><option><%= o %></option><% }) %></select>
 <select id=fs aria-label="order"><option value="problems">problems first</option><option value="name">by name</option></select>
 <span id=count class=count></span>
 </form>
@@ -39,13 +39,15 @@ export const PAGE = `<!doctype html>
 
 export const HEADER = `<header class=top data-summary="<%= it.h.summaryJson %>">
 <h1><%= it.v.title %></h1>
-<div class=meta><% if (it.v.target) { %>target <b><%= it.v.target %></b> · <% } %><% var run = it.v.kind === 'run' ? it.v.run : it.v.lastRun; %><% if (run) { %><%= it.v.kind === 'run' ? 'run' : 'last run' %> <b><%= run.runId %></b> at <%= it.h.time(run.startedAt) %><% if (run.trigger) { %> · trigger <%= run.trigger %><% } %><% if (run.durationMs !== undefined) { %> · took <%= it.h.ms(run.durationMs) %><% } %><% } else { %>no run yet<% } %><% if (it.v.kind === 'run' && it.v.incomplete) { %> · <b>incomplete: the run stopped before its end</b><% } %></div>
+<div class=meta><% if (it.v.target) { %>target <b><%= it.v.target %></b> · <% } %><% var run = it.v.kind === 'run' ? it.v.run : it.v.lastRun; %><% if (run) { %><%= it.v.kind === 'run' ? 'run' : 'last run' %> <b><%= run.runId %></b> at <%= it.h.time(run.startedAt) %><% if (run.trigger) { %> · trigger <%= run.trigger %><% } %><% if (run.durationMs !== undefined) { %> · took <%= it.h.ms(run.durationMs) %><% } %><% } else { %>no run yet<% } %><% if (it.v.kind === 'run' && it.v.incomplete) { %> · <b>incomplete: the run stopped before its end</b><% } %><% if (it.v.kind === 'status' && it.v.security.length) { %> · <b class=alarm><%= it.v.security.length %> security finding<%= it.v.security.length === 1 ? '' : 's' %>: token accepted</b><% } %></div>
 </header>
 <% var s = it.h.summary; %><% if (s) { %><div class="cards" style="padding:0 24px"><div class=card>total<b><%= s.total %></b></div><% it.h.outcomes.forEach(function (o) { %><div class="card <%= s[o] ? o : '' %>"><%= o %><b><%= s[o] %></b></div><% }) %></div><% } %>
 `;
 
 export const HEALTH = `<h2>Health</h2>
-<% if (!it.v.incidents.length && !it.v.conditions.length && !it.v.businesses.some(function (b) { return b.condition !== 'ok'; })) { %><div class="health ok">No open incident, no business or target condition.</div><% } %>
+<% it.v.security.forEach(function (x) { %><div class="health security" data-key="<%= x.key %>" data-doc="<%= x.doc %>" data-token-type="<%= x.tokenType %>"><b>Security: token accepted</b> <a href="#doc=<%= encodeURIComponent(x.doc) %>"><%= x.doc %></a> <span class=hs><b><%= x.tokenType %></b> token let in · since <%= it.h.time(x.since) %></span>
+<ul><% x.details.forEach(function (l) { %><li><%= l %></li><% }) %></ul></div><% }) %>
+<% if (!it.v.security.length && !it.v.incidents.length && !it.v.conditions.length && !it.v.businesses.some(function (b) { return b.condition !== 'ok'; })) { %><div class="health ok">No open incident, no business or target condition.</div><% } %>
 <% it.v.incidents.forEach(function (x) { %><div class="health incident" data-key="<%= x.key %>"><b>Open incident</b> <a href="#doc=<%= encodeURIComponent(x.key) %>"><%= x.title %></a> <span class=hs><%= x.failures %> failing run<%= x.failures === 1 ? '' : 's' %><% if (x.since) { %> · since <%= it.h.time(x.since) %><% } %></span>
 <ul><% x.details.slice(1).forEach(function (l) { %><li><%= l %></li><% }) %></ul></div><% }) %>
 <% it.v.conditions.forEach(function (x) { %><div class="health condition" data-key="<%= x.key %>"><b>Target condition</b> <%= x.title %><% if (x.details.length) { %><ul><% x.details.forEach(function (l) { %><li><%= l %></li><% }) %></ul><% } %></div><% }) %>
@@ -63,7 +65,7 @@ export const ROW = `<details class=doc data-doc="<%= it.r.doc %>" data-outcome="
 <div class=detail><%~ include('@detail', it) %></div></details>
 `;
 
-export const DETAIL = `<% var r = it.r, f = r.failing; %><dl>
+export const DETAIL = `<% var r = it.r, f = r.failing; %><% (r.security || []).forEach(function (x) { %><div class="health security" data-key="<%= x.key %>" data-token-type="<%= x.tokenType %>"><b>Security: <%= x.tokenType %> token accepted</b> <span class=hs>since <%= it.h.time(x.since) %></span><ul><% x.details.forEach(function (l) { %><li><%= l %></li><% }) %></ul></div><% }) %><dl>
 <% if (r.reason) { %><dt>reason</dt><dd class=reason><%= r.reason %></dd><% } %>
 <% if (f) { %><dt>failing step</dt><dd class=step>"<%= f.id %>" (<%= f.phase %>, line <%= f.line %>) <b><%= f.method %></b> <%= f.url || '' %></dd>
 <dt>expected</dt><dd class=expected><%= f.expected %></dd>
