@@ -18,7 +18,7 @@ h2{font-size:16px;margin:22px 0 8px}
 .health{background:#fff;border:1px solid var(--line);border-left:4px solid var(--fail);border-radius:6px;padding:8px 14px;margin:6px 0}
 .health.mute{border-left-color:var(--skip)}.health.ok{border-left-color:var(--pass)}
 .health.security{background:#fde8e8;border:2px solid var(--fail);border-left-width:8px}.health.security>b:first-child{color:var(--fail);text-transform:uppercase}.health.security ul{color:var(--fg)}
-.doc[data-auth-accepted]>summary{box-shadow:inset 4px 0 var(--fail)}
+.doc[data-auth-accepted]>.sum{box-shadow:inset 4px 0 var(--fail)}
 .health ul{margin:4px 0 0;padding-left:18px;color:var(--mute)}
 table.domains{border-collapse:collapse;background:#fff;border:1px solid var(--line)}
 table.domains th,table.domains td{padding:4px 10px;text-align:right;border-bottom:1px solid var(--line)}
@@ -29,11 +29,11 @@ table.domains th:first-child,table.domains td:first-child{text-align:left}
 .count{color:var(--mute)}
 section.domain h2 small{color:var(--mute);font-weight:normal}
 .rows{background:#fff;border:1px solid var(--line);border-radius:6px}
-.hd,.doc>summary{display:grid;grid-template-columns:var(--cols);gap:10px;align-items:center;padding:5px 10px}
+.hd,.doc>.sum{display:grid;grid-template-columns:var(--cols);gap:10px;align-items:center;padding:5px 10px}
 .status{--cols:76px minmax(220px,1fr) 150px 290px 54px 54px 54px 64px 64px}
 .run{--cols:76px minmax(220px,1fr) 80px minmax(160px,1.2fr)}
 .hd{font-size:12px;color:var(--mute);border-bottom:1px solid var(--line)}
-.hd span:nth-child(n+5),.doc>summary>.n{text-align:right}
+.hd span:nth-child(n+5),.doc>.sum>.n{text-align:right}
 .doc{border-bottom:1px solid var(--line);content-visibility:auto;contain-intrinsic-size:auto 46px}
 .doc:last-child{border-bottom:0}
 .doc>summary{cursor:pointer;list-style:none}
@@ -78,7 +78,7 @@ var PROB={fail:1,error:1,blocked:1,invalid:1},RANK={fail:0,error:1,blocked:2,inv
 function rank(r){var s=r.dataset;return s.authAccepted?-1:s.outcome==='pass'&&s.drifted?4.5:RANK[s.outcome];}
 function apply(){
 var t=q?q.value.trim().toLowerCase():'',dv=fd?fd.value:'',tv=ft?ft.value:'',ov=fo?fo.value:'',n=0;
-rows.forEach(function(r){var s=r.dataset,ok=(!t||(s.doc+' '+(s.ep||'')).toLowerCase().indexOf(t)>=0)&&(!dv||r.closest('section').dataset.domain===dv)&&(!tv||(' '+s.tags+' ').indexOf(' '+tv+' ')>=0)&&(!ov||(ov==='problems'?PROB[s.outcome]||s.authAccepted:ov==='security'?s.authAccepted==='true':ov==='drifted'?s.drifted==='true':s.outcome===ov));r.hidden=!ok;if(ok)n++;});
+rows.forEach(function(r){var s=r.dataset,ok=(!t||(s.doc+' '+(s.ep||'')).toLowerCase().indexOf(t)>=0)&&(!dv||r.closest('section').dataset.domain===dv)&&(!tv||(' '+(s.tags||'')+' ').indexOf(' '+tv+' ')>=0)&&(!ov||(ov==='problems'?PROB[s.outcome]||s.authAccepted:ov==='security'?s.authAccepted==='true':ov==='drifted'?s.drifted==='true':s.outcome===ov));r.hidden=!ok;if(ok)n++;});
 secs.forEach(function(s){s.hidden=!s.querySelector('.doc:not([hidden])');});
 if(ct)ct.textContent=n+' of '+rows.length+' docs';
 }

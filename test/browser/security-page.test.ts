@@ -105,7 +105,7 @@ describe.skipIf(!hasChromium)('an auth.accepted finding in Chromium', () => {
     await p.locator('.health.security a').first().click();
     const row = p.locator(`.doc[data-doc="${DOC}"]`);
     expect(await row.getAttribute('open')).not.toBeNull();
-    expect(await row.locator('summary .tg.sec').innerText()).toBe('auth accepted');
+    expect(await row.locator('.sum .tg.sec').innerText()).toBe('auth accepted');
     expect(
       await p.locator('section[data-domain="communication"] .doc').first().getAttribute('data-doc'),
     ).toBe(DOC);
