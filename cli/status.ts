@@ -1,5 +1,6 @@
 // `verifier status [--state DIR] [--html FILE]`: the state at a glance. Without --html, a terminal
-// summary (last run, open incidents, business and target conditions, mutes); with it, the status page.
+// summary (last run, security findings, open incidents, business and target conditions, mutes); with it,
+// the status page.
 import { resolve } from 'node:path';
 import { createLocalDocSource } from '../lambda/adapters/local/doc-source.js';
 import { createLocalStateStore } from '../lambda/adapters/local/state-store.js';
@@ -63,6 +64,7 @@ export function statusText(view: StatusView): string {
       for (const d of i.details.slice(0, 4)) lines.push(`    ${d}`);
     }
   };
+  section('security: tokens accepted that the docs say are refused', view.security);
   section('open incidents', view.incidents);
   section('target conditions', view.conditions);
   const flagged = view.businesses.filter((b) => b.condition !== 'ok');

@@ -3,6 +3,7 @@
 // paints it from file:// in under 1.5 s (median of a few loads; the larger of load end and first paint).
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { COUNTED_OUTCOMES, utcDay } from '../../lambda/engine/doc-state.js';
@@ -168,12 +169,31 @@ export function syntheticState(now: Date, docs = DOCS, runs = RUNS): StatusSourc
         lastFailure: { stepId: 'create_item', method: 'POST', expected: [201], actual: 500, outcome: 'fail' },
       },
     }));
+  // Three docs let in a token their docs say is refused (auth.accepted, shown first in the health box).
+  const security: HealthRecord[] = states
+    .filter((s, i) => s.outcome === 'pass' && i % 700 === 1)
+    .map((s) => ({
+      kind: 'condition',
+      key: `auth.accepted#${s.doc}#app`,
+      version: 1,
+      updatedAt: s.lastRunAt,
+      data: {
+        doc: s.doc,
+        tokenType: 'app',
+        state: 'accepted',
+        since: s.lastRunAt,
+        runId: s.lastRunId,
+        step: 'create_item',
+        status: 200,
+        expectedStatus: 401,
+      },
+    }));
   return {
     listRuns: async (limit) => records.slice(0, limit),
     listDocStates: async () => states,
     getRunResults: async (runId) => (runId === records[0]?.runId ? lastResults : []),
     listBusinesses: async () => [],
-    listHealth: async (kind) => (kind === 'incident' ? incidents : []),
+    listHealth: async (kind) => (kind === 'incident' ? incidents : kind === 'condition' ? security : []),
     listDocHistory: async (limit) => new Map([...history].map(([k, v]) => [k, v.slice(0, limit)])),
     listDocUptime: async (sinceDay) => uptimeFrom(history, sinceDay),
   };
@@ -211,14 +231,20 @@ export async function benchStatusPage(cfg: BenchConfig, ws: Workspace): Promise<
   await mkdir(dir, { recursive: true });
   const file = join(dir, 'status.html');
   await writeFile(file, html);
+  const mb = `${(bytes / 1024 / 1024).toFixed(2)} MB (${bytes.toLocaleString('en-US')} bytes)`;
+  const rowsShown = view.domains.reduce((n, d) => n + d.docs.length, 0);
+  const cells = view.domains.reduce(
+    (n, d) => n + d.docs.reduce((m, r) => m + (r.history?.length ?? 0), 0),
+    0,
+  );
   cfg.log(
-    `status page: ${DOCS} docs x ${RUNS} runs: ${(bytes / 1e6).toFixed(2)} MB, rendered in ${renderMs.toFixed(0)} ms`,
+    `status page: ${rowsShown} doc rows x ${view.runs.length} runs shown (${cells.toLocaleString('en-US')} history cells; the state holds ${RUNS} runs): ${mb} (target <= 3 MB), rendered in ${renderMs.toFixed(0)} ms`,
   );
   const rows: Row[] = [
     {
       workload: 'status page',
       measure: `${DOCS} docs x ${RUNS} runs: page size`,
-      verifier: `${(bytes / 1024 / 1024).toFixed(2)} MB`,
+      verifier: mb,
       target: '<= 3 MB',
       met: bytes <= MAX_BYTES,
     },
@@ -254,6 +280,9 @@ export async function benchStatusPage(cfg: BenchConfig, ws: Workspace): Promise<
   }
   const paint = median(samples);
   raw.paintMs = samples;
+  cfg.log(
+    `status page: Chromium load + first paint from file://, median of ${samples.length}: ${paint.toFixed(0)} ms (target < ${MAX_PAINT_MS} ms; samples ${samples.map((x) => x.toFixed(0)).join(', ')} ms; load average ${loadavg()[0]?.toFixed(1)})`,
+  );
   rows.push({
     workload: 'status page',
     measure: 'Chromium load + first paint (file://)',

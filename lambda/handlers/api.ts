@@ -18,7 +18,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { createDynamoStateStore } from '../adapters/dynamodb/state-store.js';
 import { createS3StatusPage } from '../adapters/s3/status-page.js';
-import { loadApiConfig } from '../config/api.js';
+import { type ApiConfig, loadApiConfig } from '../config/api.js';
 import { METRICS } from '../config/env.js';
 import { asHealthStore } from '../engine/health/records.js';
 import type { DocFilters } from '../engine/target.js';
@@ -174,13 +174,7 @@ function fromEnvironment(): ApiHandler {
       awsSdkV3Client: dynamo,
     }),
     idempotencyTtlSeconds: config.idempotencyTtlSeconds,
-    ...(config.statusBucket && {
-      statusPage: createS3StatusPage({
-        client: new S3Client({}),
-        bucket: config.statusBucket,
-        prefix: config.statusPrefix,
-      }),
-    }),
+    ...(config.statusBucket && statusPages(config.statusBucket, config)),
     logger: new Logger({ serviceName: METRICS.apiService }),
     metrics: new Metrics({
       namespace: METRICS.namespace,
@@ -188,6 +182,19 @@ function fromEnvironment(): ApiHandler {
       defaultDimensions: { ...config.metricDimensions },
     }),
   });
+}
+
+/** Each target's page by name (STATUS_PREFIXES), or the one page of a stack from before targets. */
+function statusPages(bucket: string, config: ApiConfig): StatusRouteDeps {
+  const client = new S3Client({});
+  const named = Object.entries(config.statusPrefixes);
+  if (named.length === 0)
+    return { statusPage: createS3StatusPage({ client, bucket, prefix: config.statusPrefix }) };
+  return {
+    statusPages: Object.fromEntries(
+      named.map(([target, prefix]) => [target, createS3StatusPage({ client, bucket, prefix })]),
+    ),
+  };
 }
 
 let instance: ApiHandler | undefined;

@@ -8,7 +8,7 @@ export const CSS = `
 body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
 header.top{background:#1d2329;color:#fff;padding:14px 24px}
 header.top h1{margin:0 0 4px;font-size:20px}
-header.top .meta{color:#c5ccd3;font-size:13px}
+header.top .meta{color:#c5ccd3;font-size:13px}header.top .alarm{background:var(--fail);color:#fff;border-radius:3px;padding:1px 6px}
 main{padding:16px 24px;max-width:1500px}
 h2{font-size:16px;margin:22px 0 8px}
 .cards{display:flex;flex-wrap:wrap;gap:10px;margin:10px 0}
@@ -17,6 +17,8 @@ h2{font-size:16px;margin:22px 0 8px}
 .card.fail b{color:var(--fail)}.card.error b{color:var(--error)}.card.blocked b{color:var(--blocked)}.card.invalid b{color:var(--invalid)}.card.pass b{color:var(--pass)}.card.skip b{color:var(--skip)}
 .health{background:#fff;border:1px solid var(--line);border-left:4px solid var(--fail);border-radius:6px;padding:8px 14px;margin:6px 0}
 .health.mute{border-left-color:var(--skip)}.health.ok{border-left-color:var(--pass)}
+.health.security{background:#fde8e8;border:2px solid var(--fail);border-left-width:8px}.health.security>b:first-child{color:var(--fail);text-transform:uppercase}.health.security ul{color:var(--fg)}
+.doc[data-auth-accepted]>.sum{box-shadow:inset 4px 0 var(--fail)}
 .health ul{margin:4px 0 0;padding-left:18px;color:var(--mute)}
 table.domains{border-collapse:collapse;background:#fff;border:1px solid var(--line)}
 table.domains th,table.domains td{padding:4px 10px;text-align:right;border-bottom:1px solid var(--line)}
@@ -27,11 +29,11 @@ table.domains th:first-child,table.domains td:first-child{text-align:left}
 .count{color:var(--mute)}
 section.domain h2 small{color:var(--mute);font-weight:normal}
 .rows{background:#fff;border:1px solid var(--line);border-radius:6px}
-.hd,.doc>summary{display:grid;grid-template-columns:var(--cols);gap:10px;align-items:center;padding:5px 10px}
+.hd,.doc>.sum{display:grid;grid-template-columns:var(--cols);gap:10px;align-items:center;padding:5px 10px}
 .status{--cols:76px minmax(220px,1fr) 150px 290px 54px 54px 54px 64px 64px}
 .run{--cols:76px minmax(220px,1fr) 80px minmax(160px,1.2fr)}
 .hd{font-size:12px;color:var(--mute);border-bottom:1px solid var(--line)}
-.hd span:nth-child(n+5),.doc>summary>.n{text-align:right}
+.hd span:nth-child(n+5),.doc>.sum>.n{text-align:right}
 .doc{border-bottom:1px solid var(--line);content-visibility:auto;contain-intrinsic-size:auto 46px}
 .doc:last-child{border-bottom:0}
 .doc>summary{cursor:pointer;list-style:none}
@@ -73,10 +75,10 @@ var d=document,q=d.getElementById('q'),fd=d.getElementById('fd'),ft=d.getElement
 var bar=d.querySelector('.filters');if(bar)bar.hidden=false;
 var rows=[].slice.call(d.querySelectorAll('.doc')),secs=[].slice.call(d.querySelectorAll('section.domain'));
 var PROB={fail:1,error:1,blocked:1,invalid:1},RANK={fail:0,error:1,blocked:2,invalid:3,skip:4,pass:5};
-function rank(r){var s=r.dataset;return s.outcome==='pass'&&(s.drifted||s.authAccepted)?4.5:RANK[s.outcome];}
+function rank(r){var s=r.dataset;return s.authAccepted?-1:s.outcome==='pass'&&s.drifted?4.5:RANK[s.outcome];}
 function apply(){
 var t=q?q.value.trim().toLowerCase():'',dv=fd?fd.value:'',tv=ft?ft.value:'',ov=fo?fo.value:'',n=0;
-rows.forEach(function(r){var s=r.dataset,ok=(!t||(s.doc+' '+(s.ep||'')).toLowerCase().indexOf(t)>=0)&&(!dv||r.closest('section').dataset.domain===dv)&&(!tv||(' '+s.tags+' ').indexOf(' '+tv+' ')>=0)&&(!ov||(ov==='problems'?PROB[s.outcome]:ov==='drifted'?s.drifted==='true':s.outcome===ov));r.hidden=!ok;if(ok)n++;});
+rows.forEach(function(r){var s=r.dataset,ok=(!t||(s.doc+' '+(s.ep||'')).toLowerCase().indexOf(t)>=0)&&(!dv||r.closest('section').dataset.domain===dv)&&(!tv||(' '+(s.tags||'')+' ').indexOf(' '+tv+' ')>=0)&&(!ov||(ov==='problems'?PROB[s.outcome]||s.authAccepted:ov==='security'?s.authAccepted==='true':ov==='drifted'?s.drifted==='true':s.outcome===ov));r.hidden=!ok;if(ok)n++;});
 secs.forEach(function(s){s.hidden=!s.querySelector('.doc:not([hidden])');});
 if(ct)ct.textContent=n+' of '+rows.length+' docs';
 }

@@ -74,6 +74,8 @@ export interface DocRowView {
   readonly auth?: readonly AuthView[];
   /** True when a token type the doc says is refused was let in (auth.accepted). */
   readonly authAccepted?: boolean;
+  /** The status page: the doc's active auth.accepted findings (from the health records). */
+  readonly security?: readonly HealthItemView[];
   readonly knownIssues?: string;
   /** One cell per run of the page's window, oldest first (the status page). */
   readonly history?: readonly HistoryCell[];
@@ -91,14 +93,23 @@ export interface DomainView {
   readonly docs: readonly DocRowView[];
 }
 
-/** An open incident, an active condition, a mute in force or a flapping doc, as a person reads it. */
+/**
+ * An open incident, an active condition, a mute in force, a flapping doc or an active security finding
+ * (a token type the doc says is refused was let in), as a person reads it.
+ */
 export interface HealthItemView {
-  readonly kind: 'incident' | 'condition' | 'mute' | 'flapping';
-  /** incident and flapping: the doc; condition: `<condition>#<subject>`; mute: its id. */
+  readonly kind: 'incident' | 'condition' | 'mute' | 'flapping' | 'security';
+  /**
+   * incident and flapping: the doc; condition: `<condition>#<subject>`; mute: its id; security:
+   * `auth.accepted#<doc>#<tokenType>`.
+   */
   readonly key: string;
+  /** security: the doc and the token type let in. */
+  readonly doc?: string;
+  readonly tokenType?: string;
   readonly title: string;
   readonly details: readonly string[];
-  /** incident: failing since; condition: active since. */
+  /** incident: failing since; condition: active since; security: accepted since. */
   readonly since?: string;
   /** incident: consecutive failing runs. */
   readonly failures?: number;
@@ -129,6 +140,8 @@ export interface StatusView {
   readonly target?: string;
   readonly generatedAt: string;
   readonly lastRun?: RunView;
+  /** Active auth.accepted findings: security regressions, shown before everything else. */
+  readonly security: readonly HealthItemView[];
   readonly incidents: readonly HealthItemView[];
   readonly conditions: readonly HealthItemView[];
   readonly mutes: readonly HealthItemView[];

@@ -20,9 +20,13 @@ export const PROBLEM_RANK: Record<Outcome, number> = {
   pass: 5,
 };
 
-/** A passing doc with a drifted contract or an auth finding ranks just before the clean passes. */
+/**
+ * A doc that let in a token it must refuse (auth.accepted, a security regression) ranks first, whatever
+ * its outcome; a passing doc with a drifted contract ranks just before the clean passes.
+ */
 export function rankOf(r: { outcome: Outcome; drifted?: boolean; authAccepted?: boolean }): number {
-  return r.outcome === 'pass' && (r.drifted || r.authAccepted) ? 4.5 : PROBLEM_RANK[r.outcome];
+  if (r.authAccepted) return -1;
+  return r.outcome === 'pass' && r.drifted ? 4.5 : PROBLEM_RANK[r.outcome];
 }
 
 export function problemsFirst<

@@ -13,6 +13,7 @@ import {
   muteSchema,
   parseRecord,
 } from '../engine/health/records.js';
+import { type AuthRecord, authRecordSchema, isAuthConditionKey } from '../engine/promises/auth-alerts.js';
 import type { HealthItemView } from './model.js';
 import { formatTime } from './stats.js';
 import type { HealthRecord } from './status-source.js';
@@ -86,14 +87,39 @@ function flappingItem(x: IncidentData): HealthItemView {
   };
 }
 
+function securityItem(key: string, x: AuthRecord): HealthItemView {
+  const got = x.status !== undefined ? `got ${x.status}` : 'got a response';
+  const said = x.expectedStatus !== undefined ? `refused (${x.expectedStatus})` : 'refused';
+  return {
+    kind: 'security',
+    key,
+    doc: x.doc,
+    tokenType: x.tokenType,
+    title: `${x.tokenType} token accepted on ${x.doc}`,
+    details: [
+      `step "${x.step}" re-sent with the ${x.tokenType} token: ${got}; the doc says ${said}`,
+      `accepted since ${formatTime(x.since)} (run ${x.runId})`,
+    ],
+    since: x.since,
+  };
+}
+
 export interface HealthLists {
   readonly incidents: readonly HealthRecord[];
   readonly conditions: readonly HealthRecord[];
   readonly mutes: readonly HealthRecord[];
 }
 
-/** Open incidents, active conditions, mutes in force at `now`, and flapping docs, each sorted by key. */
+/**
+ * Active security findings (auth.accepted), open incidents, active conditions, mutes in force at `now`,
+ * and flapping docs, each sorted by key.
+ */
 export function healthItems(lists: HealthLists, now: Date) {
+  const security = lists.conditions
+    .filter((r) => isAuthConditionKey(r.key))
+    .map((r) => ({ key: r.key, data: parseRecord(authRecordSchema, r) }))
+    .filter((x) => x.data.state === 'accepted')
+    .map((x) => securityItem(x.key, x.data));
   const incidents = lists.incidents.map((r) => parseRecord(incidentSchema, r));
   const conditions = lists.conditions
     .filter((r) => isTargetConditionKey(r.key))
@@ -102,6 +128,7 @@ export function healthItems(lists: HealthLists, now: Date) {
   const at = now.toISOString();
   const byKey = (a: HealthItemView, b: HealthItemView) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   return {
+    security: security.sort(byKey),
     incidents: incidents
       .filter((x) => x.state === 'open')
       .map(incidentItem)

@@ -113,6 +113,11 @@ function docRow(
   };
 }
 
+/** A doc's active auth.accepted findings mark its row, whether or not its last run re-sent the tokens. */
+function withSecurity(row: DocRowView, security: readonly HealthItemView[] | undefined): DocRowView {
+  return security?.length ? { ...row, authAccepted: true, security } : row;
+}
+
 /** Reads everything the status page shows; the view is plain data (also served as status.json). */
 export async function buildStatusView(source: StatusSource, options: StatusViewOptions): Promise<StatusView> {
   const { now } = options;
@@ -141,18 +146,24 @@ export async function buildStatusView(source: StatusSource, options: StatusViewO
     options.knownIssues,
     states.filter((s) => problems.includes(s.outcome)).map((s) => s.doc),
   );
+  const health = healthItems({ incidents, conditions, mutes }, now);
+  const securityByDoc = new Map<string, HealthItemView[]>();
+  for (const x of health.security)
+    if (x.doc) securityByDoc.set(x.doc, [...(securityByDoc.get(x.doc) ?? []), x]);
   const rows = states.map((s) =>
-    docRow(
-      s,
-      latestByDoc.get(s.doc),
-      history.get(s.doc) ?? [],
-      uptimeByDoc.get(s.doc) ?? [],
-      window,
-      known.get(s.doc),
-      now,
+    withSecurity(
+      docRow(
+        s,
+        latestByDoc.get(s.doc),
+        history.get(s.doc) ?? [],
+        uptimeByDoc.get(s.doc) ?? [],
+        window,
+        known.get(s.doc),
+        now,
+      ),
+      securityByDoc.get(s.doc),
     ),
   );
-  const health = healthItems({ incidents, conditions, mutes }, now);
   return {
     kind: 'status',
     title: options.title ?? 'Verifier status',

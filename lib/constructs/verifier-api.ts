@@ -106,11 +106,16 @@ export class VerifierApi extends Construct {
     );
 
     if (props.statusBucket) {
-      // GET /status reads the first target's page (presigned GetObject with the function's role).
+      // GET /status?target=NAME reads that target's page (default: the first target's), presigned
+      // GetObject with the function's role.
       const prefixes = props.statusPrefixes ?? {};
-      const statusPrefix = prefixes[first[0]] ?? `status/${first[0]}/`;
+      const prefixOf = (target: string) => prefixes[target] ?? `status/${target}/`;
       fn.addEnvironment('STATUS_BUCKET', props.statusBucket.bucketName);
-      fn.addEnvironment('STATUS_PREFIX', statusPrefix);
+      fn.addEnvironment('STATUS_PREFIX', prefixOf(first[0]));
+      fn.addEnvironment(
+        'STATUS_PREFIXES',
+        JSON.stringify(Object.fromEntries(verifiers.map(([name]) => [name, prefixOf(name)]))),
+      );
       fn.addToRolePolicy(
         new PolicyStatement({
           actions: ['s3:GetObject'],
@@ -194,10 +199,18 @@ export class VerifierApi extends Construct {
       },
     });
     this.api.root.addResource('businesses').addMethod('GET', integration, { requestValidator: params });
+    if (props.statusBucket)
+      this.api.root.addResource('status').addMethod('GET', integration, {
+        requestValidator: params,
+        requestParameters: {
+          'method.request.querystring.format': false,
+          'method.request.querystring.target': false,
+        },
+      });
 
     // Separate IAM for reading results and starting runs: each route is its own execute-api ARN.
     this.readerPolicy = new ManagedPolicy(this, 'ReaderPolicy', {
-      description: 'Verifier API: read runs, docs and businesses (GET routes)',
+      description: 'Verifier API: read runs, docs, businesses and status pages (GET routes)',
       statements: [
         new PolicyStatement({
           actions: ['execute-api:Invoke'],
@@ -222,7 +235,7 @@ export class VerifierApi extends Construct {
       Validations.of(policy).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:${region}:${account}:<${Stack.of(this).getLogicalId(this.api.node.defaultChild as CfnRestApi)}>/v1/GET/*]`,
         reason:
-          'Every GET route of this API (runs, runs/{runId}, docs, businesses) is a read: one wildcard over the GET method only.',
+          'Every GET route of this API (runs, runs/{runId}, docs, businesses, status) is a read: one wildcard over the GET method only.',
       });
 
     Validations.of(this.api).acknowledge(

@@ -143,6 +143,47 @@ describe('the status page in S3', () => {
     ]);
   });
 
+  it('GET /status?target=NAME serves that target page; the first target by default; 404 for another', async () => {
+    // Two targets, each page under status/<target>/ as the stack writes them.
+    const staging = createS3StatusPage({ client: s3, bucket, prefix: 'status/staging/' });
+    const prod = createS3StatusPage({ client: s3, bucket, prefix: 'status/prod/' });
+    await staging.write('<p>staging page</p>', '{"target":"staging"}');
+    await prod.write('<p>prod page</p>', '{"target":"prod"}');
+    const handler = api({ statusPages: { staging, prod } });
+    const urlOf = async (query: Record<string, string> | null) => {
+      const res = await handler(get('/status', query));
+      expect(res.statusCode).toBe(200);
+      return (JSON.parse(res.body) as { url: string }).url;
+    };
+    const first = await urlOf(null);
+    expect(new URL(first).pathname).toBe(`/${bucket}/status/staging/index.html`);
+    expect(await (await fetch(first)).text()).toBe('<p>staging page</p>');
+    const named = await urlOf({ target: 'prod' });
+    expect(new URL(named).pathname).toBe(`/${bucket}/status/prod/index.html`);
+    expect(await (await fetch(named)).text()).toBe('<p>prod page</p>');
+    const data = await handler(get('/status', { target: 'prod', format: 'json' }));
+    expect([data.statusCode, data.body]).toEqual([200, '{"target":"prod"}']);
+    // An unknown target: 404 naming the targets there are.
+    const unknown = await handler(get('/status', { target: 'qa' }));
+    expect(unknown.statusCode).toBe(404);
+    expect(JSON.parse(unknown.body).message).toBe(
+      'no status page for target "qa": the targets are "staging", "prod"',
+    );
+    // A target with no run yet: 404 that says so.
+    const fresh = createS3StatusPage({ client: s3, bucket, prefix: 'status/fresh/' });
+    const notYet = await api({ statusPages: { staging, fresh } })(
+      get('/status', { target: 'fresh', format: 'json' }),
+    );
+    expect(notYet.statusCode).toBe(404);
+    expect(JSON.parse(notYet.body).message).toBe(
+      'no status page yet for target "fresh": it is written after each run',
+    );
+    // A stack of one unnamed page knows no target names.
+    const single = await api({ statusPage: page })(get('/status', { target: 'prod' }));
+    expect(single.statusCode).toBe(404);
+    expect(JSON.parse(single.body).message).toMatch(/this stack has one target; omit target/);
+  });
+
   it('GET /status says why when there is no page', async () => {
     const none = await api({})(get('/status'));
     expect(none.statusCode).toBe(404);

@@ -90,10 +90,10 @@ async function expectDriftShown(p: Page) {
   const row = p.locator(`.doc[data-doc="${DRIFTED}"]`);
   expect(await row.getAttribute('data-outcome')).toBe('pass');
   expect(await row.getAttribute('data-drifted')).toBe('true');
-  expect(await row.locator('summary .b').innerText()).toBe('DRIFTED');
-  expect(await row.locator('summary .tg.sec').innerText()).toBe('auth accepted');
+  expect(await row.locator('.sum .b').innerText()).toBe('DRIFTED');
+  expect(await row.locator('.sum .tg.sec').innerText()).toBe('auth accepted');
   expect(await p.locator(`.doc[data-doc="${CLEAN}"]`).getAttribute('data-drifted')).toBeNull();
-  expect(await p.locator(`.doc[data-doc="${CLEAN}"] summary .b`).innerText()).toBe('PASS');
+  expect(await p.locator(`.doc[data-doc="${CLEAN}"] .sum .b`).innerText()).toBe('PASS');
   if ((await row.getAttribute('open')) === null) await row.locator('summary').click();
   await row.locator('.detail').scrollIntoViewIfNeeded();
   const contract = row.locator('table.contract tbody tr');

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { executeRun, type RunCliOptions } from '../../cli/run.js';
 import { writeTokensFile } from '../../cli/sandbox.js';
-import { createSandbox, type Sandbox } from '../../sandbox/server.js';
+import { AUTH_DRIFT, createSandbox, type Sandbox } from '../../sandbox/server.js';
 
 const SEEDS = join(import.meta.dirname, '../../seeds');
 
@@ -46,12 +46,13 @@ export interface SandboxRuns {
   close(): Promise<void>;
 }
 
-export async function sandboxRuns(): Promise<SandboxRuns> {
+/** `authDrift`: the sandbox lets in the app token on GET /platform/v1/conversations (`--scenario auth-drift`). */
+export async function sandboxRuns(options: { authDrift?: boolean } = {}): Promise<SandboxRuns> {
   const dir = await mkdtemp(join(tmpdir(), 'page-runs-'));
   const docs = join(dir, 'docs');
   await cp(SEEDS, docs, { recursive: true });
   await writeFile(join(docs, BROKEN_DOC), BROKEN);
-  const sandbox = await createSandbox({ seed: 1 });
+  const sandbox = await createSandbox({ seed: 1, ...(options.authDrift ? { authDrift: AUTH_DRIFT } : {}) });
   const tokens = await writeTokensFile(sandbox);
   const state = join(dir, 'state');
   return {

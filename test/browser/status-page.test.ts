@@ -132,11 +132,14 @@ describe.skipIf(!hasChromium)('the status page in Chromium', () => {
     // Uptime of the failing doc over 24 h, 7 d and 30 d: 0% of the two runs it had (history for 24 h,
     // the store's day counters for 7 and 30 d); a doc that passed the three runs: 100% everywhere.
     const uptime = (r: typeof row) =>
-      r.locator('summary > .n').evaluateAll((els) => els.slice(0, 3).map((e) => e.textContent));
+      r.locator('.sum > .n').evaluateAll((els) => els.slice(0, 3).map((e) => e.textContent));
     expect(await uptime(row)).toEqual(['0%', '0%', '0%']);
     const passing = p.locator('.doc[data-outcome="pass"]').first();
     expect(await cellsOf(passing)).toEqual(['', '', '']);
     expect(await uptime(passing)).toEqual(['100%', '100%', '100%']);
+    // A doc that passed every run shown has nothing to explain: a plain row, no <details> to open.
+    expect(await passing.evaluate((e) => [e.tagName, e.querySelector('.detail')])).toEqual(['DIV', null]);
+    expect(await row.evaluate((e) => e.tagName)).toBe('DETAILS');
     // The detail is closed until clicked, then shows the step, URL, expected vs actual and Known Issues.
     const detail = row.locator('.detail');
     expect(await detail.isVisible()).toBe(false);

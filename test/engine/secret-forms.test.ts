@@ -15,4 +15,8 @@ describe('secretForms', () => {
     );
     expect(forms).not.toContain('tok');
   });
+
+  it('covers the JSON-pointer form: a body keyed by the token puts it in a contract finding', () => {
+    expect(secretForms(['CANARY-st/Wm7 Rx3~Kd'])).toContain('CANARY-st~1Wm7 Rx3~0Kd');
+  });
 });

@@ -135,6 +135,7 @@ describe('API config', () => {
       retentionDays: 30,
       idempotencyTtlSeconds: 3600,
       statusPrefix: 'status/',
+      statusPrefixes: {},
       metricDimensions: {},
     });
     expect(
@@ -145,6 +146,12 @@ describe('API config', () => {
         VERIFIER_FUNCTIONS: '{"prod":"fn-prod"}',
       }).verifierFunctions,
     ).toEqual({ prod: 'fn-prod' });
+    const base = { STATE_TABLE_NAME: 's', IDEMPOTENCY_TABLE_NAME: 'i', VERIFIER_FUNCTION_NAME: 'fn' };
+    expect(
+      loadApiConfig({ ...base, STATUS_PREFIXES: '{"staging":"status/staging/","prod":"status/prod/"}' })
+        .statusPrefixes,
+    ).toEqual({ staging: 'status/staging/', prod: 'status/prod/' });
+    expect(() => loadApiConfig({ ...base, STATUS_PREFIXES: 'status/prod/' })).toThrow(/STATUS_PREFIXES/);
     expect(() => loadApiConfig({ STATE_TABLE_NAME: 's' })).toThrow(
       /IDEMPOTENCY_TABLE_NAME.*VERIFIER_FUNCTION_NAME/,
     );

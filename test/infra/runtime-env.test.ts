@@ -111,6 +111,7 @@ describe('API function', () => {
       metricDimensions: { stack: 'Verifier' },
       statusBucket: 'resolved-status_bucket',
       statusPrefix: 'status/staging/',
+      statusPrefixes: { staging: 'status/staging/', prod: 'status/prod/' },
     });
     expect(loadApiConfig(resolved(envOf(api))).verifierFunctions).toEqual({
       staging: 'resolved-fn',

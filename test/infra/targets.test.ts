@@ -122,6 +122,11 @@ describe('two targets in one stack', () => {
     const map = JSON.stringify(env(api).VERIFIER_FUNCTIONS);
     expect(map).toContain('staging');
     expect(map).toContain('prod');
+    // GET /status?target=NAME: each target's page prefix, in target order (the first is the default).
+    expect(JSON.parse(String(env(api).STATUS_PREFIXES))).toEqual({
+      staging: 'status/staging/',
+      prod: 'status/prod/',
+    });
   });
 });
 

@@ -176,7 +176,11 @@ describe('functions', () => {
         Resource: { 'Fn::Join': ['', [getAtt(ids.bucket), '/status/*']] },
       }),
     );
-    expect(env).toMatchObject({ STATUS_BUCKET: { Ref: ids.bucket }, STATUS_PREFIX: 'status/default/' });
+    expect(env).toMatchObject({
+      STATUS_BUCKET: { Ref: ids.bucket },
+      STATUS_PREFIX: 'status/default/',
+      STATUS_PREFIXES: '{"default":"status/default/"}',
+    });
     expect(statements).toContainEqual(
       expect.objectContaining({
         Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
@@ -305,11 +309,20 @@ describe('state', () => {
 });
 
 describe('API', () => {
-  it('has the five routes, each with AWS_IAM authorization and a request validator', () => {
+  it('has the six routes, each with AWS_IAM authorization and a request validator', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).map(
       (m) => (m as { Properties: Record<string, unknown> }).Properties,
     );
-    expect(methods.map((m) => m.HttpMethod).sort()).toEqual(['GET', 'GET', 'GET', 'GET', 'POST']);
+    expect(methods.map((m) => m.HttpMethod).sort()).toEqual(['GET', 'GET', 'GET', 'GET', 'GET', 'POST']);
+    // GET /status is routed (the stack has a status bucket), with its two query parameters.
+    template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'status' });
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'GET',
+      RequestParameters: {
+        'method.request.querystring.format': false,
+        'method.request.querystring.target': false,
+      },
+    });
     for (const m of methods) {
       expect(m).toMatchObject({ AuthorizationType: 'AWS_IAM', RequestValidatorId: expect.anything() });
     }

@@ -1,6 +1,7 @@
 // Canary: token values that the API echoes back in every answer (bodies, errors, extracted ids sent in
 // later URLs and headers) must appear in no form the redactor knows in the HTML run report or in the
-// status page rendered from the same state.
+// status page rendered from the same state. With auth-matrix and contract findings, and in Chromium
+// after the page's JS ran: test/browser/page-canary.test.ts.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';

@@ -195,6 +195,64 @@ describe('buildStatusView', () => {
     expect(view.flapping.map((f) => f.key)).toEqual(['clients/flap.md']);
   });
 
+  it('lists active auth.accepted findings as security items, marks the doc, and leaves refused ones out', async () => {
+    const auth = (doc: string, tokenType: string, state: 'accepted' | 'ok') =>
+      rec('condition', `auth.accepted#${doc}#${tokenType}`, {
+        doc,
+        tokenType,
+        state,
+        since: '2026-12-04T11:00:00.000Z',
+        runId: 'r3',
+        step: 'get_client',
+        status: 200,
+        expectedStatus: 401,
+      });
+    const withAuth: StatusSource = {
+      ...source,
+      listHealth: async (kind) =>
+        kind === 'condition'
+          ? [
+              ...(health.condition ?? []),
+              auth('clients/a.md', 'app', 'accepted'),
+              auth('clients/a.md', 'staff', 'ok'),
+            ]
+          : (health[kind] ?? []),
+    };
+    const view = await buildStatusView(withAuth, { now });
+    expect(view.security).toEqual([
+      {
+        kind: 'security',
+        key: 'auth.accepted#clients/a.md#app',
+        doc: 'clients/a.md',
+        tokenType: 'app',
+        title: 'app token accepted on clients/a.md',
+        details: [
+          'step "get_client" re-sent with the app token: got 200; the doc says refused (401)',
+          'accepted since 2026-12-04 11:00:00Z (run r3)',
+        ],
+        since: '2026-12-04T11:00:00.000Z',
+      },
+    ]);
+    // The auth records are not target conditions; the doc passing leads its domain, marked.
+    expect(view.conditions.map((c) => c.key)).toEqual(['credential.rejected#staff']);
+    const [first] = view.domains[0]?.docs ?? [];
+    expect([first?.doc, first?.outcome, first?.authAccepted, first?.security?.length]).toEqual([
+      'clients/a.md',
+      'pass',
+      true,
+      1,
+    ]);
+    // A malformed auth record is a fault, as any health record.
+    const broken: StatusSource = {
+      ...source,
+      listHealth: async (kind) =>
+        kind === 'condition' ? [rec('condition', 'auth.accepted#x.md#app', { doc: 'x.md' })] : [],
+    };
+    await expect(buildStatusView(broken, { now })).rejects.toThrow(
+      /health record condition "auth\.accepted#x\.md#app" v1 does not match its schema/,
+    );
+  });
+
   it('refuses a health record that does not match its schema (a fault, not a guess)', async () => {
     const broken: StatusSource = {
       ...source,

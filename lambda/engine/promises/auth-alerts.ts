@@ -48,7 +48,11 @@ export function isAuthAlert(alert: { readonly type: string }): alert is AuthAler
 export const authConditionKey = (doc: string, tokenType: string): string =>
   `auth.accepted#${doc}#${tokenType}`;
 
-const authRecordSchema = z.object({
+/** Whether a `condition` record is the auth matrix's (`auth.accepted#<doc>#<tokenType>`). */
+export const isAuthConditionKey = (key: string): boolean => key.startsWith('auth.accepted#');
+
+/** A doc × token type's auth state as stored (the status page reads it with this schema too). */
+export const authRecordSchema = z.object({
   doc: z.string(),
   tokenType: z.string(),
   state: z.enum(['accepted', 'ok']),
@@ -58,7 +62,7 @@ const authRecordSchema = z.object({
   status: z.number().optional(),
   expectedStatus: z.number().optional(),
 });
-type AuthRecord = z.infer<typeof authRecordSchema>;
+export type AuthRecord = z.infer<typeof authRecordSchema>;
 
 const REMEDY_ACCEPTED =
   "The doc says this token type must be refused and the API let it in: a security regression. Fix the API, or, if the change was intended, the doc's Authentication table.";

@@ -1,7 +1,8 @@
 // Every form in which a token may come back: as written, trimmed (HTTP trims header values), JSON-escaped
-// the way Rails/PHP escape (`\/`, `\u0026`), form-encoded in a query string, and — for encodings nobody
-// enumerated — each distinctive run of 8+ letters and digits that contains a digit. The redactor
-// replaces them all.
+// the way Rails/PHP escape (`\/`, `\u0026`), form-encoded in a query string, as a JSON-pointer segment
+// (`~0`, `~1`: a body that uses the token as a key puts it in a contract finding's pointer), and — for
+// encodings nobody enumerated — each distinctive run of 8+ letters and digits that contains a digit. The
+// redactor replaces them all.
 
 const UNICODE_ESCAPES: Readonly<Record<string, string>> = {
   '&': '\\u0026',
@@ -23,6 +24,9 @@ function jsonForms(t: string): string[] {
 
 const formEncoded = (t: string): string => new URLSearchParams({ v: t }).toString().slice(2);
 
+/** RFC 6901: a key as a JSON-pointer segment (Ajv's instancePath). */
+const pointerSegment = (t: string): string => t.replace(/~/g, '~0').replace(/\//g, '~1');
+
 /** Distinctive fragments: runs of 8+ letters and digits that hold at least one digit. */
 export const fragmentsOf = (t: string): string[] =>
   (t.match(/[A-Za-z0-9]{8,}/g) ?? []).filter((f) => /\d/.test(f));
@@ -38,6 +42,7 @@ export function secretForms(tokens: Iterable<string>): string[] {
       for (const f of jsonForms(t)) out.add(f);
       out.add(formEncoded(t));
       out.add(encodeURIComponent(t));
+      out.add(pointerSegment(t));
       for (const f of fragmentsOf(t)) out.add(f);
     }
   }
