@@ -13,6 +13,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
+import { createDynamoAlertOutbox } from '../adapters/dynamodb/alert-outbox.js';
 import { createDynamoStateStore } from '../adapters/dynamodb/state-store.js';
 import { createUndiciHttpClient } from '../adapters/http/undici-client.js';
 import { loadS3ConditionRules } from '../adapters/s3/condition-rules.js';
@@ -28,6 +29,7 @@ import { emptySummary, OUTCOMES, type RunResult } from '../engine/model.js';
 import { keepReads } from '../engine/plan/kept-docs.js';
 import { planRun, type RunPlan } from '../engine/plan/plan-run.js';
 import {
+  type AlertSink,
   type Clock,
   type DocSource,
   type HttpClient,
@@ -104,6 +106,8 @@ export interface VerifyHandlerDeps {
   };
   /** Where the status page is written after each run (S3 on AWS). @default - no status page */
   readonly statusPage?: StatusPageSink;
+  /** Where a run's health and auth alerts go (the outbox on the state table on AWS). @default - nowhere */
+  readonly alerts?: AlertSink;
 }
 
 export type VerifyHandler = (
@@ -141,6 +145,7 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
       logger,
       metrics,
       publishStatus,
+      ...(deps.alerts && { alerts: deps.alerts }),
     });
 
   return async (rawEvent, context) => {
@@ -402,6 +407,7 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
           onEvent,
           shouldStop: () => context.getRemainingTimeInMillis() < config.stopMarginMs,
           promises: { authMatrix },
+          ...(deps.alerts && { alerts: deps.alerts }),
         },
       );
       for (const outcome of OUTCOMES)
@@ -473,6 +479,11 @@ async function fromEnvironment(): Promise<VerifyHandler> {
   };
   return createVerifyHandler({
     config,
+    alerts: createDynamoAlertOutbox({
+      client: dynamo,
+      tableName: config.tableName,
+      retentionDays: config.retentionDays,
+    }),
     store: createDynamoStateStore({
       client: dynamo,
       tableName: config.tableName,

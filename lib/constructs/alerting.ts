@@ -103,7 +103,7 @@ export class Alerting extends Construct {
 
     const fn = createNodeFunction(this, 'Function', {
       handler: 'alert',
-      description: 'Publishes one alert per business-condition transition',
+      description: 'Publishes one alert per business-condition transition and per outbox item',
       environment: { POWERTOOLS_SERVICE_NAME: 'verifier-alert' },
     });
     this.function = fn;
