@@ -6,7 +6,7 @@ import { CfnOutput, type Duration, RemovalPolicy, Stack, type StackProps, Valida
 import type { Construct } from 'constructs';
 import { DEFAULT_RETENTION_DAYS } from '../lambda/adapters/dynamodb/schema.js';
 import type { ConditionRule } from '../lambda/engine/conditions/rules.js';
-import { Alerting, type AlertRoute } from './constructs/alerting.js';
+import { type AlertDigest, Alerting, type AlertRoute } from './constructs/alerting.js';
 import { DocsBucket } from './constructs/docs-bucket.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { REPO_ROOT } from './constructs/node-function.js';
@@ -29,6 +29,11 @@ export interface VerifierStackProps extends StackProps {
   readonly retentionDays?: number;
   /** Who receives alerts (email or https), optionally filtered by alert type and doc domain. @default - no subscribers */
   readonly alertRoutes?: readonly AlertRoute[];
+  /**
+   * Publish a health digest (open incidents, invalid, flapping and muted docs) to the alert topic on
+   * this schedule, e.g. `{ schedule: 'cron(0 8 * * ? *)' }`. @default - no digest
+   */
+  readonly digest?: AlertDigest;
   /** Run docs that contain DELETE steps. @default false */
   readonly allowDelete?: boolean;
   /** Business-condition rules added to the two documented ones, stored in the bucket. @default - only the documented rules */
@@ -98,6 +103,7 @@ export class VerifierStack extends Stack {
       stateTable: this.tables.state,
       idempotencyTable: this.tables.idempotency,
       ...(props.alertRoutes && { routes: props.alertRoutes }),
+      ...(props.digest && { digest: props.digest }),
     });
     this.api = new VerifierApi(this, 'Api', {
       stateTable: this.tables.state,
