@@ -82,6 +82,7 @@ export interface VerifyHandlerDeps {
         | 'targetName'
         | 'failAfter'
         | 'recoverAfter'
+        | 'targetRules'
         | 'authMatrix'
       >
     >;
@@ -426,14 +427,15 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
   }
 }
 
-/** The run's endpoint-health settings from the Lambda's config (FAIL_AFTER, RECOVER_AFTER, RPS, TARGET_NAME). */
+/** The run's endpoint-health settings from the Lambda's config (FAIL_AFTER, RECOVER_AFTER, TARGET_RULES, RPS, TARGET_NAME). */
 export function healthOf(
-  config: Partial<Pick<VerifyConfig, 'failAfter' | 'recoverAfter' | 'rps'>>,
+  config: Partial<Pick<VerifyConfig, 'failAfter' | 'recoverAfter' | 'targetRules' | 'rps'>>,
   targetName: string,
 ): HealthRunOptions {
   return {
     ...(config.failAfter !== undefined && { failAfter: config.failAfter }),
     ...(config.recoverAfter !== undefined && { recoverAfter: config.recoverAfter }),
+    ...(config.targetRules !== undefined && { rules: config.targetRules }),
     ...(config.rps !== undefined && { rateCapRps: config.rps }),
     target: targetName,
   };
