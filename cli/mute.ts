@@ -3,22 +3,18 @@
 // 0 ok, 1 not found, 2 usage error.
 import { randomBytes } from 'node:crypto';
 import {
-  buildMute,
-  describeScope,
-  isActive,
-  MuteError,
-  parseDuration,
-} from '../lambda/engine/health/mutes.js';
+  activeMutes,
+  buildDigest,
+  type DigestSources,
+  renderDigestText,
+} from '../lambda/engine/health/digest.js';
+import { buildMute, describeScope, MuteError, parseDuration } from '../lambda/engine/health/mutes.js';
 import {
   asHealthStore,
   type HealthStore,
-  incidentSchema,
   type MuteData,
   type MuteScope,
-  muteSchema,
-  parseRecord,
 } from '../lambda/engine/health/records.js';
-import type { DocState, DocStateFilter } from '../lambda/engine/ports.js';
 
 export { asHealthStore };
 
@@ -74,11 +70,6 @@ export async function muteCommand(store: HealthStore, o: MuteCommandOptions, io:
   return 0;
 }
 
-async function activeMutes(store: HealthStore, at: string): Promise<MuteData[]> {
-  const all = (await store.listHealth('mute')).map((r) => parseRecord(muteSchema, r));
-  return all.filter((m) => isActive(m, at) || m.from > at).sort((a, b) => (a.until < b.until ? -1 : 1));
-}
-
 export async function mutesCommand(store: HealthStore, io: HealthIo): Promise<number> {
   const mutes = await activeMutes(store, io.now().toISOString());
   if (mutes.length === 0) io.stdout('no mutes in force\n');
@@ -102,30 +93,7 @@ export async function unmuteCommand(store: HealthStore, id: string, io: HealthIo
   return 0;
 }
 
-export interface DigestSources {
-  readonly health: HealthStore;
-  readonly listDocStates?: (filter?: DocStateFilter) => Promise<readonly DocState[]>;
-}
-
 /** Open incidents, invalid docs, flapping docs and mutes in force, as plain text. */
 export async function digestText(src: DigestSources, at: string): Promise<string> {
-  const incidents = (await src.health.listHealth('incident')).map((r) => parseRecord(incidentSchema, r));
-  const open = incidents.filter((i) => i.state === 'open').sort((a, b) => (a.doc < b.doc ? -1 : 1));
-  const flapping = incidents.filter((i) => i.flapping);
-  const invalid = src.listDocStates ? await src.listDocStates({ outcome: 'invalid' }) : [];
-  const mutes = await activeMutes(src.health, at);
-  const lines = [`Verifier digest, ${at}`, '', `Open incidents (${open.length}):`];
-  for (const i of open) {
-    lines.push(
-      `  - [${i.domain}] ${i.endpoint ?? i.doc}: ${i.consecutiveFailures} failing run(s) since ${i.failingSince ?? '?'}`,
-    );
-  }
-  lines.push('', `Invalid docs (${invalid.length}):`);
-  for (const d of invalid) lines.push(`  - ${d.doc}${d.reason ? `: ${d.reason}` : ''}`);
-  lines.push('', `Flapping docs (${flapping.length}):`);
-  for (const i of flapping) lines.push(`  - [${i.domain}] ${i.endpoint ?? i.doc}`);
-  lines.push('', `Mutes (${mutes.length}):`);
-  for (const m of mutes)
-    lines.push(`  - ${m.id}: ${describeScope(m.scope)} until ${m.until}${m.reason ? ` (${m.reason})` : ''}`);
-  return `${lines.join('\n')}\n`;
+  return renderDigestText(await buildDigest(src, at));
 }

@@ -120,6 +120,8 @@ const FLAG: Record<string, string> = {
   dryRun: '--dry-run',
   /** Config file only: extra business-condition rules. */
   rules: 'rules',
+  /** Config file only: target-condition rules (a default's name replaces it). */
+  targetRules: 'targetRules',
 };
 
 const list = z.union([z.string(), z.array(z.string())]).transform((v) =>
@@ -231,12 +233,12 @@ function usageFrom(error: z.ZodError, input: Record<string, unknown>, configFile
   const issue = error.issues[0];
   const key = String(issue?.path[0] ?? '');
   const flag = FLAG[key] ?? (key ? `--${key}` : 'options');
-  if (key === 'rules') {
+  if (key === 'rules' || key === 'targetRules') {
     const where = issue?.path
       .slice(1)
       .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
       .join('');
-    return new UsageError(`--config: rules${where}: ${issue?.message ?? 'invalid rule'}`);
+    return new UsageError(`--config: ${key}${where}: ${issue?.message ?? 'invalid rule'}`);
   }
   if (issue?.code === 'unrecognized_keys') return new UsageError(`unknown option: ${issue.keys.join(', ')}`);
   const message = issue?.code === 'invalid_type' && input[key] === undefined ? 'is required' : issue?.message;
@@ -347,6 +349,7 @@ export function resolveRunConfig(opts: RunCliOptions, presets: RunPresets = {}):
     ...(m.alertWebhook ? { alertWebhook: m.alertWebhook } : {}),
     ...(testFiles ? { testFiles } : {}),
     rules: m.rules,
+    targetRules: m.targetRules,
     allowEmpty: m.allowEmpty ?? false,
     bail: m.bail ?? false,
     verbose: m.verbose ?? false,

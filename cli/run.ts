@@ -226,6 +226,7 @@ export async function executeRun(opts: RunCliOptions, io: RunIo, presets: RunPre
         health: {
           failAfter: config.failAfter,
           recoverAfter: config.recoverAfter,
+          rules: config.targetRules,
           rateCapRps: config.rps,
           // Conditions are keyed on the host, so a sandbox on a new port each start is the same target.
           target: new URL(config.baseUrl).hostname,

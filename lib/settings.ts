@@ -288,6 +288,12 @@ export function readSettings(ctx: Context): VerifierStackProps & { readonly stac
   const allowDelete = parse('allowDelete', bool);
   const scheduleEnabled = parse('scheduleEnabled', bool);
   const publicStatusPage = parse('publicStatusPage', bool);
+  const digestSchedule = parse(
+    'digestSchedule',
+    z
+      .string()
+      .regex(/^(cron|rate)\(.+\)$/, { message: 'expected cron(...) or rate(...), e.g. cron(0 8 * * ? *)' }),
+  );
   const stackName = parse(
     'stackName',
     z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, { message: 'expected a CloudFormation stack name' }),
@@ -308,5 +314,6 @@ export function readSettings(ctx: Context): VerifierStackProps & { readonly stac
     ...(allowDelete !== undefined && { allowDelete }),
     ...(scheduleEnabled !== undefined && { scheduleEnabled }),
     ...(publicStatusPage !== undefined && { publicStatusPage }),
+    ...(digestSchedule !== undefined && { digest: { schedule: digestSchedule } }),
   };
 }

@@ -6,7 +6,8 @@ import { CfnOutput, type Duration, RemovalPolicy, Stack, type StackProps, Valida
 import type { Construct } from 'constructs';
 import { DEFAULT_RETENTION_DAYS } from '../lambda/adapters/dynamodb/schema.js';
 import type { ConditionRule } from '../lambda/engine/conditions/rules.js';
-import { Alerting, type AlertRoute } from './constructs/alerting.js';
+import { parseTargetRules, type TargetRule } from '../lambda/engine/health/target-rules.js';
+import { type AlertDigest, Alerting, type AlertRoute } from './constructs/alerting.js';
 import { DocsBucket } from './constructs/docs-bucket.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { REPO_ROOT } from './constructs/node-function.js';
@@ -29,10 +30,21 @@ export interface VerifierStackProps extends StackProps {
   readonly retentionDays?: number;
   /** Who receives alerts (email or https), optionally filtered by alert type and doc domain. @default - no subscribers */
   readonly alertRoutes?: readonly AlertRoute[];
+  /**
+   * Publish a health digest (open incidents, invalid, flapping and muted docs) to the alert topic on
+   * this schedule, e.g. `{ schedule: 'cron(0 8 * * ? *)' }`. @default - no digest
+   */
+  readonly digest?: AlertDigest;
   /** Run docs that contain DELETE steps. @default false */
   readonly allowDelete?: boolean;
   /** Business-condition rules added to the two documented ones, stored in the bucket. @default - only the documented rules */
   readonly conditionRules?: readonly ConditionRule[];
+  /**
+   * Target-condition rules (target down, token rejected, rate limited): a rule named `target-down`,
+   * `token-rejected` or `rate-limited` replaces that shipped rule, others are added. Validated at synth.
+   * @default - the shipped rules (README, "Endpoint health alerts")
+   */
+  readonly targetRules?: readonly TargetRule[];
   /**
    * Scheduled runs are on. Deploy first with them off, put the target secrets, then redeploy with
    * `scheduleEnabled: true` (README, "Deploy"): a schedule against the placeholder secret only fails.
@@ -76,6 +88,8 @@ export class VerifierStack extends Stack {
       removalPolicy,
       ...(props.conditionRules && { conditionRules: props.conditionRules }),
     });
+    // Checked here, so a bad rule fails `cdk synth` naming its field rather than every cold start.
+    const targetRules = props.targetRules && parseTargetRules(props.targetRules, 'targetRules');
     this.targets = props.targets.map(
       (target) =>
         new VerifierTarget(this, {
@@ -87,6 +101,7 @@ export class VerifierStack extends Stack {
           testFilesPrefix: this.docs.testFilesPrefix,
           retentionDays,
           ...(this.docs.conditionRulesKey && { conditionRulesKey: this.docs.conditionRulesKey }),
+          ...(targetRules && { targetRules }),
           ...(props.scheduleEnabled !== undefined && { scheduleEnabled: props.scheduleEnabled }),
           ...(props.allowDelete !== undefined && { allowDelete: props.allowDelete }),
           ...(props.verifierTimeout && { timeout: props.verifierTimeout }),
@@ -98,6 +113,7 @@ export class VerifierStack extends Stack {
       stateTable: this.tables.state,
       idempotencyTable: this.tables.idempotency,
       ...(props.alertRoutes && { routes: props.alertRoutes }),
+      ...(props.digest && { digest: props.digest }),
     });
     this.api = new VerifierApi(this, 'Api', {
       stateTable: this.tables.state,

@@ -3,6 +3,7 @@
 // so both validate alike and hand the runner the same `RunConfig`.
 import * as z from 'zod';
 import { conditionRuleSchema, DEFAULT_RULES } from '../engine/conditions/rules.js';
+import { targetRuleSchema, withUserTargetRules } from '../engine/health/target-rules.js';
 import { DEFAULTS } from '../engine/target.js';
 
 /** An http(s) URL; the message shows an example of what is expected there. */
@@ -36,6 +37,8 @@ export const runConfigSchema = z.object({
     .array(conditionRuleSchema)
     .default([])
     .transform((extra) => [...DEFAULT_RULES, ...extra]),
+  /** Target-condition rules (endpoint health); the parsed config holds the defaults, overridden by name. */
+  targetRules: z.array(targetRuleSchema).default([]).transform(withUserTargetRules),
 });
 
 /** Where a run sends its requests and how hard: the same for the CLI and the Lambda. */

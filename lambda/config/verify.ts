@@ -60,6 +60,20 @@ export const VerifyEnvSchema = z.object({
       }
     })
     .pipe(run.rules),
+  /** Target-condition rules, a JSON array (the stack's `targetRules` prop): by name they replace the defaults. */
+  TARGET_RULES: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (!text) return [];
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected a JSON array of target-condition rules' });
+        return z.NEVER;
+      }
+    })
+    .pipe(run.targetRules),
 });
 
 /** The shared run settings, plus what only the Lambda has (table, bucket, secret, lock, margins). */
@@ -109,6 +123,7 @@ export function loadVerifyConfig(env: Env = process.env): VerifyConfig {
     stopMarginMs: e.STOP_MARGIN_MS,
     secretMaxAgeSeconds: e.SECRET_MAX_AGE_SECONDS,
     rules: e.CONDITION_RULES,
+    targetRules: e.TARGET_RULES,
     periodMs: e.SCHEDULE_PERIOD_MINUTES * 60_000,
     shardBudgetMs: e.SHARD_BUDGET_MS,
     maxParallelShards: e.MAX_PARALLEL_SHARDS,

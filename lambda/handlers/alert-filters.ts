@@ -1,5 +1,6 @@
 // Lambda event filter patterns for the alert Lambda's DynamoDB stream event source: only business
-// condition transitions invoke it (INSERT as flagged, MODIFY ok→flagged, MODIFY flagged→ok).
+// condition transitions (INSERT as flagged, MODIFY ok→flagged, MODIFY flagged→ok) and new outbox
+// items (one per alert a run won) invoke it; incident, condition and mute writes do not.
 // Plain data: the CDK stack wraps each with `FilterCriteria.filter(pattern)`.
 
 const business = { entity: { S: ['business'] } };
@@ -15,6 +16,6 @@ export const ALERT_FILTER_PATTERNS: readonly Readonly<Record<string, unknown>>[]
     eventName: ['MODIFY'],
     dynamodb: { OldImage: condition('spam_flagged'), NewImage: { ...business, ...condition('ok') } },
   },
-  // Health items (issue 12): every new version; the handler publishes only the ones holding an alert.
-  { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { pk: { S: [{ prefix: 'HEALTH#' }] } } } },
+  // Outbox items (issues 12, 15): written once per alert by the run's settle step.
+  { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['alert'] } } } },
 ];

@@ -1,7 +1,8 @@
 // The alert Lambda: fed by the state table's stream (NEW_AND_OLD_IMAGES, filtered by
-// alert-filters.ts), it publishes one alert per business-condition transition. Partial batch
-// failures are reported, so only failed records are retried; idempotency keyed on business and
-// version means a redelivered record publishes nothing new.
+// alert-filters.ts), it publishes one alert per business-condition transition and one per outbox
+// item a run's settle step wrote (endpoint health grouped per run, target conditions, auth matrix).
+// Partial batch failures are reported, so only failed records are retried; idempotency keyed on the
+// alert's idempotencyKey means a redelivered record publishes nothing new.
 
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
@@ -18,7 +19,7 @@ import { loadAlertConfig } from '../config/alert.js';
 import { alertForTransition } from '../engine/conditions/alert.js';
 import type { Alert, BusinessState } from '../engine/model.js';
 import type { AlertSink } from '../engine/ports.js';
-import { healthAlertFromRecord } from './health-stream.js';
+import { outboxAlertFromRecord } from './outbox-stream.js';
 
 export class AlertRecordError extends Error {
   override readonly name = 'AlertRecordError';
@@ -76,7 +77,7 @@ export function createAlertHandler(options: AlertHandlerOptions): AlertHandler {
     : deliver;
 
   const recordHandler = async (record: DynamoDBRecord): Promise<void> => {
-    const alert = alertFromRecord(record) ?? healthAlertFromRecord(record);
+    const alert = alertFromRecord(record) ?? outboxAlertFromRecord(record);
     if (!alert) return;
     await publishOnce(alert);
   };

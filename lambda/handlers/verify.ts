@@ -13,6 +13,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
+import { createDynamoAlertOutbox } from '../adapters/dynamodb/alert-outbox.js';
 import { createDynamoStateStore } from '../adapters/dynamodb/state-store.js';
 import { createUndiciHttpClient } from '../adapters/http/undici-client.js';
 import { loadS3ConditionRules } from '../adapters/s3/condition-rules.js';
@@ -28,6 +29,7 @@ import { emptySummary, OUTCOMES, type RunResult } from '../engine/model.js';
 import { keepReads } from '../engine/plan/kept-docs.js';
 import { planRun, type RunPlan } from '../engine/plan/plan-run.js';
 import {
+  type AlertSink,
   type Clock,
   type DocSource,
   type HttpClient,
@@ -80,6 +82,7 @@ export interface VerifyHandlerDeps {
         | 'targetName'
         | 'failAfter'
         | 'recoverAfter'
+        | 'targetRules'
         | 'authMatrix'
       >
     >;
@@ -104,6 +107,8 @@ export interface VerifyHandlerDeps {
   };
   /** Where the status page is written after each run (S3 on AWS). @default - no status page */
   readonly statusPage?: StatusPageSink;
+  /** Where a run's health and auth alerts go (the outbox on the state table on AWS). @default - nowhere */
+  readonly alerts?: AlertSink;
 }
 
 export type VerifyHandler = (
@@ -141,6 +146,7 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
       logger,
       metrics,
       publishStatus,
+      ...(deps.alerts && { alerts: deps.alerts }),
     });
 
   return async (rawEvent, context) => {
@@ -402,6 +408,7 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
           onEvent,
           shouldStop: () => context.getRemainingTimeInMillis() < config.stopMarginMs,
           promises: { authMatrix },
+          ...(deps.alerts && { alerts: deps.alerts }),
         },
       );
       for (const outcome of OUTCOMES)
@@ -420,14 +427,15 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
   }
 }
 
-/** The run's endpoint-health settings from the Lambda's config (FAIL_AFTER, RECOVER_AFTER, RPS, TARGET_NAME). */
+/** The run's endpoint-health settings from the Lambda's config (FAIL_AFTER, RECOVER_AFTER, TARGET_RULES, RPS, TARGET_NAME). */
 export function healthOf(
-  config: Partial<Pick<VerifyConfig, 'failAfter' | 'recoverAfter' | 'rps'>>,
+  config: Partial<Pick<VerifyConfig, 'failAfter' | 'recoverAfter' | 'targetRules' | 'rps'>>,
   targetName: string,
 ): HealthRunOptions {
   return {
     ...(config.failAfter !== undefined && { failAfter: config.failAfter }),
     ...(config.recoverAfter !== undefined && { recoverAfter: config.recoverAfter }),
+    ...(config.targetRules !== undefined && { rules: config.targetRules }),
     ...(config.rps !== undefined && { rateCapRps: config.rps }),
     target: targetName,
   };
@@ -473,6 +481,11 @@ async function fromEnvironment(): Promise<VerifyHandler> {
   };
   return createVerifyHandler({
     config,
+    alerts: createDynamoAlertOutbox({
+      client: dynamo,
+      tableName: config.tableName,
+      retentionDays: config.retentionDays,
+    }),
     store: createDynamoStateStore({
       client: dynamo,
       tableName: config.tableName,

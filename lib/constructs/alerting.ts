@@ -1,15 +1,18 @@
 // Alerting: the SNS topic and its subscribers, and the alert Lambda fed by the state table's stream,
 // filtered so only business-condition transitions invoke it.
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { type CfnFunction, FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { STATE_TABLE } from '../../lambda/adapters/dynamodb/schema.js';
 import { ALERT_FILTER_PATTERNS } from '../../lambda/handlers/alert-filters.js';
 import { createNodeFunction } from './node-function.js';
 
@@ -29,17 +32,30 @@ export interface AlertRoute {
   readonly domains?: readonly string[];
 }
 
+/** The daily digest (open incidents, invalid docs, flapping docs, mutes) published to the alert topic. */
+export interface AlertDigest {
+  /** `cron(0 8 * * ? *)` or `rate(1 day)` (EventBridge Scheduler syntax). */
+  readonly schedule: string;
+  /** IANA time zone the cron is read in, e.g. `Europe/Paris`. @default - UTC */
+  readonly timeZone?: string;
+}
+
 export interface AlertingProps {
   readonly stateTable: Table;
   readonly idempotencyTable: Table;
   /** @default - no subscribers */
   readonly routes?: readonly AlertRoute[];
+  /** @default - no digest (the CLI's `verifier digest` prints one on demand) */
+  readonly digest?: AlertDigest;
 }
 
 export class Alerting extends Construct {
   readonly topic: Topic;
   readonly function: NodejsFunction;
   readonly deadLetterQueue: Queue;
+  /** Set when the `digest` prop is. */
+  readonly digestFunction?: NodejsFunction;
+  readonly digestSchedule?: Schedule;
 
   constructor(scope: Construct, id: string, props: AlertingProps) {
     super(scope, id);
@@ -103,7 +119,7 @@ export class Alerting extends Construct {
 
     const fn = createNodeFunction(this, 'Function', {
       handler: 'alert',
-      description: 'Publishes one alert per business-condition transition',
+      description: 'Publishes one alert per business-condition transition and per outbox item',
       environment: { POWERTOOLS_SERVICE_NAME: 'verifier-alert' },
     });
     this.function = fn;
@@ -135,5 +151,46 @@ export class Alerting extends Construct {
       reason:
         'dynamodb:ListStreams (added by the DynamoDB event source) does not support resource-level permissions; the stream read actions are scoped to the table stream.',
     });
+
+    if (props.digest) {
+      const digest = createNodeFunction(this, 'DigestFunction', {
+        handler: 'digest',
+        description: 'Publishes the health digest (open incidents, invalid, flapping, muted docs)',
+        environment: { POWERTOOLS_SERVICE_NAME: 'verifier-digest' },
+      });
+      digest.addEnvironment('TOPIC_ARN', this.topic.topicArn);
+      digest.addToRolePolicy(
+        new PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }),
+      );
+      digest.addEnvironment('STATE_TABLE_NAME', props.stateTable.tableName);
+      // Queries only: health records by pk, doc states through gsi1.
+      digest.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: [
+            props.stateTable.tableArn,
+            `${props.stateTable.tableArn}/index/${STATE_TABLE.gsi1.name}`,
+          ],
+        }),
+      );
+      this.digestFunction = digest;
+      this.digestSchedule = new Schedule(this, 'DigestSchedule', {
+        description: 'Daily health digest to the alert topic',
+        schedule: ScheduleExpression.expression(
+          props.digest.schedule,
+          props.digest.timeZone ? TimeZone.of(props.digest.timeZone) : undefined,
+        ),
+        target: new LambdaInvoke(digest, { retryAttempts: 2 }),
+      });
+      // aws-scheduler-targets puts the Scheduler's role at stack level.
+      const fnLogicalId = stack.getLogicalId(digest.node.defaultChild as CfnFunction);
+      for (const role of stack.node.children.filter((c) => c.node.id.startsWith('SchedulerRoleForTarget'))) {
+        Validations.of(role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${fnLogicalId}.Arn>:*]`,
+          reason:
+            'The Scheduler target role generated by aws-scheduler-targets may invoke the digest function (and its versions) only.',
+        });
+      }
+    }
   }
 }

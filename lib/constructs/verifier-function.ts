@@ -16,6 +16,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { STATE_TABLE } from '../../lambda/adapters/dynamodb/schema.js';
 import { METRICS } from '../../lambda/config/env.js';
+import type { TargetRule } from '../../lambda/engine/health/target-rules.js';
 import { createNodeFunction } from './node-function.js';
 
 /** One API the docs run against, as given in `targets` (or `-c targetsFile`). */
@@ -66,6 +67,8 @@ export interface VerifierFunctionProps {
   readonly testFilesPrefix: string;
   /** S3 key of the extra condition rules (a JSON array). @default - only the documented rules */
   readonly conditionRulesKey?: string;
+  /** Target-condition rules, validated; by name they replace the shipped ones. @default - the shipped rules */
+  readonly targetRules?: readonly TargetRule[];
   /** Key prefix the target's status page is written under, e.g. `status/prod/`. */
   readonly statusPrefix: string;
   /** Metric dimensions the runtime adds to every metric (stack and target). */
@@ -196,6 +199,8 @@ export class VerifierFunction extends Construct {
       }),
     );
     const readable = [docsPrefix, props.testFilesPrefix].map((p) => props.bucket.arnForObjects(`${p}*`));
+    // Small (a few rules), so in the environment; read and validated at cold start like the rest.
+    if (props.targetRules?.length) fn.addEnvironment('TARGET_RULES', JSON.stringify(props.targetRules));
     if (props.conditionRulesKey) {
       fn.addEnvironment('CONDITION_RULES_KEY', props.conditionRulesKey);
       readable.push(props.bucket.arnForObjects(props.conditionRulesKey));

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadApiConfig } from '../../lambda/config/api.js';
 import { loadVerifyConfig } from '../../lambda/config/verify.js';
 import { DEFAULT_RULES } from '../../lambda/engine/conditions/rules.js';
+import { DEFAULT_TARGET_RULES } from '../../lambda/engine/health/target-rules.js';
 
 const verifyEnv = {
   STATE_TABLE_NAME: 'state',
@@ -32,6 +33,7 @@ describe('verifier config', () => {
       stopMarginMs: 60_000,
       secretMaxAgeSeconds: 300,
       rules: DEFAULT_RULES,
+      targetRules: DEFAULT_TARGET_RULES,
       periodMs: 900_000,
       shardBudgetMs: 540_000,
       maxParallelShards: 10,

@@ -11,6 +11,7 @@
 //   HIST#<docId>           <at>#<runId>            history    one result, compact, newest last (TTL)
 //   UPTIME#<docId>         <YYYY-MM-DD>            uptime     a doc's counts for one UTC day, ADD updates (TTL)
 //   HEALTH#<kind>          <key>                   health     incident / condition / mute record (versioned)
+//   ALERT#<runId>          <type>#<idempotencyKey> alert      one run's alert, the outbox the alert Lambda publishes (TTL)
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
 export const STATE_TABLE = {
@@ -69,6 +70,10 @@ export const keys = {
   history: (doc: string, at: string, runId: string) => ({ pk: `HIST#${doc}`, sk: `${at}#${runId}` }),
   uptime: (doc: string, day: string) => ({ pk: `UPTIME#${doc}`, sk: day }),
   health: (kind: string, key: string) => ({ pk: `HEALTH#${kind}`, sk: key }),
+  alert: (runId: string, type: string, idempotencyKey: string) => ({
+    pk: `ALERT#${runId}`,
+    sk: `${type}#${idempotencyKey}`,
+  }),
 } as const;
 
 export const RUNS_INDEX_PK = 'RUNS';

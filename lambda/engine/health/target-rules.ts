@@ -69,10 +69,33 @@ export const DEFAULT_TARGET_RULES: readonly TargetRule[] = [
   },
 ];
 
-/** Parses user rules (config file, stack prop); they are added after the defaults. */
-export function parseTargetRules(input: unknown): TargetRule[] {
-  return z.array(targetRuleSchema).parse(input);
+/**
+ * The rules a run uses: the shipped defaults, where a user rule with a default's name (`target-down`,
+ * `token-rejected`, `rate-limited`) replaces that default, and the other user rules after them.
+ */
+export function withUserTargetRules(user: readonly TargetRule[]): TargetRule[] {
+  const byName = new Map(user.map((r) => [r.name, r]));
+  const shipped = DEFAULT_TARGET_RULES.map((d) => byName.get(d.name) ?? d);
+  const added = user.filter((r) => !DEFAULT_TARGET_RULES.some((d) => d.name === r.name));
+  return [...shipped, ...added];
 }
+
+export class TargetRuleError extends Error {
+  override readonly name = 'TargetRuleError';
+}
+
+/** Validates user rules (config file, stack prop); the error names the field, e.g. `targetRules[0].share`. */
+export function parseTargetRules(input: unknown, label = 'targetRules'): TargetRule[] {
+  const r = z.array(targetRuleSchema).safeParse(input);
+  if (r.success) return r.data;
+  throw new TargetRuleError(
+    r.error.issues.map((i) => `${label}${targetRulePath(i.path)}: ${i.message}`).join('; '),
+  );
+}
+
+/** `[0].match.statuses[1]` for a zod issue path. */
+export const targetRulePath = (path: readonly PropertyKey[]): string =>
+  path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
 
 /** One request as the classifier sees it. */
 export interface SentRequest {

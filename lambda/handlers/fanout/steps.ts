@@ -15,7 +15,7 @@ import {
   type RunResult,
   type Summary,
 } from '../../engine/model.js';
-import type { Clock, DocSource, HttpClient, StateStore, TestFiles } from '../../engine/ports.js';
+import type { AlertSink, Clock, DocSource, HttpClient, StateStore, TestFiles } from '../../engine/ports.js';
 import type { Redactor } from '../../engine/redact.js';
 import { runDocs } from '../../engine/run/run-docs.js';
 import { domainOfId } from '../../engine/run/select.js';
@@ -57,6 +57,8 @@ export interface FanOutDeps {
   readonly metrics: Metrics;
   /** Writes the target's status page after the run is stored (never throws). @default - no page */
   readonly publishStatus?: (runId: string) => Promise<void>;
+  /** Where the run's health alerts go (the outbox on the state table). @default - logged only */
+  readonly alerts?: AlertSink;
 }
 
 export type FanOutOutcome =
@@ -219,7 +221,7 @@ export function createFanOutSteps(deps: FanOutDeps) {
       const knownIssues: Record<string, string> = {};
       for (const name of await artifacts.list(runId, 'known-issues'))
         Object.assign(knownIssues, await artifacts.get<Record<string, string>>(runId, name));
-      // On AWS the alerts reach people through the table stream (each transition's item keeps its alert).
+      // On AWS the alerts reach people through the outbox: one item per alert, published from the stream.
       const alerts = await settleRunHealth(store, {
         runId,
         at: clock.now().toISOString(),
@@ -229,6 +231,8 @@ export function createFanOutSteps(deps: FanOutDeps) {
         ...(deps.config.health ? { health: deps.config.health } : {}),
       });
       if (alerts.length > 0) logger.info('health alerts', { types: alerts.map((a) => a.type) });
+      // A failed outbox write fails this step (never only logged).
+      for (const alert of alerts) await deps.alerts?.publish(alert);
       // ---- end of settle
       finishedAt = clock.now().toISOString();
       await store.finishRun(runId, finishedAt, summary, 'finished');
