@@ -25,6 +25,8 @@ export interface VerifierStackProps extends StackProps {
   readonly targets: readonly TargetSettings[];
   /** Folder of docs to deploy under `docs/` (its `test-files/` go under `test-files/`). @default - the repository's seeds/ */
   readonly docsPath?: string;
+  /** Folder of OpenAPI/Swagger specs deployed under `specs/` (a target's `openapi` prop reads them). @default - none */
+  readonly specsPath?: string;
   /** Days run history is kept (DynamoDB TTL). @default 30 */
   readonly retentionDays?: number;
   /** Who receives alerts (email or https), optionally filtered by alert type and doc domain. @default - no subscribers */
@@ -75,6 +77,7 @@ export class VerifierStack extends Stack {
       docsPath: props.docsPath ?? path.join(REPO_ROOT, 'seeds'),
       removalPolicy,
       ...(props.conditionRules && { conditionRules: props.conditionRules }),
+      ...(props.specsPath && { specsPath: props.specsPath }),
     });
     this.targets = props.targets.map(
       (target) =>
