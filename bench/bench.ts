@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { type BenchConfig, createWorkspace, type DocsSet, openDocsSet, REPO_ROOT } from './context.js';
 import { useNodeBinary } from './measure.js';
 import { machine, type Row, renderMarkdown, writeJson } from './report.js';
+import { benchContracts } from './workloads/contracts.js';
 import { benchDynamo } from './workloads/dynamo.js';
 import { benchFanOut } from './workloads/fanout.js';
 import { benchLambda } from './workloads/lambda.js';
@@ -24,6 +25,7 @@ const WORKLOADS = [
   'dynamo',
   'fanout',
   'page',
+  'contracts',
 ] as const;
 type Workload = (typeof WORKLOADS)[number];
 
@@ -129,6 +131,7 @@ async function main(): Promise<number> {
     await step('lambda', () => benchLambda(cfg));
     await step('fanout', async () => benchFanOut(cfg, ws, await docsSet(2000)));
     await step('page', () => benchStatusPage(cfg, ws));
+    await step('contracts', async () => benchContracts(cfg, ws, await docsSet(350)));
   } finally {
     for (const set of sets.values()) await set.close();
     await ws.close();

@@ -94,6 +94,8 @@ export interface VerifierRunOptions {
   readonly rps: number;
   readonly stateDir: string;
   readonly reportFile?: string;
+  /** More CLI flags, e.g. `--openapi DIR` (the contract row). */
+  readonly extraArgs?: readonly string[];
 }
 
 export interface RunSample extends Measurement {
@@ -136,6 +138,7 @@ export async function runVerifier(cfg: BenchConfig, ws: Workspace, set: DocsSet,
     ...['--partners-url', set.server.partnersUrl, '--tokens', ws.tokensFile],
     ...['--concurrency', String(o.concurrency), '--rps', String(o.rps), '--state', o.stateDir],
     ...(o.reportFile ? ['--report', `json=${o.reportFile}`] : []),
+    ...(o.extraArgs ?? []),
   ];
   const nodeFlags = cfg.profileDir ? ['--cpu-prof', '--cpu-prof-dir', cfg.profileDir] : [];
   const s = await sample(set, (onSpawn) => measureNode(args, { onSpawn, nodeFlags }));

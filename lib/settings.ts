@@ -53,6 +53,9 @@ const scheduleExpression = z.string().regex(SCHEDULE, {
 const timeZone = z
   .string()
   .refine(isTimeZone, { message: 'expected an IANA time zone such as Europe/Paris' });
+const keyPrefix = z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/$/, {
+  message: 'expected a key prefix ending in /, e.g. docs/',
+});
 const splitList = (v: unknown) =>
   typeof v === 'string'
     ? v
@@ -74,15 +77,29 @@ export const targetSchema = z
     schedulePeriodMinutes: wholeNumber(1).optional(),
     rps: wholeNumber(0).default(5),
     concurrency: wholeNumber(1).default(4),
-    docsPrefix: z
-      .string()
-      .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/$/, {
-        message: 'expected a key prefix ending in /, e.g. docs/',
-      })
-      .optional(),
+    docsPrefix: keyPrefix.optional(),
     failAfter: wholeNumber(1).optional(),
     recoverAfter: wholeNumber(1).optional(),
-    authMatrix: z.object({ schedule: scheduleExpression }).strict().optional(),
+    authMatrix: z
+      .object({
+        schedule: scheduleExpression,
+        mode: z.enum(['get', 'all'], { message: 'expected get or all' }).optional(),
+      })
+      .strict()
+      .optional(),
+    openapi: z
+      .object({
+        prefix: keyPrefix.optional(),
+        refMap: z
+          .record(z.string(), keyPrefix)
+          .refine((m) => Object.keys(m).every((url) => /^https?:\/\/\S+$/.test(url)), {
+            message: 'expected http(s) URL prefixes as keys, e.g. { "https://host/entities/": "entities/" }',
+          })
+          .optional(),
+        strict: bool.optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((t, ctx) => {
@@ -251,6 +268,11 @@ export function readSettings(ctx: Context): VerifierStackProps & { readonly stac
   const docsPath = parse('docsPath', z.string());
   if (docsPath !== undefined && !(existsSync(docsPath) && statSync(docsPath).isDirectory()))
     problems.push(`docsPath: received "${docsPath}", expected a folder of workflow docs that exists`);
+  const specsPath = parse('specsPath', z.string());
+  if (specsPath !== undefined && !(existsSync(specsPath) && statSync(specsPath).isDirectory()))
+    problems.push(
+      `specsPath: received "${specsPath}", expected a folder of OpenAPI/Swagger specs that exists`,
+    );
 
   let conditionRules: VerifierStackProps['conditionRules'];
   const rulesFile = parse('conditionRulesFile', z.string());
@@ -304,6 +326,7 @@ export function readSettings(ctx: Context): VerifierStackProps & { readonly stac
     stackName: stackName ?? 'Verifier',
     targets,
     ...(docsPath !== undefined && { docsPath }),
+    ...(specsPath !== undefined && { specsPath }),
     ...(conditionRules && { conditionRules }),
     alertRoutes: [
       ...(alertEmails ?? []).map((email) => ({ email })),

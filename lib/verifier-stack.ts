@@ -26,6 +26,8 @@ export interface VerifierStackProps extends StackProps {
   readonly targets: readonly TargetSettings[];
   /** Folder of docs to deploy under `docs/` (its `test-files/` go under `test-files/`). @default - the repository's seeds/ */
   readonly docsPath?: string;
+  /** Folder of OpenAPI/Swagger specs deployed under `specs/` (a target's `openapi` prop reads them). @default - none */
+  readonly specsPath?: string;
   /** Days run history is kept (DynamoDB TTL). @default 30 */
   readonly retentionDays?: number;
   /** Who receives alerts (email or https), optionally filtered by alert type and doc domain. @default - no subscribers */
@@ -87,6 +89,7 @@ export class VerifierStack extends Stack {
       docsPath: props.docsPath ?? path.join(REPO_ROOT, 'seeds'),
       removalPolicy,
       ...(props.conditionRules && { conditionRules: props.conditionRules }),
+      ...(props.specsPath && { specsPath: props.specsPath }),
     });
     // Checked here, so a bad rule fails `cdk synth` naming its field rather than every cold start.
     const targetRules = props.targetRules && parseTargetRules(props.targetRules, 'targetRules');

@@ -64,15 +64,17 @@ export async function dummyEnv(root: string): Promise<Record<string, string>> {
           ? 'https://example.invalid'
           : name === 'AUTH_MATRIX'
             ? 'off'
-            : /_AFTER$/.test(name)
-              ? '2'
-              : /_MS$/.test(name)
-                ? '5000'
-                : /DAYS|SECONDS|MINUTES|CONCURRENCY|RPS|TIMEOUT|LIMIT|MAX/.test(name)
-                  ? '5'
-                  : /ENABLED|ALLOW/.test(name)
-                    ? 'false'
-                    : `bench-${name.toLowerCase().replace(/_/g, '-')}`;
+            : name.startsWith('OPENAPI_')
+              ? ({ OPENAPI_PREFIX: 'specs/', OPENAPI_REF_MAP: '{}', OPENAPI_STRICT: 'false' }[name] ?? '')
+              : /_AFTER$/.test(name)
+                ? '2'
+                : /_MS$/.test(name)
+                  ? '5000'
+                  : /DAYS|SECONDS|MINUTES|CONCURRENCY|RPS|TIMEOUT|LIMIT|MAX/.test(name)
+                    ? '5'
+                    : /ENABLED|ALLOW/.test(name)
+                      ? 'false'
+                      : `bench-${name.toLowerCase().replace(/_/g, '-')}`;
   }
   return env;
 }

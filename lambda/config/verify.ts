@@ -46,6 +46,27 @@ export const VerifyEnvSchema = z.object({
   STATUS_PREFIX: z.string().default('status/'),
   /** The auth matrix on every run (`off`, `get`, `all`); the auth-matrix schedule turns it on for its runs. */
   AUTH_MATRIX: z.enum(['off', 'get', 'all']).default('off'),
+  /** Response contracts (the target's `openapi` prop): the specs' key prefix in DOCS_BUCKET; unset: none. */
+  OPENAPI_PREFIX: z
+    .string()
+    .regex(/^([A-Za-z0-9._-]+\/)+$/, { message: 'expected a key prefix ending in /, e.g. specs/' })
+    .optional(),
+  /** Remote `$ref` URL prefix → key prefix under OPENAPI_PREFIX, a JSON object. */
+  OPENAPI_REF_MAP: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (!text) return {};
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected a JSON object { "https://…/": "entities/" }' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string().regex(/^https?:\/\/\S+$/), z.string())),
+  /** A contract drift fails the doc (`--contract strict`). */
+  OPENAPI_STRICT: flag(false),
   /** Extra business-condition rules, a JSON array (the stack's `conditionRules` prop). */
   CONDITION_RULES: z
     .string()
@@ -96,6 +117,12 @@ export interface VerifyConfig extends RunConfig {
   readonly statusBucket?: string;
   readonly statusPrefix: string;
   readonly authMatrix: 'off' | 'get' | 'all';
+  /** Response contracts from the specs under this prefix of the docs bucket. @default - none */
+  readonly openapi?: {
+    readonly prefix: string;
+    readonly refMap: Readonly<Record<string, string>>;
+    readonly strict: boolean;
+  };
   /** Added to every metric the verifier emits: `stack` (when set) and `target`. */
   readonly metricDimensions: Readonly<Record<string, string>>;
   readonly conditionRulesKey?: string;
@@ -133,6 +160,9 @@ export function loadVerifyConfig(env: Env = process.env): VerifyConfig {
     ...(e.STATUS_BUCKET && { statusBucket: e.STATUS_BUCKET }),
     statusPrefix: e.STATUS_PREFIX,
     authMatrix: e.AUTH_MATRIX,
+    ...(e.OPENAPI_PREFIX && {
+      openapi: { prefix: e.OPENAPI_PREFIX, refMap: e.OPENAPI_REF_MAP, strict: e.OPENAPI_STRICT },
+    }),
     metricDimensions: { ...(e.METRICS_STACK && { stack: e.METRICS_STACK }), target: e.TARGET_NAME },
     ...(e.CONDITION_RULES_KEY && { conditionRulesKey: e.CONDITION_RULES_KEY }),
   };

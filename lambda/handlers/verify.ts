@@ -49,6 +49,7 @@ import { publishStatusPage, type StatusPageSink } from '../report-html/publish.j
 import { authMatrixFor, VerifyEventSchema } from './api/run-request.js';
 import { type FanOutInput, isFanOutEvent } from './fanout/events.js';
 import { createFanOutSteps, type FanOutOutcome } from './fanout/steps.js';
+import { createRunPromises, type RunPromises, runPromisesFromConfig } from './run-promises.js';
 
 export class VerifyRunError extends Error {
   override readonly name = 'VerifyRunError';
@@ -109,6 +110,11 @@ export interface VerifyHandlerDeps {
   readonly statusPage?: StatusPageSink;
   /** Where a run's health and auth alerts go (the outbox on the state table on AWS). @default - nowhere */
   readonly alerts?: AlertSink;
+  /**
+   * What a run checks beyond status codes, in one-shard runs and shards alike (run-promises.ts).
+   * @default - the auth matrix when the run asks for it, no response contracts
+   */
+  readonly promises?: RunPromises;
 }
 
 export type VerifyHandler = (
@@ -127,6 +133,7 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
   const { config, store, logger, metrics } = deps;
   const clock = deps.clock ?? systemClock;
   const targetName = config.targetName ?? 'default';
+  const promisesFor = deps.promises ?? createRunPromises({ logger, metrics });
 
   const loadTarget = async () => {
     const credentials = await deps.credentials.load();
@@ -147,6 +154,7 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
       metrics,
       publishStatus,
       ...(deps.alerts && { alerts: deps.alerts }),
+      promises: promisesFor,
     });
 
   return async (rawEvent, context) => {
@@ -186,21 +194,13 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
           ...(config.maxParallelShards && { maxParallelShards: config.maxParallelShards }),
         });
         reportPlan(plan);
+        const authMatrix = authMatrixFor(event, config.authMatrix);
         if (plan.shards.length > 1 && deps.fanOut && steps) {
-          const started = await startFanOut(runId, trigger, event.filters, plan, steps);
+          const started = await startFanOut(runId, trigger, event.filters, plan, steps, authMatrix);
           handedOver = true;
           return started;
         }
-        const result = await run(
-          runId,
-          trigger,
-          event.filters,
-          context,
-          credentials,
-          docs,
-          plan,
-          authMatrixFor(event, config.authMatrix),
-        );
+        const result = await run(runId, trigger, event.filters, context, credentials, docs, plan, authMatrix);
         await publishStatus(runId);
         return { status: 'finished', runId, result };
       } catch (err) {
@@ -294,6 +294,7 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
     filters: Parameters<typeof runDocs>[1]['filters'],
     plan: RunPlan,
     fanOut: NonNullable<typeof steps>,
+    authMatrix: AuthMatrixMode,
   ): Promise<VerifyOutcome> {
     const executions = deps.fanOut?.executions;
     if (!executions) throw new VerifyRunError('fan-out without an execution starter');
@@ -306,6 +307,8 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
         shardId: s.index,
         docs: s.docs,
         rps: plan.shardRps,
+        // Each shard applies the run's promises as a one-shard run does (fanout/steps.ts).
+        ...(authMatrix !== 'off' && { authMatrix }),
       })),
     };
     // The lock is held across the whole execution (released by its finish step); the lease only
@@ -407,8 +410,8 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
           ...(deps.testFiles && { testFiles: deps.testFiles }),
           onEvent,
           shouldStop: () => context.getRemainingTimeInMillis() < config.stopMarginMs,
-          promises: { authMatrix },
           ...(deps.alerts && { alerts: deps.alerts }),
+          promises: await promisesFor(authMatrix),
         },
       );
       for (const outcome of OUTCOMES)
@@ -469,6 +472,8 @@ async function fromEnvironment(): Promise<VerifyHandler> {
   const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
     marshallOptions: { removeUndefinedValues: true },
   });
+  const logger = new Logger({ serviceName: METRICS.verifierService });
+  const metrics = createVerifierMetrics(config);
   // One client per cap: a shard runs at its share of the target's cap, a one-shard run at all of it.
   const clients = new Map<number, HttpClient>();
   const httpFor = (rps: number): HttpClient => {
@@ -507,8 +512,9 @@ async function fromEnvironment(): Promise<VerifyHandler> {
         prefix: config.statusPrefix,
       }),
     }),
-    logger: new Logger({ serviceName: METRICS.verifierService }),
-    metrics: createVerifierMetrics(config),
+    logger,
+    metrics,
+    promises: runPromisesFromConfig(config, s3, logger, metrics),
     ...(config.stateMachineArn && {
       fanOut: {
         executions: createSfnRunExecutions({

@@ -1,5 +1,6 @@
-// The docs bucket: versioned, SSL only, no public access. Docs are deployed under `docs/` and the
-// files multipart steps upload under `test-files/`.
+// The docs bucket: versioned, SSL only, no public access. Docs are deployed under `docs/`, the
+// files multipart steps upload under `test-files/`, and (with `specsPath`) the OpenAPI/Swagger specs
+// the docs' `swagger:` fields point at under `specs/` (a target's `openapi` prop reads them).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
@@ -12,6 +13,7 @@ import type { ConditionRule } from '../../lambda/engine/conditions/rules.js';
 export const DOCS_PREFIX = 'docs/';
 export const TEST_FILES_PREFIX = 'test-files/';
 export const CONDITION_RULES_KEY = 'config/condition-rules.json';
+export const SPECS_PREFIX = 'specs/';
 
 export interface DocsBucketProps {
   /** Folder of workflow docs to deploy under `docs/` (the stack passes seeds/ by default). */
@@ -24,6 +26,8 @@ export interface DocsBucketProps {
   readonly conditionRules?: readonly ConditionRule[];
   /** Days an overwritten or deleted object version is kept. @default 30 */
   readonly noncurrentVersionDays?: number;
+  /** Folder of OpenAPI/Swagger specs (and the entities they `$ref`) to deploy under `specs/`. @default - none */
+  readonly specsPath?: string;
 }
 
 export class DocsBucket extends Construct {
@@ -77,6 +81,15 @@ export class DocsBucket extends Construct {
         logGroup,
       });
       this.conditionRulesKey = CONDITION_RULES_KEY;
+    }
+    if (props.specsPath) {
+      new BucketDeployment(this, 'DeploySpecs', {
+        sources: [Source.asset(props.specsPath)],
+        destinationBucket: this.bucket,
+        destinationKeyPrefix: SPECS_PREFIX,
+        prune: true,
+        logGroup,
+      });
     }
     // A docs folder without test files (no multipart steps) deploys none.
     const testFilesPath = props.testFilesPath ?? path.join(props.docsPath, 'test-files');

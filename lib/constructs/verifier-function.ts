@@ -45,9 +45,27 @@ export interface TargetSettings {
   readonly failAfter?: number;
   /** Consecutive passing runs before a failing doc counts as recovered. @default - the runtime's default */
   readonly recoverAfter?: number;
-  /** A second schedule that runs the auth matrix. @default - no auth-matrix schedule */
-  readonly authMatrix?: { readonly schedule: string };
+  /**
+   * A second schedule that runs the auth matrix (`mode`: re-send GET steps only, or every step; `all`
+   * re-sends writes). It multiplies requests, so it is not on the run schedule. @default - no auth-matrix schedule
+   */
+  readonly authMatrix?: { readonly schedule: string; readonly mode?: 'get' | 'all' };
+  /** Response contracts checked on every run, from the specs in the docs bucket. @default - none */
+  readonly openapi?: OpenapiSettings;
 }
+
+/** Where a target's OpenAPI/Swagger specs are in the docs bucket (the docs' `swagger:` paths are relative to `prefix`). */
+export interface OpenapiSettings {
+  /** @default 'specs/' (where the stack's `specsPath` deploys them) */
+  readonly prefix?: string;
+  /** Remote `$ref` URL prefix → key prefix under `prefix`, e.g. `{ 'https://…/entities/': 'entities/' }`. @default - none */
+  readonly refMap?: Readonly<Record<string, string>>;
+  /** A drift fails the doc (`--contract strict`). @default false */
+  readonly strict?: boolean;
+}
+
+/** The specs prefix when a target does not name one. */
+export const DEFAULT_SPECS_PREFIX = 'specs/';
 
 /** Where the verifier runs when the target API is private. */
 export interface VpcPlacement {
@@ -191,14 +209,25 @@ export class VerifierFunction extends Construct {
     fn.addEnvironment('DOCS_BUCKET', props.bucket.bucketName);
     fn.addEnvironment('DOCS_PREFIX', docsPrefix);
     fn.addEnvironment('TEST_FILES_PREFIX', props.testFilesPrefix);
+    // Response contracts: the specs are listed and read from their prefix (the docs' reads, too).
+    const specsPrefix = target.openapi && (target.openapi.prefix ?? DEFAULT_SPECS_PREFIX);
+    if (target.openapi && specsPrefix) {
+      fn.addEnvironment('OPENAPI_PREFIX', specsPrefix);
+      const refMap = target.openapi.refMap ?? {};
+      if (Object.keys(refMap).length > 0) fn.addEnvironment('OPENAPI_REF_MAP', JSON.stringify(refMap));
+      if (target.openapi.strict) fn.addEnvironment('OPENAPI_STRICT', 'true');
+    }
+    const listed = [docsPrefix, ...(specsPrefix ? [specsPrefix] : [])];
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['s3:ListBucket'],
         resources: [props.bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${docsPrefix}*`] } },
+        conditions: { StringLike: { 's3:prefix': listed.map((p) => `${p}*`) } },
       }),
     );
-    const readable = [docsPrefix, props.testFilesPrefix].map((p) => props.bucket.arnForObjects(`${p}*`));
+    const readable = [docsPrefix, props.testFilesPrefix, ...(specsPrefix ? [specsPrefix] : [])].map((p) =>
+      props.bucket.arnForObjects(`${p}*`),
+    );
     // Small (a few rules), so in the environment; read and validated at cold start like the rest.
     if (props.targetRules?.length) fn.addEnvironment('TARGET_RULES', JSON.stringify(props.targetRules));
     if (props.conditionRulesKey) {
@@ -238,9 +267,16 @@ export class VerifierFunction extends Construct {
 
     const bucketId = Stack.of(this).getLogicalId(props.bucket.node.defaultChild as CfnBucket);
     Validations.of(fn).acknowledge(
-      ...[docsPrefix, props.testFilesPrefix, props.statusPrefix].map((prefix) => ({
+      ...[
+        ...new Set([
+          docsPrefix,
+          props.testFilesPrefix,
+          props.statusPrefix,
+          ...(specsPrefix ? [specsPrefix] : []),
+        ]),
+      ].map((prefix) => ({
         id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
-        reason: `S3 objects under ${prefix} only: doc, test file and page names are not known at deploy time.`,
+        reason: `S3 objects under ${prefix} only: doc, test file, spec and page names are not known at deploy time.`,
       })),
     );
 
@@ -261,7 +297,12 @@ export class VerifierFunction extends Construct {
         schedule: ScheduleExpression.expression(target.authMatrix.schedule, timeZone),
         enabled,
         target: new LambdaInvoke(fn, {
-          input: ScheduleTargetInput.fromObject({ trigger: 'schedule', mode: 'auth-matrix' }),
+          // The run's auth-matrix mode travels in the event (AUTH_MATRIX stays off for the run schedule).
+          input: ScheduleTargetInput.fromObject({
+            trigger: 'schedule',
+            mode: 'auth-matrix',
+            authMatrix: target.authMatrix.mode ?? 'get',
+          }),
           retryAttempts: 0,
         }),
       });

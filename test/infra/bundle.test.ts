@@ -67,6 +67,8 @@ describe('verifier bundle', () => {
     const bucket = await createBucket(s3, 'bundle');
     await uploadDir(s3, bucket, SEEDS, 'docs/');
     await uploadDir(s3, bucket, join(SEEDS, 'test-files'), 'test-files/');
+    // Response contracts from specs in the bucket (swagger-parser loads lazily inside the bundle).
+    await uploadDir(s3, bucket, join(REPO_ROOT, 'test/fixtures/openapi'), 'specs/');
 
     const script = `const m = await import(process.argv[1]);
       const out = await m.handler({}, { getRemainingTimeInMillis: () => 600000 });
@@ -91,6 +93,8 @@ describe('verifier bundle', () => {
         RPS: '0',
         ALLOW_DELETE: 'true',
         STOP_MARGIN_MS: '1000',
+        OPENAPI_PREFIX: 'specs/',
+        OPENAPI_REF_MAP: JSON.stringify({ 'https://hub.example.test/': '' }),
       },
       maxBuffer: 20 * 1024 * 1024,
     });
@@ -98,11 +102,17 @@ describe('verifier bundle', () => {
     const out = JSON.parse(String(line).slice('RESULT:'.length)) as {
       status: string;
       runId: string;
-      result: { summary: Summary };
+      result: { summary: Summary; contract?: { matched: number; withSchema: number; valid: number } };
     };
     expect(out.status).toBe('finished');
     expect(out.result.summary.pass).toBeGreaterThanOrEqual(10);
     expect(out.result.summary.fail + out.result.summary.error).toBe(0);
+    // The specs were listed, read and loaded from the bucket: the run carries contract counts.
+    expect(out.result.contract).toEqual({
+      matched: expect.any(Number),
+      withSchema: expect.any(Number),
+      valid: expect.any(Number),
+    });
     for (const token of Object.values(sandbox.tokens.tokens)) expect(stdout).not.toContain(token);
 
     const store = createDynamoStateStore({ client: createDocumentClient(raw), tableName });

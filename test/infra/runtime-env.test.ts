@@ -21,6 +21,11 @@ const TARGETS: TargetSettings[] = [
     schedule: 'rate(1 hour)',
     rps: 20,
     concurrency: 8,
+    openapi: {
+      prefix: 'specs/prod/',
+      refMap: { 'https://vcita.github.io/developers-hub/entities/': 'entities/' },
+      strict: true,
+    },
   },
 ];
 /** Read by something other than lambda/config (Powertools reads its own). */
@@ -98,6 +103,13 @@ describe('verifier functions', () => {
       /^arn:.*:states:eu-west-1:123456789012:stateMachine:Verifier-prod-fanout$/,
     );
     expect(configs.find((c) => c.targetName === 'staging')?.periodMs).toBe(15 * 60_000);
+    // Response contracts: the specs' prefix and $ref map as the stack's openapi prop gives them.
+    expect(prod?.openapi).toEqual({
+      prefix: 'specs/prod/',
+      refMap: { 'https://vcita.github.io/developers-hub/entities/': 'entities/' },
+      strict: true,
+    });
+    expect(configs.find((c) => c.targetName === 'staging')?.openapi).toBeUndefined();
   });
 });
 

@@ -106,11 +106,16 @@ describe('settings', () => {
           name: 'prod',
           baseUrl: 'https://api.example.com',
           rps: 20,
-          authMatrix: { schedule: 'rate(1 day)' },
+          authMatrix: { schedule: 'rate(1 day)', mode: 'get' },
+          openapi: { refMap: { 'https://hub.example.com/entities/': 'entities/' } },
         },
       ]),
     );
     const s = readSettings((k) => ({ targetsFile: targets, scheduleEnabled: 'true' })[k]);
+    expect(s.targets[1]).toMatchObject({
+      authMatrix: { schedule: 'rate(1 day)', mode: 'get' },
+      openapi: { refMap: { 'https://hub.example.com/entities/': 'entities/' } },
+    });
     expect(s.targets.map((t) => [t.name, t.rps, t.concurrency, t.schedule])).toEqual([
       ['staging', 5, 4, 'rate(15 minutes)'],
       ['prod', 20, 4, 'rate(15 minutes)'],
@@ -118,6 +123,26 @@ describe('settings', () => {
     expect(s.scheduleEnabled).toBe(true);
     expect(problems({ targetsFile: targets, baseUrl: 'https://x.example.com' })).toEqual([
       'targetsFile: received it together with baseUrl, expected one or the other (put them in the file)',
+    ]);
+  });
+
+  it('the doc-promise settings: auth-matrix mode, specs prefix and $ref map, the specs folder', () => {
+    const targets = file(
+      'promises.json',
+      JSON.stringify([
+        {
+          name: 'prod',
+          baseUrl: 'https://api.example.com',
+          authMatrix: { schedule: 'rate(1 day)', mode: 'some' },
+          openapi: { prefix: '/specs', refMap: { 'ftp://x/': 'entities/' } },
+        },
+      ]),
+    );
+    expect(problems({ targetsFile: targets, specsPath: '/nope/specs' })).toEqual([
+      `targetsFile ${targets}: target "prod" (#1) authMatrix.mode: received "some", expected get or all`,
+      `targetsFile ${targets}: target "prod" (#1) openapi.prefix: received "/specs", expected a key prefix ending in /, e.g. docs/`,
+      `targetsFile ${targets}: target "prod" (#1) openapi.refMap: received {"ftp://x/":"entities/"}, expected http(s) URL prefixes as keys, e.g. { "https://host/entities/": "entities/" }`,
+      'specsPath: received "/nope/specs", expected a folder of OpenAPI/Swagger specs that exists',
     ]);
   });
 

@@ -1,12 +1,13 @@
 // Two targets in one stack, with every optional feature on: each target owns its secret, schedule,
 // run lock, state partition, metric dimensions, state machine, alarms and status prefix, and the
 // whole stack passes cdk-nag (AwsSolutions) and CloudFormation schema validation.
+import path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TargetSettings } from '../../lib/constructs/verifier-target.js';
 import { VerifierStack } from '../../lib/verifier-stack.js';
-import { synthStack } from './synth.js';
+import { roleActions, synthStack } from './synth.js';
 
 const TARGETS: TargetSettings[] = [
   {
@@ -25,9 +26,11 @@ const TARGETS: TargetSettings[] = [
     concurrency: 8,
     failAfter: 2,
     recoverAfter: 3,
-    authMatrix: { schedule: 'rate(1 day)' },
+    authMatrix: { schedule: 'rate(1 day)', mode: 'all' },
+    openapi: { refMap: { 'https://hub.example.test/entities/': 'entities/' } },
   },
 ];
+const SPECS = path.join(import.meta.dirname, '../fixtures/openapi');
 
 let template: Template;
 type Resource = { Properties: Record<string, unknown> };
@@ -42,6 +45,7 @@ beforeAll(() => {
     {
       targets: TARGETS,
       publicStatusPage: true,
+      specsPath: SPECS,
       alertRoutes: [{ email: 'ops@example.com', types: ['business_flagged'], domains: ['communication'] }],
       conditionRules: [
         {
@@ -94,8 +98,36 @@ describe('two targets in one stack', () => {
     template.resourceCountIs('AWS::Scheduler::Schedule', 3);
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(1 day)',
-      Target: Match.objectLike({ Input: JSON.stringify({ trigger: 'schedule', mode: 'auth-matrix' }) }),
+      Target: Match.objectLike({
+        Input: JSON.stringify({ trigger: 'schedule', mode: 'auth-matrix', authMatrix: 'all' }),
+      }),
     });
+    // The run schedules carry no mode, and no function has AUTH_MATRIX on: the matrix runs only daily.
+    for (const rate of ['rate(15 minutes)', 'rate(1 hour)'])
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: rate,
+        Target: Match.objectLike({ Input: JSON.stringify({ trigger: 'schedule' }) }),
+      });
+    for (const [, r] of verifiers()) expect(env(r).AUTH_MATRIX).toBeUndefined();
+  });
+
+  it('a target with openapi reads its specs from the bucket: env, list and get under specs/, the specs deployed there', () => {
+    const byTarget = Object.fromEntries(
+      verifiers().map(([id, r]) => [env(r).TARGET_NAME, { id, env: env(r) }]),
+    );
+    expect(byTarget.prod?.env).toMatchObject({
+      OPENAPI_PREFIX: 'specs/',
+      OPENAPI_REF_MAP: JSON.stringify({ 'https://hub.example.test/entities/': 'entities/' }),
+    });
+    expect(byTarget.prod?.env.OPENAPI_STRICT).toBeUndefined();
+    expect(byTarget.staging?.env.OPENAPI_PREFIX).toBeUndefined();
+    const statements = (id: string) => JSON.stringify(roleActions(template, id).statements);
+    const prod = statements(byTarget.prod?.id ?? '');
+    expect(prod).toContain('"s3:prefix":["docs/*","specs/*"]');
+    expect(prod).toMatch(/"\/specs\/\*"/);
+    const staging = statements(byTarget.staging?.id ?? '');
+    expect(staging).not.toContain('specs/');
+    template.hasResourceProperties('Custom::CDKBucketDeployment', { DestinationBucketKeyPrefix: 'specs/' });
   });
 
   it('alarms are per target, on metrics dimensioned by stack and target', () => {

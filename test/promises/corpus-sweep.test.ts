@@ -58,7 +58,7 @@ describe.skipIf(!present)('doc promises over the real corpus', () => {
         if (!op) continue;
         matched++;
         const status = step.expect.find((s) => s >= 200 && s < 300) ?? 200;
-        if (checker.hasSchema(op, status)) withSchema++;
+        if (await checker.hasSchema(op, status)) withSchema++;
       }
     }
     console.info(

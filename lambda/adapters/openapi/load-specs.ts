@@ -28,17 +28,38 @@ export interface SpecLoad {
 
 const SPEC_FILE = /\.(json|ya?ml)$/i;
 
+/**
+ * Where the spec files are read from: a local folder (the CLI) or objects already fetched from S3
+ * (the verify Lambda, adapters/openapi/s3-specs.ts). Paths are absolute: the root joined with the
+ * file's relative path.
+ */
+export interface SpecFiles {
+  /** Every file under the root, relative to it, `/` separators. */
+  list(): Promise<readonly string[]>;
+  /** A file's text by its absolute path; throws when there is none. */
+  read(path: string): Promise<string>;
+}
+
+/** The files of a local folder. */
+export function folderFiles(root: string): SpecFiles {
+  return {
+    list: async () => (await readdir(root, { recursive: true })).map((f) => f.split(sep).join('/')),
+    read: (path) => readFile(path, 'utf8'),
+  };
+}
+
 /** Loads every spec under `root` (recursively); one broken file never stops the others. */
-export async function loadSpecs(root: string, refMap: readonly RefMapping[] = []): Promise<SpecLoad> {
-  const files = (await readdir(root, { recursive: true }))
-    .filter((f) => SPEC_FILE.test(f))
-    .map((f) => f.split(sep).join('/'))
-    .sort();
+export async function loadSpecs(
+  root: string,
+  refMap: readonly RefMapping[] = [],
+  source: SpecFiles = folderFiles(root),
+): Promise<SpecLoad> {
+  const files = (await source.list()).filter((f) => SPEC_FILE.test(f)).sort();
   const specs: LoadedSpec[] = [];
   const problems: SpecProblem[] = [];
   const unmapped: { file: string; url: string }[] = [];
   for (const file of files) {
-    const raw = await readSpecObject(join(root, file)).catch((e: unknown) => {
+    const raw = await readSpecObject(source, join(root, file)).catch((e: unknown) => {
       problems.push({ file, message: `not JSON or YAML: ${messageOf(e)}` });
       return undefined;
     });
@@ -57,12 +78,14 @@ export async function loadSpecs(root: string, refMap: readonly RefMapping[] = []
       const api = await bundle.call(new SwaggerParser(), join(root, file), withVersion(raw, version), {
         resolve: {
           http: false,
+          // Cross-file relative `$ref`s: read through the same source (a folder, or S3 objects).
+          file: { read: (ref: { url: string }) => source.read(fileSystemPath(ref.url)) },
           mapped: {
             order: 1,
             canRead: /^https?:\/\//i,
             read: async (ref: { url: string }) => {
               const local = localPath(ref.url, refMap);
-              if (local) return readFile(local, 'utf8');
+              if (local) return source.read(local);
               missed.push(ref.url);
               return JSON.stringify({ [UNMAPPED_MARKER]: ref.url });
             },
@@ -93,8 +116,18 @@ function localPath(url: string, refMap: readonly RefMapping[]): string | undefin
   return join(m.dir, rest);
 }
 
-async function readSpecObject(path: string): Promise<Record<string, unknown> | undefined> {
-  const text = await readFile(path, 'utf8');
+/** A resolver's URL back to a path (`file://` dropped, percent escapes decoded, fragment dropped). */
+function fileSystemPath(url: string): string {
+  const bare = (url.split('#')[0] ?? '').replace(/^file:\/\//i, '');
+  try {
+    return decodeURIComponent(bare);
+  } catch {
+    return bare;
+  }
+}
+
+async function readSpecObject(source: SpecFiles, path: string): Promise<Record<string, unknown> | undefined> {
+  const text = await source.read(path);
   const value = /\.json$/i.test(path) ? JSON.parse(text) : loadYaml(text);
   return value && typeof value === 'object' && !Array.isArray(value)
     ? (value as Record<string, unknown>)

@@ -31,13 +31,13 @@ export interface DocPromises {
 }
 
 /** The contract check of one passing step's response, or undefined when there is nothing to check. */
-export function checkContract(
+export async function checkContract(
   config: ContractConfig,
   doc: Doc,
   step: Step,
   response: HttpResponse,
   redactor: Redactor,
-): ContractCheck | undefined {
+): Promise<ContractCheck | undefined> {
   if (step.phase !== 'test') return undefined;
   const swagger = doc.frontmatter.swagger;
   const op = matchOperation(
@@ -48,7 +48,7 @@ export function checkContract(
   );
   if (!op) return undefined;
   config.checker.totals.matched++;
-  const check = config.checker.check(step.id, op, response.status, response.body, response.truncated);
+  const check = await config.checker.check(step.id, op, response.status, response.body, response.truncated);
   return check && redactor.value(check);
 }
 

@@ -1,11 +1,11 @@
 // Checks a 2xx response body against its operation's JSON schema (Ajv). One checker per run: each
-// operation's schema is compiled once (the first response that needs it) and reused.
+// operation's schema is compiled once (the first response that needs it) and reused. A schema of
+// common keywords checks its bodies without Ajv first (fast-check.ts, which only ever says valid):
+// Ajv is loaded and the schema compiled only for a body that path does not find valid, so a run
+// whose responses all keep their contracts never loads Ajv.
 //   Swagger 2.0 and OpenAPI 3.0 schemas are draft-04 dialects (boolean exclusiveMinimum, `nullable`):
 //   ajv-draft-04. OpenAPI 3.1 schemas are JSON Schema 2020-12: Ajv2020.
 import type { Ajv as AjvCore, ErrorObject, ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import AjvDraft04 from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
 import {
   type ContractCheck,
   type ContractFinding,
@@ -13,13 +13,21 @@ import {
   type LoadedSpec,
   UNMAPPED_MARKER,
 } from './contract-model.js';
+import { type FastValidate, fastValidator } from './fast-check.js';
 import type { Operation } from './operations.js';
 
 /** At most this many findings per step: the first ones say what drifted. */
 export const MAX_FINDINGS = 10;
 
 type Compiled =
-  | { readonly kind: 'schema'; readonly validate: ValidateFunction }
+  | {
+      readonly kind: 'schema';
+      /** A check without Ajv for a schema of common keywords (fast-check.ts); it only says valid. */
+      readonly fast?: FastValidate;
+      /** Ajv's validator, compiled the first time a body is not valid by the fast path (or has none). */
+      validate?: ValidateFunction;
+      readonly compile: () => Promise<ValidateFunction>;
+    }
   | { readonly kind: 'none'; readonly why: string };
 
 export class ContractChecker {
@@ -32,34 +40,45 @@ export class ContractChecker {
    * The check of one response, or undefined when there is nothing to check: not 2xx, or the
    * operation has no JSON schema for that status (or its schema reaches an unmapped `$ref`).
    */
-  check(
+  async check(
     stepId: string,
     op: Operation,
     status: number,
     body: string,
     truncated = false,
-  ): ContractCheck | undefined {
+  ): Promise<ContractCheck | undefined> {
     if (status < 200 || status > 299) return undefined;
     const compiled = this.#compile(op, status);
     if (compiled.kind === 'none') return undefined;
-    this.totals.withSchema++;
     const base = { step: stepId, operation: `${op.method} ${op.template}`, spec: op.spec.file };
-    if (truncated) return { ...base, valid: true, findings: [] }; // never judge a body we did not read whole
+    if (truncated) {
+      this.totals.withSchema++;
+      return { ...base, valid: true, findings: [] }; // never judge a body we did not read whole
+    }
     let value: unknown;
     try {
       value = body.length === 0 ? undefined : JSON.parse(body);
     } catch {
+      this.totals.withSchema++;
       return {
         ...base,
         valid: false,
         findings: [{ pointer: '', message: 'the response is not JSON; the spec describes a JSON body' }],
       };
     }
-    if (compiled.validate(value)) {
+    if (compiled.fast?.(value)) {
+      this.totals.withSchema++;
       this.totals.valid++;
       return { ...base, valid: true, findings: [] };
     }
-    const findings = (compiled.validate.errors ?? []).slice(0, MAX_FINDINGS).map(findingOf(value));
+    const validate = await this.#validator(op, status, compiled);
+    if (!validate) return undefined;
+    this.totals.withSchema++;
+    if (validate(value)) {
+      this.totals.valid++;
+      return { ...base, valid: true, findings: [] };
+    }
+    const findings = (validate.errors ?? []).slice(0, MAX_FINDINGS).map(findingOf(value));
     return { ...base, valid: false, findings };
   }
 
@@ -68,9 +87,11 @@ export class ContractChecker {
     return this.#compiled.size;
   }
 
-  /** Whether the operation has a JSON schema for this status (for the report's totals). */
-  hasSchema(op: Operation, status: number): boolean {
-    return this.#compile(op, status).kind === 'schema';
+  /** Whether the operation has a JSON schema for this status that can be checked (for the report's totals). */
+  async hasSchema(op: Operation, status: number): Promise<boolean> {
+    const compiled = this.#compile(op, status);
+    if (compiled.kind === 'none') return false;
+    return compiled.fast !== undefined || (await this.#validator(op, status, compiled)) !== undefined;
   }
 
   #compile(op: Operation, status: number): Compiled {
@@ -81,6 +102,20 @@ export class ContractChecker {
       this.#compiled.set(key, c);
     }
     return c;
+  }
+
+  /** Ajv's validator for a schema; a schema Ajv cannot compile is from then on not checked. */
+  async #validator(op: Operation, status: number, compiled: Compiled & { kind: 'schema' }) {
+    try {
+      compiled.validate ??= await compiled.compile();
+      return compiled.validate;
+    } catch (e) {
+      this.#compiled.set(`${op.spec.file} ${op.pointer} ${status}`, {
+        kind: 'none',
+        why: e instanceof Error ? e.message : String(e),
+      });
+      return undefined;
+    }
   }
 
   #build(op: Operation, status: number): Compiled {
@@ -96,17 +131,16 @@ export class ContractChecker {
     if (!pointer) return { kind: 'none', why: `no JSON schema for ${status}` };
     const unmapped = findUnmapped(api, at(api, pointer));
     if (unmapped) return { kind: 'none', why: `unmapped $ref ${unmapped}` };
-    try {
-      const ajv = this.#ajvFor(op.spec);
-      return { kind: 'schema', validate: ajv.compile({ $ref: `${specKey(op.spec)}${pointer}` }) };
-    } catch (e) {
-      return { kind: 'none', why: e instanceof Error ? e.message : String(e) };
-    }
+    const compile = async () =>
+      (await this.#ajvFor(op.spec)).compile({ $ref: `${specKey(op.spec)}${pointer}` });
+    const fast = fastValidator(api, op.spec.version, pointer);
+    return fast ? { kind: 'schema', fast, compile } : { kind: 'schema', compile };
   }
 
-  #ajvFor(spec: LoadedSpec): AjvCore {
+  async #ajvFor(spec: LoadedSpec): Promise<AjvCore> {
     let ajv = this.#ajv.get(spec);
     if (!ajv) {
+      const { Ajv2020, AjvDraft04, addFormats } = await loadAjv();
       const options = { strict: false, allErrors: true, validateSchema: false, logger: false } as const;
       ajv = spec.version === '3.1' ? new Ajv2020(options) : new AjvDraft04.default(options);
       addFormats.default(ajv);
@@ -117,6 +151,23 @@ export class ContractChecker {
     }
     return ajv;
   }
+}
+
+async function importAjv() {
+  const [a2020, draft04, formats] = await Promise.all([
+    import('ajv/dist/2020.js'),
+    import('ajv-draft-04'),
+    import('ajv-formats'),
+  ]);
+  // The same values as the static default imports this module had (CommonJS interop).
+  return { Ajv2020: a2020.Ajv2020, AjvDraft04: draft04.default, addFormats: formats.default };
+}
+let ajvModules: ReturnType<typeof importAjv> | undefined;
+
+/** Ajv and its dialects, loaded the first time a schema must be compiled. */
+function loadAjv() {
+  ajvModules ??= importAjv();
+  return ajvModules;
 }
 
 function specKey(spec: LoadedSpec): string {

@@ -150,7 +150,7 @@ export async function runDoc(ctx: DocRunContext, doc: Doc, alerting: boolean): P
     if (result.outcome === 'pass') {
       results.push(result);
       if (ctx.promises?.contract && sent.response) {
-        const check = checkContract(ctx.promises.contract, doc, step, sent.response, ctx.redactor);
+        const check = await checkContract(ctx.promises.contract, doc, step, sent.response, ctx.redactor);
         if (check) contract.push(check);
       }
       for (const [name, value] of Object.entries(sent.extracted)) scope.set(name, value);

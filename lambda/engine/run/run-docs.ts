@@ -214,7 +214,15 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
     if (recorder.fault !== undefined) throw recorder.fault;
     await deps.shard.keep(results.observations, results.knownIssues);
     const finishedAt = clock.now().toISOString();
-    return { runId, startedAt, finishedAt, summary: results.summary, businesses: [] };
+    return {
+      runId,
+      startedAt,
+      finishedAt,
+      summary: results.summary,
+      businesses: [],
+      // The shard's contract counts: the fan-out finish step adds them up.
+      ...(results.contract ? { contract: { ...results.contract } } : {}),
+    };
   }
   const settleCtx = {
     target,

@@ -11,8 +11,15 @@ export const ShardSchema = z
     docs: z.array(z.string().min(1)).min(1),
     /** This shard's own cap; the shards in flight add up to at most the target's cap. 0 = uncapped. */
     rps: z.number().int().min(0).optional(),
+    /** The run's auth-matrix mode (issue 15): the shard re-sends steps as a one-shard run would. */
+    authMatrix: z.enum(['get', 'all']).optional(),
   })
-  .transform(({ index, shardId, docs, rps }) => ({ index: index ?? shardId ?? 0, docs, rps }));
+  .transform(({ index, shardId, docs, rps, authMatrix }) => ({
+    index: index ?? shardId ?? 0,
+    docs,
+    rps,
+    ...(authMatrix && { authMatrix }),
+  }));
 export type ShardSpec = z.infer<typeof ShardSchema>;
 
 const runId = z.string().regex(RUN_ID_PATTERN);
@@ -64,6 +71,8 @@ export interface FanOutInput {
     readonly shardId: number;
     readonly docs: readonly string[];
     readonly rps: number;
+    /** Set when the run checks the auth matrix. */
+    readonly authMatrix?: 'get' | 'all';
   }[];
 }
 

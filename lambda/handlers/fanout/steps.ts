@@ -21,6 +21,7 @@ import { runDocs } from '../../engine/run/run-docs.js';
 import { domainOfId } from '../../engine/run/select.js';
 import { countOpenIncidents, settleRunHealth } from '../../engine/run/settle-health.js';
 import type { DocFilters, HealthRunOptions, Target } from '../../engine/target.js';
+import type { RunPromises } from '../run-promises.js';
 import {
   causeOf,
   type FanOutInput,
@@ -29,6 +30,7 @@ import {
   ShardFailedEventSchema,
   type ShardSpec,
 } from './events.js';
+import { keepShardContract, runContractTotals, settleFanOutAuth } from './promises.js';
 
 export class FanOutError extends Error {
   override readonly name = 'FanOutError';
@@ -59,6 +61,8 @@ export interface FanOutDeps {
   readonly publishStatus?: (runId: string) => Promise<void>;
   /** Where the run's health alerts go (the outbox on the state table). @default - logged only */
   readonly alerts?: AlertSink;
+  /** The run's promises (auth matrix, contracts), applied in each shard as in a one-shard run. @default - none */
+  readonly promises?: RunPromises;
 }
 
 export type FanOutOutcome =
@@ -113,6 +117,7 @@ export function createFanOutSteps(deps: FanOutDeps) {
     const { target } = await deps.target();
     const docs: DocSource = { list: async () => todo, read: (id) => deps.docs.read(id) };
     const include = (run.filters as DocFilters | undefined)?.include;
+    const promises = await deps.promises?.(spec.authMatrix ?? 'off');
     let observed: readonly Observation[] = [];
     let known: Readonly<Record<string, string>> = {};
     const result = await runDocs(
@@ -132,6 +137,7 @@ export function createFanOutSteps(deps: FanOutDeps) {
         ...(deps.config.rules && { rules: deps.config.rules }),
         ...(deps.testFiles && { testFiles: deps.testFiles }),
         shouldStop: () => remainingMs() < deps.config.stopMarginMs,
+        ...(promises && { promises }),
         shard: {
           keep: async (observations, knownIssues) => {
             observed = observations;
@@ -145,6 +151,7 @@ export function createFanOutSteps(deps: FanOutDeps) {
     // Observations wait in S3 for the finish step, which settles the run once.
     if (observed.length > 0) await artifacts.put(runId, observationsName(spec.index), observed);
     if (Object.keys(known).length > 0) await artifacts.put(runId, knownIssuesName(spec.index), known);
+    await keepShardContract(artifacts, runId, spec.index, result.contract);
     metrics.addMetric('ShardsCompleted', MetricUnit.Count, 1);
     logger.info('shard finished', { shard: spec.index, summary: result.summary });
     return { status: 'shard', runId, shard: spec.index, summary: result.summary };
@@ -231,8 +238,11 @@ export function createFanOutSteps(deps: FanOutDeps) {
         ...(deps.config.health ? { health: deps.config.health } : {}),
       });
       if (alerts.length > 0) logger.info('health alerts', { types: alerts.map((a) => a.type) });
+      // The auth matrix's transitions, once for the run; their alerts go to the outbox with the rest.
+      const authAlerts = await settleFanOutAuth(store, runId, clock.now().toISOString(), docs);
+      if (authAlerts.length > 0) logger.info('auth alerts', { types: authAlerts.map((a) => a.type) });
       // A failed outbox write fails this step (never only logged).
-      for (const alert of alerts) await deps.alerts?.publish(alert);
+      for (const alert of [...alerts, ...authAlerts]) await deps.alerts?.publish(alert);
       // ---- end of settle
       finishedAt = clock.now().toISOString();
       await store.finishRun(runId, finishedAt, summary, 'finished');
@@ -246,6 +256,7 @@ export function createFanOutSteps(deps: FanOutDeps) {
       condition: b.condition,
       since: b.since,
     }));
+    const contract = await runContractTotals(artifacts, runId);
     const report: RunReport & { capacity?: string } = {
       runId,
       startedAt: run.startedAt,
@@ -254,6 +265,7 @@ export function createFanOutSteps(deps: FanOutDeps) {
       docs,
       businesses,
       ...(plan && { capacity: plan.capacity }),
+      ...(contract && { contract }),
     };
     await artifacts.put(runId, REPORT, report);
     await deps.publishStatus?.(runId);
@@ -262,7 +274,14 @@ export function createFanOutSteps(deps: FanOutDeps) {
     return {
       status: 'finished',
       runId,
-      result: { runId, startedAt: run.startedAt, finishedAt, summary, businesses },
+      result: {
+        runId,
+        startedAt: run.startedAt,
+        finishedAt,
+        summary,
+        businesses,
+        ...(contract && { contract }),
+      },
     };
   }
 
