@@ -71,6 +71,7 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.object({
   trigger: z.string().optional(),
   summary: summary.optional(),
   filters: z.record(z.string(), z.unknown()).optional(),
+  missing: z.array(z.string()).optional(),
 });
 
 const evidence = z.object({

@@ -147,7 +147,12 @@ export interface RunRecord {
   readonly trigger?: string;
   readonly summary?: Summary;
   readonly filters?: Readonly<Record<string, unknown>>;
+  /** An abandoned run: the planned docs that got no result (at most MISSING_LISTED of them). */
+  readonly missing?: readonly string[];
 }
+
+/** An abandoned run's record lists at most this many docs without a result (the item stays small). */
+export const MISSING_LISTED = 500;
 
 /** Where a page of runs ended: the last run listed. */
 export type RunPosition = Pick<RunRecord, 'startedAt' | 'runId'>;

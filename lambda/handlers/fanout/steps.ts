@@ -21,6 +21,7 @@ import { runDocs } from '../../engine/run/run-docs.js';
 import { domainOfId } from '../../engine/run/select.js';
 import { countOpenIncidents, settleRunHealth } from '../../engine/run/settle-health.js';
 import type { DocFilters, HealthRunOptions, Target } from '../../engine/target.js';
+import { deadlineAbort } from '../deadline.js';
 import {
   causeOf,
   type FanOutInput,
@@ -113,6 +114,7 @@ export function createFanOutSteps(deps: FanOutDeps) {
     const include = (run.filters as DocFilters | undefined)?.include;
     let observed: readonly Observation[] = [];
     let known: Readonly<Record<string, string>> = {};
+    const deadline = deadlineAbort(remainingMs(), deps.config.stopMarginMs);
     const result = await runDocs(
       target,
       {
@@ -130,6 +132,7 @@ export function createFanOutSteps(deps: FanOutDeps) {
         ...(deps.config.rules && { rules: deps.config.rules }),
         ...(deps.testFiles && { testFiles: deps.testFiles }),
         shouldStop: () => remainingMs() < deps.config.stopMarginMs,
+        abort: deadline.signal,
         shard: {
           keep: async (observations, knownIssues) => {
             observed = observations;
@@ -137,7 +140,7 @@ export function createFanOutSteps(deps: FanOutDeps) {
           },
         },
       },
-    );
+    ).finally(deadline.clear);
     await store.flush?.();
     await clock.sleep(SLOT_HOLD_MS);
     // Observations wait in S3 for the finish step, which settles the run once.

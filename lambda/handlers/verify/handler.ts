@@ -17,6 +17,7 @@ import { publishStatusPage } from '../../report-html/publish.js';
 import { authMatrixFor, VerifyEventSchema } from '../api/run-request.js';
 import { isFanOutEvent } from '../fanout/events.js';
 import { createFanOutSteps } from '../fanout/steps.js';
+import { closeAbandonedRuns } from './abandoned.js';
 import { runSingle } from './run-single.js';
 import { reportPlan, startFanOut } from './start-fan-out.js';
 import {
@@ -79,6 +80,20 @@ export function createVerifyHandler(deps: VerifyHandlerDeps): VerifyHandler {
       }
       let handedOver = false;
       try {
+        // Holding the lock: a run still "running" was left by a Lambda that ended without closing it.
+        await closeAbandonedRuns(
+          {
+            store,
+            docs: deps.docs,
+            clock,
+            logger,
+            metrics,
+            ...(deps.fanOut && { artifacts: deps.fanOut.artifacts }),
+          },
+          runId,
+        ).catch((err: unknown) =>
+          logger.warn('abandoned runs not closed', { error: (err as Error).message }),
+        );
         const credentials = await deps.credentials.load().catch((err: unknown) => {
           if (notConfigured(err)) return undefined;
           throw err;

@@ -18,6 +18,7 @@ import { createTokenRedactor } from '../../engine/redact.js';
 import { runDocs } from '../../engine/run/run-docs.js';
 import { countOpenIncidents } from '../../engine/run/settle-health.js';
 import { type DocFilters, type Target, targetOf } from '../../engine/target.js';
+import { deadlineAbort } from '../deadline.js';
 import { healthOf, type LambdaClock, type VerifyHandlerDeps, VerifyRunError } from './types.js';
 
 export interface SingleRunDeps {
@@ -75,6 +76,7 @@ export async function runSingle(deps: SingleRunDeps, req: SingleRunRequest): Pro
       logger.warn(redact.text(e.message));
     }
   };
+  const deadline = deadlineAbort(context.getRemainingTimeInMillis(), config.stopMarginMs);
   try {
     const result = await runDocs(
       target,
@@ -95,6 +97,7 @@ export async function runSingle(deps: SingleRunDeps, req: SingleRunRequest): Pro
         ...(deps.testFiles && { testFiles: deps.testFiles }),
         onEvent,
         shouldStop: () => context.getRemainingTimeInMillis() < config.stopMarginMs,
+        abort: deadline.signal,
         promises: { authMatrix: req.authMatrix },
       },
     );
@@ -110,5 +113,7 @@ export async function runSingle(deps: SingleRunDeps, req: SingleRunRequest): Pro
   } catch (err) {
     // Engine faults may quote request details: the message leaves here redacted.
     throw new VerifyRunError(redact.text(`run ${runId} failed: ${(err as Error).message}`), { cause: err });
+  } finally {
+    deadline.clear();
   }
 }
