@@ -31,6 +31,7 @@ export const docStateSchema: z.ZodType<DocState> = z.object({
   lastRunAt: z.string(),
   reason: z.string().optional(),
   lastSkip: z.object({ runId: z.string(), at: z.string(), reason: z.string().optional() }).optional(),
+  removed: z.object({ runId: z.string(), at: z.string() }).optional(),
 });
 
 export const docHistoryEntrySchema: z.ZodType<DocHistoryEntry> = z.object({

@@ -25,6 +25,7 @@ import type { DocFilters } from '../engine/target.js';
 import { ApiError, header, json, parseOr400, readJsonBody } from './api/http.js';
 import { MUTE_ROUTES, routeMutes } from './api/mutes.js';
 import {
+  GetRunQuerySchema,
   getRun,
   ListDocsQuerySchema,
   ListRunsQuerySchema,
@@ -100,7 +101,8 @@ export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
     if (path === '/runs' && method === 'GET') {
       return json(200, await listRuns(deps, parseOr400(ListRunsQuerySchema, query, 'query')));
     }
-    if (runMatch?.[1] && method === 'GET') return json(200, await getRun(deps, runMatch[1]));
+    if (runMatch?.[1] && method === 'GET')
+      return json(200, await getRun(deps, runMatch[1], parseOr400(GetRunQuerySchema, query, 'query')));
     if (path === '/docs' && method === 'GET') {
       const filter = parseOr400(ListDocsQuerySchema, query, 'query');
       return json(200, {

@@ -342,6 +342,51 @@ describe('GET /runs and /runs/{runId}', () => {
   });
 });
 
+describe('GET /runs/{runId} results in pages', () => {
+  it("pages a finished run's results (default 200 a page) with an opaque cursor, none missed or repeated", async () => {
+    const at = '2026-01-01T00:00:00.000Z';
+    await store.startRun({ runId: 'big-1', startedAt: at, status: 'running' });
+    const docs = Array.from({ length: 250 }, (_, i) => `clients/d-${String(i).padStart(3, '0')}.md`);
+    await Promise.all(docs.map((d) => store.recordDocResult('big-1', docResult(d, 'pass', at))));
+    await store.finishRun('big-1', at, { ...emptySummary(), total: 250, pass: 250 });
+    const first = await call('GET', '/runs/big-1');
+    expect(first.status).toBe(200);
+    const report = first.body.report as { docs: { doc: string }[]; summary: { total: number } };
+    expect(report.docs).toHaveLength(200);
+    expect(report.summary.total).toBe(250);
+    const seen = report.docs.map((d) => d.doc);
+    let cursor = first.body.nextCursor as string | undefined;
+    let pages = 1;
+    while (cursor && pages < 10) {
+      const next = await call('GET', '/runs/big-1', { queryStringParameters: { limit: '30', cursor } });
+      expect(next.status).toBe(200);
+      seen.push(...(next.body.report as { docs: { doc: string }[] }).docs.map((d) => d.doc));
+      cursor = next.body.nextCursor as string | undefined;
+      pages++;
+    }
+    expect(pages).toBeGreaterThanOrEqual(3);
+    expect([...seen].sort()).toEqual(docs);
+    expect(new Set(seen).size).toBe(250);
+    // A cursor is opaque and bound to its run; limits are bounded.
+    for (const q of [{ cursor: 'not-a-cursor' }, { cursor: String(first.body.nextCursor) }]) {
+      const bad = await call('GET', q.cursor === 'not-a-cursor' ? '/runs/big-1' : '/runs/r-1', {
+        queryStringParameters: q,
+      });
+      expect(bad.status).toBe(q.cursor === 'not-a-cursor' ? 400 : 404);
+    }
+    await store.startRun({ runId: 'r-2', startedAt: at, status: 'finished' });
+    const foreign = await call('GET', '/runs/r-2', {
+      queryStringParameters: { cursor: String(first.body.nextCursor) },
+    });
+    expect(foreign).toMatchObject({
+      status: 400,
+      body: { message: expect.stringMatching(/^invalid cursor/) },
+    });
+    for (const limit of ['0', '1001'])
+      expect((await call('GET', '/runs/big-1', { queryStringParameters: { limit } })).status).toBe(400);
+  }, 120_000);
+});
+
 describe('GET /docs and /businesses', () => {
   it('returns current doc states, filtered by domain and outcome; rejects a bad outcome', async () => {
     await store.recordDocResult('r-1', docResult('clients/a.md', 'pass', '2026-01-01T00:00:00.000Z'));
@@ -353,6 +398,9 @@ describe('GET /docs and /businesses', () => {
       );
     expect(await docs(null)).toEqual(['billing/c.md', 'clients/a.md', 'clients/b.md']);
     expect(await docs({ domain: 'clients', outcome: 'fail' })).toEqual(['clients/b.md']);
+    // A doc a full run no longer found leaves the listing.
+    await store.markRemovedDocs(['clients/a.md', 'clients/b.md'], 'r-2', '2026-01-02T00:00:00.000Z');
+    expect(await docs(null)).toEqual(['clients/a.md', 'clients/b.md']);
     const bad = await call('GET', '/docs', { queryStringParameters: { outcome: 'broken' } });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toMatch(/invalid query: outcome/);

@@ -20,6 +20,7 @@ import { createHealth } from './health.js';
 import { createHistory } from './history.js';
 import {
   businessItem,
+  docItem,
   fromBusinessItem,
   fromDocItem,
   fromResultItem,
@@ -28,6 +29,7 @@ import {
   type Item,
   isExpired,
   resultItem,
+  revOfDocItem,
   runItem,
 } from './items.js';
 import { createLeases } from './leases.js';
@@ -66,6 +68,13 @@ export interface WriteStats {
 export interface DynamoStateStore extends StateStore {
   /** What this instance wrote (the benchmark reports it per run). */
   writeStats(): Readonly<WriteStats>;
+}
+
+/** A results cursor is a result item's sort key in this run (DOC#...): anything else is not ours. */
+function decodeCursor(runId: string, cursor: string): string {
+  if (!cursor.startsWith('DOC#') || cursor.length > 1200)
+    throw new DynamoStateError(`listRunResults: "${cursor.slice(0, 40)}" is not a cursor of run ${runId}`);
+  return cursor;
 }
 
 const isConditionFailure = (e: unknown) => e instanceof Error && e.name === 'ConditionalCheckFailedException';
@@ -233,6 +242,31 @@ export function createDynamoStateStore(options: DynamoStateStoreOptions): Dynamo
       return items.map(fromResultItem);
     },
 
+    async listRunResults(runId, limit, cursor) {
+      // The cursor is the last result item's sort key (DOC#<seq>#<doc>): pages follow the table's order.
+      const after = cursor === undefined ? undefined : decodeCursor(runId, cursor);
+      const out = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: after
+            ? 'pk = :pk AND sk BETWEEN :from AND :to'
+            : 'pk = :pk AND begins_with(sk, :doc)',
+          ExpressionAttributeValues: {
+            ':pk': keys.run(runId).pk,
+            ...(after ? { ':from': `${after}\u0000`, ':to': 'DOC#\uffff' } : { ':doc': 'DOC#' }),
+          },
+          ConsistentRead: true,
+          Limit: Math.min(Math.max(1, limit), 1000),
+        }),
+      );
+      const items = out.Items ?? [];
+      const last = items.at(-1);
+      return {
+        results: items.filter((i) => live(i)).map(fromResultItem),
+        ...(out.LastEvaluatedKey && last && { cursor: String(last.sk) }),
+      };
+    },
+
     async listRuns(limit, before) {
       if (limit <= 0) return [];
       const items = await queryAll(
@@ -262,9 +296,31 @@ export function createDynamoStateStore(options: DynamoStateStoreOptions): Dynamo
         .filter(
           (s) =>
             (filter.domain === undefined || s.domain === filter.domain) &&
-            (filter.outcome === undefined || s.outcome === filter.outcome),
+            (filter.outcome === undefined || s.outcome === filter.outcome) &&
+            (filter.includeRemoved === true || s.removed === undefined),
         )
         .sort((a, b) => byText(a.doc, b.doc));
+    },
+
+    async markRemovedDocs(present, runId, at) {
+      const found = new Set(present);
+      const marked: string[] = [];
+      for (const item of await loadDocItems()) {
+        const state = fromDocItem(item);
+        if (found.has(state.doc) || state.removed) continue;
+        // Only over the revision read: a doc a run records meanwhile is present, not removed.
+        try {
+          await put(docItem({ ...state, removed: { runId, at } }, revOfDocItem(item) + 1), 'doc', {
+            ConditionExpression: '#rev = :rev',
+            ExpressionAttributeNames: { '#rev': 'rev' },
+            ExpressionAttributeValues: { ':rev': revOfDocItem(item) },
+          });
+          marked.push(state.doc);
+        } catch (e) {
+          if (!isConditionFailure(e)) throw e;
+        }
+      }
+      return marked.sort(byText);
     },
 
     listDocHistory: (limit, docs) => history.listHistory(limit, docs),

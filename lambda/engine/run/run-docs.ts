@@ -18,6 +18,7 @@ import { type DocInfo, metaOf, passOne } from './pass-one.js';
 import { type Prepared, prepareDoc, type ResultBody } from './prepare.js';
 import { createPrepareQueue } from './prepare-queue.js';
 import { createRecorder, docResult } from './record.js';
+import { markRemovedDocs } from './removed.js';
 import { runDoc } from './run-doc.js';
 import { domainOfId } from './select.js';
 import { settleRun } from './settle.js';
@@ -218,6 +219,15 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
     ),
   );
   await recorder.drain();
+  // A full run's listing is every doc: states of docs it no longer holds are marked removed.
+  if (!deps.shard && recorder.fault === undefined)
+    await markRemovedDocs(
+      store,
+      options.filters,
+      docs.map((d) => d.id),
+      runId,
+      clock.now().toISOString(),
+    );
   if (deps.shard) {
     if (recorder.fault !== undefined) throw recorder.fault;
     await deps.shard.keep(results.observations, results.knownIssues);

@@ -17,6 +17,7 @@ import {
 } from '../../engine/model.js';
 import type { Clock, DocSource, HttpClient, StateStore, TestFiles } from '../../engine/ports.js';
 import type { Redactor } from '../../engine/redact.js';
+import { markRemovedDocs } from '../../engine/run/removed.js';
 import { runDocs } from '../../engine/run/run-docs.js';
 import { domainOfId } from '../../engine/run/select.js';
 import { countOpenIncidents, settleRunHealth } from '../../engine/run/settle-health.js';
@@ -232,6 +233,15 @@ export function createFanOutSteps(deps: FanOutDeps) {
         ...(deps.config.health ? { health: deps.config.health } : {}),
       });
       if (alerts.length > 0) logger.info('health alerts', { types: alerts.map((a) => a.type) });
+      // A full run: docs the bucket no longer holds are marked removed.
+      const removed = await markRemovedDocs(
+        store,
+        run.filters as DocFilters | undefined,
+        await deps.docs.list(),
+        runId,
+        clock.now().toISOString(),
+      );
+      if (removed.length > 0) logger.info('docs marked removed', { docs: removed.length });
       // ---- end of settle
       finishedAt = clock.now().toISOString();
       await store.finishRun(runId, finishedAt, summary, 'finished');

@@ -91,6 +91,8 @@ export interface DocRecords {
   get(doc: string): Promise<DocRecord | undefined>;
   /** Every doc's record (or those of `docs`), in no particular order. */
   list(docs?: readonly string[]): Promise<DocRecord[]>;
+  /** Marks the doc's state removed, unless it is removed already or has no record; true if it did. */
+  markRemoved(doc: string, runId: string, at: string): Promise<boolean>;
 }
 
 export function createDocRecords(root: string, mutexDir: string, mutexOptions: MutexOptions): DocRecords {
@@ -134,6 +136,22 @@ export function createDocRecords(root: string, mutexDir: string, mutexOptions: M
     },
 
     get: (doc) => read(fileOf(doc)),
+
+    async markRemoved(doc, runId, at) {
+      const file = fileOf(doc);
+      const lock = join(mutexDir, `doc-${keyToFileName(doc)}`);
+      const previous = queues.get(doc) ?? Promise.resolve();
+      await previous.catch(() => {});
+      return withMutex(lock, mutexOptions, async () => {
+        const prev = await read(file);
+        if (!prev || prev.state.removed) return false;
+        await writeFileAtomic(
+          file,
+          JSON.stringify({ ...prev, state: { ...prev.state, removed: { runId, at } } }),
+        );
+        return true;
+      });
+    },
 
     async list(docs) {
       let files: string[];
