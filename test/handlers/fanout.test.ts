@@ -153,7 +153,10 @@ describe('fan-out', () => {
     expect(input.shards).toHaveLength(started.shards);
     for (const [i, s] of input.shards.entries()) expect(s).toMatchObject({ index: i, shardId: i, rps: 25 });
     expect(input.maxConcurrency * (input.shards[0]?.rps ?? 0)).toBeLessThanOrEqual(CAP);
-    expect(input.shards.flatMap((s) => s.docs).sort()).toEqual(docs.map((d) => d.id).sort());
+    // The input names shards only; their docs are in the plan in S3 (the 256 KB input limit).
+    for (const s of input.shards) expect(s.docs).toBeUndefined();
+    const stored = await artifacts.get<{ input: FanOutInput }>('fan-1', 'plan.json');
+    expect(stored?.input.shards.flatMap((s) => s.docs ?? []).sort()).toEqual(docs.map((d) => d.id).sort());
     // The plan is announced: run record, metric.
     expect(await store.getRun('fan-1')).toMatchObject({
       status: 'running',

@@ -94,6 +94,29 @@ export function createFanOutSteps(deps: FanOutDeps) {
     return run;
   }
 
+  /** The run's plan (plan.json): read once per run in this container. */
+  const plans = new Map<string, Promise<StoredPlan | undefined>>();
+  const planOf = (runId: string) => {
+    let plan = plans.get(runId);
+    if (!plan) {
+      plan = artifacts.get<StoredPlan>(runId, PLAN);
+      plan.catch(() => plans.delete(runId));
+      if (plans.size > 20) plans.clear();
+      plans.set(runId, plan);
+    }
+    return plan;
+  };
+  /** A shard's docs: in the event when the caller passed them, else in the run's plan. */
+  async function docsOf(runId: string, spec: ShardSpec): Promise<readonly string[]> {
+    if (spec.docs) return spec.docs;
+    const docs = (await planOf(runId))?.input.shards.find((s) => s.index === spec.index)?.docs;
+    if (!docs)
+      throw new FanOutError(
+        `run ${runId} has no plan.json holding shard ${spec.index}; the planner stores it first`,
+      );
+    return docs;
+  }
+
   const recordedDocs = async (runId: string) => new Set((await store.getRunResults(runId)).map((r) => r.doc));
 
   /** Runs the shard's docs that have no result yet under the run's id; the run stays running. */
@@ -104,10 +127,11 @@ export function createFanOutSteps(deps: FanOutDeps) {
     const event = ShardEventSchema.parse(raw);
     const { runId, shard: spec } = event;
     const run = await runningRun(runId);
+    const shardDocs = await docsOf(runId, spec);
     const done = await recordedDocs(runId);
-    const todo = spec.docs.filter((d) => !done.has(d));
+    const todo = shardDocs.filter((d) => !done.has(d));
     if (run.status !== 'running' || todo.length === 0) {
-      logger.info('shard already recorded', { shard: spec.index, docs: spec.docs.length });
+      logger.info('shard already recorded', { shard: spec.index, docs: shardDocs.length });
       return { status: 'shard', runId, shard: spec.index, summary: emptySummary() };
     }
     const { target } = await deps.target();
@@ -164,10 +188,11 @@ export function createFanOutSteps(deps: FanOutDeps) {
   }
 
   async function recordMissing(runId: string, spec: ShardSpec, reason: string): Promise<Summary> {
+    const shardDocs = await docsOf(runId, spec);
     const done = await recordedDocs(runId);
     const summary = emptySummary();
     const at = clock.now().toISOString();
-    for (const doc of spec.docs) {
+    for (const doc of shardDocs) {
       if (done.has(doc)) continue;
       const result: DocResult = {
         doc,
@@ -196,7 +221,7 @@ export function createFanOutSteps(deps: FanOutDeps) {
       for (const s of plan.input.shards)
         await recordMissing(
           runId,
-          { index: s.index, docs: [...s.docs], rps: s.rps },
+          { index: s.index, docs: s.docs && [...s.docs], rps: s.rps },
           'shard failed: no result was recorded',
         );
     }

@@ -70,7 +70,7 @@ export async function closeAbandonedRuns(deps: AbandonedDeps, current: string): 
 
 async function plannedDocs(deps: AbandonedDeps, run: RunRecord): Promise<string[]> {
   const plan = deps.artifacts ? await deps.artifacts.get<StoredPlan>(run.runId, 'plan.json') : undefined;
-  if (plan) return plan.input.shards.flatMap((s) => [...s.docs]);
+  if (plan) return plan.input.shards.flatMap((s) => [...(s.docs ?? [])]);
   // One shard: the docs its filters select now (the docs may have changed since; the best we know).
   const { docs } = await passOne(deps.docs, run.filters as DocFilters | undefined);
   return docs.map((d) => d.id);

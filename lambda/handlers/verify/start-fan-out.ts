@@ -5,7 +5,7 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { RunPlan } from '../../engine/plan/plan-run.js';
 import type { Clock, StateStore } from '../../engine/ports.js';
 import type { DocFilters } from '../../engine/target.js';
-import type { FanOutInput } from '../fanout/events.js';
+import { executionInputOf, type FanOutInput } from '../fanout/events.js';
 import type { createFanOutSteps } from '../fanout/steps.js';
 import { type VerifyHandlerDeps, type VerifyOutcome, VerifyRunError } from './types.js';
 
@@ -68,8 +68,10 @@ export async function startFanOut(
     capacity: plan.capacity.line,
     shards: plan.shards.length,
   });
+  // The plan, with every shard's docs, goes to S3 first; the execution carries only the shards'
+  // numbers (a 5,000-doc plan would pass Step Functions' 256 KB input limit inline).
   await steps.storePlan(runId, { input, capacity: plan.capacity.line });
-  const executionArn = await executions.start(runId, input);
+  const executionArn = await executions.start(runId, executionInputOf(input));
   metrics.addMetric('RunsFannedOut', MetricUnit.Count, 1);
   logger.info('run fanned out', {
     executionArn,
