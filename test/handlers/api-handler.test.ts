@@ -9,6 +9,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { partitionOf } from '../../lambda/adapters/dynamodb/partition.js';
 import { createDynamoStateStore, type DynamoStateStore } from '../../lambda/adapters/dynamodb/state-store.js';
 import { emptySummary } from '../../lambda/engine/model.js';
 import { type ApiHandler, createApiHandler } from '../../lambda/handlers/api.js';
@@ -71,7 +72,11 @@ beforeEach(async () => {
 });
 
 /** One API handler per test, with its own idempotency table (created on first use). */
-function makeApi(s: DynamoStateStore, verifierFunctions?: Record<string, string>): ApiHandler {
+function makeApi(
+  s: DynamoStateStore,
+  verifierFunctions?: Record<string, string>,
+  storeFor?: (target: string) => DynamoStateStore,
+): ApiHandler {
   const lambda = new LambdaClient({
     endpoint: `http://127.0.0.1:${(lambdaStub.address() as AddressInfo).port}`,
     region: 'us-east-1',
@@ -84,6 +89,7 @@ function makeApi(s: DynamoStateStore, verifierFunctions?: Record<string, string>
       lambda,
       verifierFunctionName: 'verifier-fn',
       ...(verifierFunctions && { verifierFunctions }),
+      ...(storeFor && { storeFor }),
       now: () => new Date(),
       idempotency: new DynamoDBPersistenceLayer({
         tableName: await createIdempotencyTable(raw),
@@ -165,6 +171,49 @@ describe('POST /runs with several targets (VERIFIER_FUNCTIONS)', () => {
     const other = await call('POST', '/runs', { headers, body: JSON.stringify({ target: 'staging' }) });
     expect(other.status).toBe(422);
     expect(invocations).toHaveLength(1);
+  });
+});
+
+describe('per-target state (?target=)', () => {
+  it("reads and announces each target's runs and doc states in its own partition; the first target's by default", async () => {
+    const tableName = await createStateTable(raw);
+    const storeOf = (target: string) =>
+      createDynamoStateStore({ client: dynamo, tableName, partition: partitionOf(target) });
+    const staging = storeOf('staging');
+    const prod = storeOf('prod');
+    api = makeApi(staging, { staging: 'verifier-staging', prod: 'verifier-prod' }, storeOf);
+    await staging.recordDocResult(
+      'r-s',
+      docResult('clients/staging-only.md', 'pass', '2026-01-01T00:00:00.000Z'),
+    );
+    await prod.recordDocResult('r-p', docResult('clients/prod-only.md', 'fail', '2026-01-01T00:00:00.000Z'));
+    const docsOf = async (q: Record<string, string> | null) =>
+      ((await call('GET', '/docs', { queryStringParameters: q })).body.docs as { doc: string }[]).map(
+        (d) => d.doc,
+      );
+    expect(await docsOf(null)).toEqual(['clients/staging-only.md']);
+    expect(await docsOf({ target: 'staging' })).toEqual(['clients/staging-only.md']);
+    expect(await docsOf({ target: 'prod' })).toEqual(['clients/prod-only.md']);
+    // A run started for prod is announced in prod's partition.
+    const started = await call('POST', '/runs', { body: JSON.stringify({ target: 'prod' }) });
+    const runId = String(started.body.runId);
+    expect((await prod.getRun(runId))?.status).toBe('running');
+    expect(await staging.getRun(runId)).toBeUndefined();
+    const runsOf = async (q: Record<string, string> | null) =>
+      ((await call('GET', '/runs', { queryStringParameters: q })).body.runs as { runId: string }[]).map(
+        (r) => r.runId,
+      );
+    expect(await runsOf({ target: 'prod' })).toEqual([runId]);
+    expect(await runsOf(null)).toEqual([]);
+    expect((await call('GET', `/runs/${runId}`, { queryStringParameters: { target: 'prod' } })).status).toBe(
+      200,
+    );
+    expect((await call('GET', `/runs/${runId}`)).status).toBe(404);
+    const unknown = await call('GET', '/docs', { queryStringParameters: { target: 'qa' } });
+    expect(unknown).toMatchObject({
+      status: 400,
+      body: { message: expect.stringMatching(/^unknown target "qa"/) },
+    });
   });
 });
 

@@ -33,6 +33,7 @@ import {
   runItem,
 } from './items.js';
 import { createLeases } from './leases.js';
+import { partitionClient } from './partition.js';
 import { DEFAULT_RETENTION_DAYS, DOCS_INDEX_PK, keys, RUNS_INDEX_PK, STATE_TABLE } from './schema.js';
 
 export { DynamoStateError };
@@ -50,6 +51,8 @@ export interface DynamoStateStoreOptions {
   readonly skipUnchangedDocStates?: boolean;
   /** @default - the system clock */
   readonly now?: () => Date;
+  /** The target whose data this store reads and writes (partition.ts). @default '' (the `default` target) */
+  readonly partition?: string;
 }
 
 /** Item writes by kind, and BatchWriteItem/PutItem/UpdateItem/DeleteItem requests sent. */
@@ -80,7 +83,8 @@ function decodeCursor(runId: string, cursor: string): string {
 const isConditionFailure = (e: unknown) => e instanceof Error && e.name === 'ConditionalCheckFailedException';
 
 export function createDynamoStateStore(options: DynamoStateStoreOptions): DynamoStateStore {
-  const { client, tableName } = options;
+  const { tableName } = options;
+  const client = partitionClient(options.client, options.partition ?? '');
   const retentionSeconds = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400;
   const now = options.now ?? (() => new Date());
   const stats: WriteStats = {

@@ -7,6 +7,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { partitionOf } from '../../adapters/dynamodb/partition.js';
 import { createDynamoStateStore } from '../../adapters/dynamodb/state-store.js';
 import { createUndiciHttpClient } from '../../adapters/http/undici-client.js';
 import { loadS3ConditionRules } from '../../adapters/s3/condition-rules.js';
@@ -65,6 +66,8 @@ export async function fromEnvironment(): Promise<VerifyHandler> {
       tableName: config.tableName,
       retentionDays: config.retentionDays,
       skipUnchangedDocStates: true,
+      // Each target's runs, doc states and health in its own partition of the table (TARGET_NAME).
+      partition: partitionOf(config.targetName),
     }),
     docs: createS3DocSource({ client: s3, bucket: config.docsBucket, prefix: config.docsPrefix }),
     testFiles: createS3TestFiles({ client: s3, bucket: config.docsBucket, prefix: config.testFilesPrefix }),
