@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { type BenchConfig, createWorkspace, type DocsSet, openDocsSet, REPO_ROOT } from './context.js';
 import { useNodeBinary } from './measure.js';
 import { machine, type Row, renderMarkdown, writeJson } from './report.js';
+import { serveTargetChild, TARGET_CHILD_ENV } from './target-process.js';
 import { benchContracts } from './workloads/contracts.js';
 import { benchDynamo } from './workloads/dynamo.js';
 import { benchFanOut } from './workloads/fanout.js';
@@ -161,12 +162,15 @@ async function main(): Promise<number> {
   return Object.keys(errors).length > 0 ? 1 : 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = 70;
-  },
-);
+const targetChild = process.env[TARGET_CHILD_ENV];
+if (targetChild) void serveTargetChild(targetChild);
+else
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 70;
+    },
+  );

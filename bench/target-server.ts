@@ -26,6 +26,8 @@ export interface TargetStats {
   readonly lastAt?: number;
   /** The most requests that arrived in any `windowMs` sliding window. */
   maxInWindow(windowMs?: number): number;
+  /** Each request's `performance.now()` at arrival, ascending. */
+  readonly arrivals?: readonly number[];
 }
 
 export interface TargetServer {
@@ -108,6 +110,7 @@ export async function startTargetServer(options: TargetServerOptions): Promise<T
         firstAt: snapshot[0],
         lastAt: snapshot.at(-1),
         maxInWindow: (windowMs = 1000) => maxInWindow(snapshot, windowMs),
+        arrivals: snapshot,
       };
     },
     reset() {

@@ -31,6 +31,7 @@ export const docStateSchema: z.ZodType<DocState> = z.object({
   lastRunAt: z.string(),
   reason: z.string().optional(),
   lastSkip: z.object({ runId: z.string(), at: z.string(), reason: z.string().optional() }).optional(),
+  removed: z.object({ runId: z.string(), at: z.string() }).optional(),
 });
 
 export const docHistoryEntrySchema: z.ZodType<DocHistoryEntry> = z.object({
@@ -71,6 +72,7 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.object({
   trigger: z.string().optional(),
   summary: summary.optional(),
   filters: z.record(z.string(), z.unknown()).optional(),
+  missing: z.array(z.string()).optional(),
 });
 
 const evidence = z.object({

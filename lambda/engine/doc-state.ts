@@ -72,7 +72,11 @@ export function docStateChanged(prev: DocState | undefined, next: DocState): boo
     'consecutiveFailures',
     'reason',
   ] as const;
-  return fields.some((f) => prev[f] !== next[f]) || prev.lastSkip?.reason !== next.lastSkip?.reason;
+  return (
+    fields.some((f) => prev[f] !== next[f]) ||
+    prev.lastSkip?.reason !== next.lastSkip?.reason ||
+    prev.removed !== next.removed
+  );
 }
 
 /** The compact line a doc's history keeps for one result. */

@@ -97,6 +97,11 @@ export interface DocState {
   readonly reason?: string;
   /** The latest skip since the last observed outcome (a skip keeps the doc's health; doc-state.ts). */
   readonly lastSkip?: { readonly runId: string; readonly at: string; readonly reason?: string };
+  /**
+   * The doc was no longer found by a full (unfiltered) run: deleted or renamed. A removed doc leaves
+   * the doc listings and the status page; its next result (the doc is back) clears this.
+   */
+  readonly removed?: { readonly runId: string; readonly at: string };
 }
 
 /** One result in a doc's history, compact (the run's results keep the whole DocResult). */
@@ -155,7 +160,12 @@ export interface RunRecord {
   readonly trigger?: string;
   readonly summary?: Summary;
   readonly filters?: Readonly<Record<string, unknown>>;
+  /** An abandoned run: the planned docs that got no result (at most MISSING_LISTED of them). */
+  readonly missing?: readonly string[];
 }
+
+/** An abandoned run's record lists at most this many docs without a result (the item stays small). */
+export const MISSING_LISTED = 500;
 
 /** Where a page of runs ended: the last run listed. */
 export type RunPosition = Pick<RunRecord, 'startedAt' | 'runId'>;
@@ -163,6 +173,15 @@ export type RunPosition = Pick<RunRecord, 'startedAt' | 'runId'>;
 export interface DocStateFilter {
   readonly domain?: string;
   readonly outcome?: Outcome;
+  /** Removed docs too (DocState.removed). @default false */
+  readonly includeRemoved?: boolean;
+}
+
+/** A page of a run's results, and where the next one starts (absent: this was the last). */
+export interface RunResultsPage {
+  readonly results: readonly DocResult[];
+  /** Opaque to callers: pass it back unchanged for the next page. */
+  readonly cursor?: string;
 }
 
 /**
@@ -190,10 +209,21 @@ export interface StateStore {
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** A run's per-doc results, in completion order. */
   getRunResults(runId: string): Promise<readonly DocResult[]>;
+  /**
+   * A run's results in completion order, at most `limit` (1 to 1000) from `cursor` (the previous page's;
+   * undefined for the first). Pages never miss or repeat a result stored before the first page.
+   */
+  listRunResults(runId: string, limit: number, cursor?: string): Promise<RunResultsPage>;
   /** Most recent first; with `before`, only runs older than it (by startedAt, then runId): the next page. */
   listRuns(limit: number, before?: RunPosition): Promise<readonly RunRecord[]>;
   getDocState(doc: string): Promise<DocState | undefined>;
+  /** Removed docs (DocState.removed) are left out unless asked for. */
   listDocStates(filter?: DocStateFilter): Promise<readonly DocState[]>;
+  /**
+   * A full run's reckoning: every doc with a state that is not in `present` and not removed yet is
+   * marked removed by `runId` at `at`. Returns the docs it marked. Only an unfiltered run calls it.
+   */
+  markRemovedDocs(present: readonly string[], runId: string, at: string): Promise<readonly string[]>;
   /** Each doc's most recent `limit` results (newest first), without reading old runs' full results. */
   listDocHistory(
     limit: number,

@@ -16,26 +16,35 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { partitionOf } from '../adapters/dynamodb/partition.js';
 import { createDynamoStateStore } from '../adapters/dynamodb/state-store.js';
 import { createS3StatusPage } from '../adapters/s3/status-page.js';
 import { type ApiConfig, loadApiConfig } from '../config/api.js';
 import { METRICS } from '../config/env.js';
 import { asHealthStore } from '../engine/health/records.js';
+import type { StateStore } from '../engine/ports.js';
 import type { DocFilters } from '../engine/target.js';
 import { ApiError, header, json, parseOr400, readJsonBody } from './api/http.js';
 import { MUTE_ROUTES, routeMutes } from './api/mutes.js';
 import {
+  GetRunQuerySchema,
   getRun,
   ListDocsQuerySchema,
   ListRunsQuerySchema,
   listRuns,
   type RouteDeps,
   startRun,
+  verifierFor,
 } from './api/routes.js';
 import { RunFiltersBodySchema, toDocFilters } from './api/run-request.js';
 import { getStatus, type StatusRouteDeps } from './api/status.js';
 
 export interface ApiHandlerDeps extends RouteDeps, StatusRouteDeps {
+  /**
+   * The state of a target (its partition of the table): `?target=` on every route, the POST /runs
+   * body's `target`. @default - `store` for every target
+   */
+  readonly storeFor?: (target: string) => StateStore;
   readonly idempotency: BasePersistenceLayer;
   /** How long an Idempotency-Key is remembered. @default 3600 */
   readonly idempotencyTtlSeconds?: number;
@@ -62,7 +71,12 @@ export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
     expiresAfterSeconds: deps.idempotencyTtlSeconds ?? 3600,
   });
   const startOnce = makeIdempotent(
-    (req: { key: string; filters: DocFilters; target?: string }) => startRun(deps, req.filters, req.target),
+    (req: { key: string; filters: DocFilters; target?: string }) =>
+      startRun(
+        deps.storeFor && req.target !== undefined ? { ...deps, store: deps.storeFor(req.target) } : deps,
+        req.filters,
+        req.target,
+      ),
     {
       persistenceStore: deps.idempotency,
       config,
@@ -78,7 +92,14 @@ export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
       templated === '/runs/{runId}' && event.pathParameters?.runId !== undefined
         ? `/runs/${encodeURIComponent(event.pathParameters.runId)}`
         : (templated ?? event.path).replace(/\/+$/, '') || '/';
-    const query = event.queryStringParameters ?? {};
+    const { target: queryTarget, ...query } = event.queryStringParameters ?? {};
+    /** The deps of the target asked for (`?target=`, else the first target's); 400 for an unknown one. */
+    const forTarget = (target: string | undefined) => {
+      if (!deps.storeFor || target === undefined) return deps;
+      verifierFor(deps, target);
+      return { ...deps, store: deps.storeFor(target) };
+    };
+    const scoped = forTarget(queryTarget);
     const runMatch = /^\/runs\/([^/]+)$/.exec(path);
 
     if (path === '/runs' && method === 'POST') {
@@ -94,27 +115,29 @@ export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
       }
       const started = key
         ? await startOnce({ key, filters, ...(target !== undefined && { target }) })
-        : await startRun(deps, filters, target);
+        : await startRun(forTarget(target), filters, target);
       return json(202, started);
     }
     if (path === '/runs' && method === 'GET') {
-      return json(200, await listRuns(deps, parseOr400(ListRunsQuerySchema, query, 'query')));
+      return json(200, await listRuns(scoped, parseOr400(ListRunsQuerySchema, query, 'query')));
     }
-    if (runMatch?.[1] && method === 'GET') return json(200, await getRun(deps, runMatch[1]));
+    if (runMatch?.[1] && method === 'GET')
+      return json(200, await getRun(scoped, runMatch[1], parseOr400(GetRunQuerySchema, query, 'query')));
     if (path === '/docs' && method === 'GET') {
       const filter = parseOr400(ListDocsQuerySchema, query, 'query');
       return json(200, {
-        docs: await deps.store.listDocStates(filter),
+        docs: await scoped.store.listDocStates(filter),
       });
     }
     if (path === '/businesses' && method === 'GET')
-      return json(200, { businesses: await deps.store.listBusinesses() });
-    if (path === '/status' && method === 'GET') return getStatus(deps, query);
+      return json(200, { businesses: await scoped.store.listBusinesses() });
+    // GET /status reads its own query (its page per target is the status page's business).
+    if (path === '/status' && method === 'GET') return getStatus(deps, event.queryStringParameters ?? {});
 
     if (path === '/mutes' || path.startsWith('/mutes/')) {
       const id = templated === '/mutes/{id}' ? event.pathParameters?.id : undefined;
       const mutePath = id !== undefined ? `/mutes/${encodeURIComponent(id)}` : path;
-      const muted = await routeMutes(asHealthStore(deps.store), event, mutePath, deps.now);
+      const muted = await routeMutes(asHealthStore(scoped.store), event, mutePath, deps.now);
       if (muted) return muted;
     }
     const known =
@@ -159,12 +182,26 @@ export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
 function fromEnvironment(): ApiHandler {
   const config = loadApiConfig();
   const dynamo = new DynamoDBClient({});
-  return createApiHandler({
-    store: createDynamoStateStore({
-      client: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
+  const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  const storeOf = (target: string | undefined) =>
+    createDynamoStateStore({
+      client: documents,
       tableName: config.tableName,
       retentionDays: config.retentionDays,
-    }),
+      partition: partitionOf(target),
+    });
+  // The first target's (VERIFIER_FUNCTIONS keeps the stack's order) answers routes without ?target=.
+  const [first] = Object.keys(config.verifierFunctions);
+  const stores = new Map<string, StateStore>();
+  return createApiHandler({
+    store: storeOf(first),
+    storeFor: (target) => {
+      const known = stores.get(target);
+      if (known) return known;
+      const store = storeOf(target);
+      stores.set(target, store);
+      return store;
+    },
     lambda: new LambdaClient({}),
     verifierFunctionName: config.verifierFunctionName,
     verifierFunctions: config.verifierFunctions,

@@ -125,7 +125,7 @@ export async function buildStatusView(source: StatusSource, options: StatusViewO
   const window = [...records].reverse().map(runView);
   const last = records.find((r) => r.status === 'finished') ?? records[0];
   const [states, businesses, lastResults, incidents, conditions, mutes, history, uptime] = await Promise.all([
-    source.listDocStates(),
+    source.listDocStates().then((all) => all.filter((s) => s.removed === undefined)),
     source.listBusinesses(),
     last ? source.getRunResults(last.runId) : Promise.resolve([]),
     source.listHealth('incident'),

@@ -2,9 +2,10 @@
 // a Distributed Map (each shard one invocation of the verifier function), then `finish` once.
 //
 // Execution input, written by the planner (the verifier function, `STATE_MACHINE_ARN`):
-//   { runId, target, maxConcurrency, shards: [{ shardId, docs: [...], rps }, ...] }
+//   { runId, target, maxConcurrency, shards: [{ index, shardId, rps }, ...] }
 // The planner sets maxConcurrency and each shard's rps so that maxConcurrency × rps ≤ the target's
-// cap, and keeps the input under Step Functions' 256 KB (shards name docs, they do not carry them).
+// cap. Each shard's docs are in the run's plan.json in the docs bucket (RUNS_PREFIX), which the shard
+// step reads: the input is a few bytes per shard, far under Step Functions' 256 KB at any plan size.
 // Always a Distributed Map: an inline Map stops at 40 concurrent iterations and shares one 25,000-event
 // history; a Distributed Map runs each shard as a child execution, so 2 shards or 2,000 look alike.
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';

@@ -147,6 +147,55 @@ export function describeStateStoreContract(name: string, makeStore: MakeStateSto
         expect(second.map((r) => r.runId)).toEqual(['r-2a', 'r-1']);
         expect(await store.listRuns(2, second[1])).toEqual([]);
       });
+
+      it("pages a run's results in completion order, none missed or repeated, with an opaque cursor", async () => {
+        await store.startRun({ runId: 'r1', startedAt: T(0), status: 'running' });
+        await store.startRun({ runId: 'r2', startedAt: T(1), status: 'running' });
+        const docs = Array.from({ length: 7 }, (_, i) => `a/doc-${i}.md`);
+        for (const d of docs) await store.recordDocResult('r1', docResult(d, 'pass', T(0)));
+        await store.recordDocResult('r2', docResult('a/other.md', 'pass', T(1)));
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        let pages = 0;
+        do {
+          const page = await store.listRunResults('r1', 3, cursor);
+          expect(page.results.length).toBeLessThanOrEqual(3);
+          seen.push(...page.results.map((r) => r.doc));
+          cursor = page.cursor;
+          pages++;
+        } while (cursor !== undefined && pages < 10);
+        expect(seen).toEqual(docs);
+        expect(pages).toBeGreaterThanOrEqual(3);
+        expect(await store.listRunResults('nope', 3)).toEqual({ results: [] });
+        await expect(store.listRunResults('r1', 3, 'not-a-cursor')).rejects.toThrow(/cursor/);
+      });
+    });
+
+    describe('removed docs', () => {
+      it('marks the docs a full run no longer found removed, lists them only when asked, and a result brings a doc back', async () => {
+        await store.recordDocResult('r1', docResult('a/kept.md', 'pass', T(0)));
+        await store.recordDocResult('r1', docResult('a/gone.md', 'fail', T(0)));
+        await store.recordDocResult('r1', docResult('b/renamed.md', 'pass', T(0)));
+        expect(await store.markRemovedDocs(['a/kept.md', 'b/new-name.md'], 'r2', T(5))).toEqual([
+          'a/gone.md',
+          'b/renamed.md',
+        ]);
+        // Marked once: a second reckoning marks nothing more.
+        expect(await store.markRemovedDocs(['a/kept.md'], 'r3', T(6))).toEqual([]);
+        expect((await store.listDocStates()).map((s) => s.doc)).toEqual(['a/kept.md']);
+        expect((await store.listDocStates({ domain: 'b' })).map((s) => s.doc)).toEqual([]);
+        const all = await store.listDocStates({ includeRemoved: true });
+        expect(all.map((s) => [s.doc, s.removed])).toEqual([
+          ['a/gone.md', { runId: 'r2', at: T(5) }],
+          ['a/kept.md', undefined],
+          ['b/renamed.md', { runId: 'r2', at: T(5) }],
+        ]);
+        expect((await reopen().getDocState('a/gone.md'))?.removed).toEqual({ runId: 'r2', at: T(5) });
+        // The doc is back: its next result clears the mark.
+        await store.recordDocResult('r4', docResult('a/gone.md', 'pass', T(7)));
+        expect((await store.getDocState('a/gone.md'))?.removed).toBeUndefined();
+        expect((await store.listDocStates()).map((s) => s.doc)).toEqual(['a/gone.md', 'a/kept.md']);
+      });
     });
 
     describe('doc state', () => {

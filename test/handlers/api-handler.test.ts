@@ -9,6 +9,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { partitionOf } from '../../lambda/adapters/dynamodb/partition.js';
 import { createDynamoStateStore, type DynamoStateStore } from '../../lambda/adapters/dynamodb/state-store.js';
 import { emptySummary } from '../../lambda/engine/model.js';
 import { type ApiHandler, createApiHandler } from '../../lambda/handlers/api.js';
@@ -71,7 +72,11 @@ beforeEach(async () => {
 });
 
 /** One API handler per test, with its own idempotency table (created on first use). */
-function makeApi(s: DynamoStateStore, verifierFunctions?: Record<string, string>): ApiHandler {
+function makeApi(
+  s: DynamoStateStore,
+  verifierFunctions?: Record<string, string>,
+  storeFor?: (target: string) => DynamoStateStore,
+): ApiHandler {
   const lambda = new LambdaClient({
     endpoint: `http://127.0.0.1:${(lambdaStub.address() as AddressInfo).port}`,
     region: 'us-east-1',
@@ -84,6 +89,7 @@ function makeApi(s: DynamoStateStore, verifierFunctions?: Record<string, string>
       lambda,
       verifierFunctionName: 'verifier-fn',
       ...(verifierFunctions && { verifierFunctions }),
+      ...(storeFor && { storeFor }),
       now: () => new Date(),
       idempotency: new DynamoDBPersistenceLayer({
         tableName: await createIdempotencyTable(raw),
@@ -165,6 +171,49 @@ describe('POST /runs with several targets (VERIFIER_FUNCTIONS)', () => {
     const other = await call('POST', '/runs', { headers, body: JSON.stringify({ target: 'staging' }) });
     expect(other.status).toBe(422);
     expect(invocations).toHaveLength(1);
+  });
+});
+
+describe('per-target state (?target=)', () => {
+  it("reads and announces each target's runs and doc states in its own partition; the first target's by default", async () => {
+    const tableName = await createStateTable(raw);
+    const storeOf = (target: string) =>
+      createDynamoStateStore({ client: dynamo, tableName, partition: partitionOf(target) });
+    const staging = storeOf('staging');
+    const prod = storeOf('prod');
+    api = makeApi(staging, { staging: 'verifier-staging', prod: 'verifier-prod' }, storeOf);
+    await staging.recordDocResult(
+      'r-s',
+      docResult('clients/staging-only.md', 'pass', '2026-01-01T00:00:00.000Z'),
+    );
+    await prod.recordDocResult('r-p', docResult('clients/prod-only.md', 'fail', '2026-01-01T00:00:00.000Z'));
+    const docsOf = async (q: Record<string, string> | null) =>
+      ((await call('GET', '/docs', { queryStringParameters: q })).body.docs as { doc: string }[]).map(
+        (d) => d.doc,
+      );
+    expect(await docsOf(null)).toEqual(['clients/staging-only.md']);
+    expect(await docsOf({ target: 'staging' })).toEqual(['clients/staging-only.md']);
+    expect(await docsOf({ target: 'prod' })).toEqual(['clients/prod-only.md']);
+    // A run started for prod is announced in prod's partition.
+    const started = await call('POST', '/runs', { body: JSON.stringify({ target: 'prod' }) });
+    const runId = String(started.body.runId);
+    expect((await prod.getRun(runId))?.status).toBe('running');
+    expect(await staging.getRun(runId)).toBeUndefined();
+    const runsOf = async (q: Record<string, string> | null) =>
+      ((await call('GET', '/runs', { queryStringParameters: q })).body.runs as { runId: string }[]).map(
+        (r) => r.runId,
+      );
+    expect(await runsOf({ target: 'prod' })).toEqual([runId]);
+    expect(await runsOf(null)).toEqual([]);
+    expect((await call('GET', `/runs/${runId}`, { queryStringParameters: { target: 'prod' } })).status).toBe(
+      200,
+    );
+    expect((await call('GET', `/runs/${runId}`)).status).toBe(404);
+    const unknown = await call('GET', '/docs', { queryStringParameters: { target: 'qa' } });
+    expect(unknown).toMatchObject({
+      status: 400,
+      body: { message: expect.stringMatching(/^unknown target "qa"/) },
+    });
   });
 });
 
@@ -342,6 +391,51 @@ describe('GET /runs and /runs/{runId}', () => {
   });
 });
 
+describe('GET /runs/{runId} results in pages', () => {
+  it("pages a finished run's results (default 200 a page) with an opaque cursor, none missed or repeated", async () => {
+    const at = '2026-01-01T00:00:00.000Z';
+    await store.startRun({ runId: 'big-1', startedAt: at, status: 'running' });
+    const docs = Array.from({ length: 250 }, (_, i) => `clients/d-${String(i).padStart(3, '0')}.md`);
+    await Promise.all(docs.map((d) => store.recordDocResult('big-1', docResult(d, 'pass', at))));
+    await store.finishRun('big-1', at, { ...emptySummary(), total: 250, pass: 250 });
+    const first = await call('GET', '/runs/big-1');
+    expect(first.status).toBe(200);
+    const report = first.body.report as { docs: { doc: string }[]; summary: { total: number } };
+    expect(report.docs).toHaveLength(200);
+    expect(report.summary.total).toBe(250);
+    const seen = report.docs.map((d) => d.doc);
+    let cursor = first.body.nextCursor as string | undefined;
+    let pages = 1;
+    while (cursor && pages < 10) {
+      const next = await call('GET', '/runs/big-1', { queryStringParameters: { limit: '30', cursor } });
+      expect(next.status).toBe(200);
+      seen.push(...(next.body.report as { docs: { doc: string }[] }).docs.map((d) => d.doc));
+      cursor = next.body.nextCursor as string | undefined;
+      pages++;
+    }
+    expect(pages).toBeGreaterThanOrEqual(3);
+    expect([...seen].sort()).toEqual(docs);
+    expect(new Set(seen).size).toBe(250);
+    // A cursor is opaque and bound to its run; limits are bounded.
+    for (const q of [{ cursor: 'not-a-cursor' }, { cursor: String(first.body.nextCursor) }]) {
+      const bad = await call('GET', q.cursor === 'not-a-cursor' ? '/runs/big-1' : '/runs/r-1', {
+        queryStringParameters: q,
+      });
+      expect(bad.status).toBe(q.cursor === 'not-a-cursor' ? 400 : 404);
+    }
+    await store.startRun({ runId: 'r-2', startedAt: at, status: 'finished' });
+    const foreign = await call('GET', '/runs/r-2', {
+      queryStringParameters: { cursor: String(first.body.nextCursor) },
+    });
+    expect(foreign).toMatchObject({
+      status: 400,
+      body: { message: expect.stringMatching(/^invalid cursor/) },
+    });
+    for (const limit of ['0', '1001'])
+      expect((await call('GET', '/runs/big-1', { queryStringParameters: { limit } })).status).toBe(400);
+  }, 120_000);
+});
+
 describe('GET /docs and /businesses', () => {
   it('returns current doc states, filtered by domain and outcome; rejects a bad outcome', async () => {
     await store.recordDocResult('r-1', docResult('clients/a.md', 'pass', '2026-01-01T00:00:00.000Z'));
@@ -353,6 +447,9 @@ describe('GET /docs and /businesses', () => {
       );
     expect(await docs(null)).toEqual(['billing/c.md', 'clients/a.md', 'clients/b.md']);
     expect(await docs({ domain: 'clients', outcome: 'fail' })).toEqual(['clients/b.md']);
+    // A doc a full run no longer found leaves the listing.
+    await store.markRemovedDocs(['clients/a.md', 'clients/b.md'], 'r-2', '2026-01-02T00:00:00.000Z');
+    expect(await docs(null)).toEqual(['clients/a.md', 'clients/b.md']);
     const bad = await call('GET', '/docs', { queryStringParameters: { outcome: 'broken' } });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toMatch(/invalid query: outcome/);

@@ -39,6 +39,8 @@ export function createBusinessStoreStub(): BusinessStoreStub {
     finishRun: notHere('finishRun'),
     getRun: notHere('getRun'),
     getRunResults: notHere('getRunResults'),
+    listRunResults: notHere('listRunResults'),
+    markRemovedDocs: notHere('markRemovedDocs'),
     listRuns: notHere('listRuns'),
     getDocState: notHere('getDocState'),
     listDocStates: notHere('listDocStates'),

@@ -18,8 +18,18 @@ import { createBusinesses } from './businesses.js';
 import { createDocStates } from './doc-states.js';
 import { createHealth } from './health.js';
 import { createHistory } from './history.js';
-import { fromDocItem, historyItem, type Item, isExpired, resultItem, runItem } from './items.js';
+import {
+  docItem,
+  fromDocItem,
+  historyItem,
+  type Item,
+  isExpired,
+  resultItem,
+  revOfDocItem,
+  runItem,
+} from './items.js';
 import { createLeases } from './leases.js';
+import { partitionClient } from './partition.js';
 import { createRuns } from './runs.js';
 import { DEFAULT_RETENTION_DAYS, DOCS_INDEX_PK, keys, STATE_TABLE } from './schema.js';
 
@@ -38,6 +48,8 @@ export interface DynamoStateStoreOptions {
   readonly skipUnchangedDocStates?: boolean;
   /** @default - the system clock */
   readonly now?: () => Date;
+  /** The target whose data this store reads and writes (partition.ts). @default '' (the `default` target) */
+  readonly partition?: string;
 }
 
 /** Item writes by kind, and BatchWriteItem/PutItem/UpdateItem/DeleteItem requests sent. */
@@ -58,8 +70,11 @@ export interface DynamoStateStore extends StateStore {
   writeStats(): Readonly<WriteStats>;
 }
 
+const isConditionFailure = (e: unknown) => e instanceof Error && e.name === 'ConditionalCheckFailedException';
+
 export function createDynamoStateStore(options: DynamoStateStoreOptions): DynamoStateStore {
-  const { client, tableName } = options;
+  const { tableName } = options;
+  const client = partitionClient(options.client, options.partition ?? '');
   const retentionSeconds = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400;
   const now = options.now ?? (() => new Date());
   const stats: WriteStats = {
@@ -136,6 +151,7 @@ export function createDynamoStateStore(options: DynamoStateStoreOptions): Dynamo
     tableName,
     get,
     query: queryAll,
+    live: (item) => live(item) !== undefined,
     onRequest: (wrote) => {
       if (wrote) stats.run++;
       else stats.requests++;
@@ -204,6 +220,7 @@ export function createDynamoStateStore(options: DynamoStateStoreOptions): Dynamo
 
     getRun: (runId) => runs.get(runId),
     getRunResults: (runId) => runs.results(runId),
+    listRunResults: (runId, limit, cursor) => runs.resultsPage(runId, limit, cursor),
     listRuns: (limit, before) => runs.list(limit, before),
 
     async getDocState(doc) {
@@ -217,9 +234,31 @@ export function createDynamoStateStore(options: DynamoStateStoreOptions): Dynamo
         .filter(
           (s) =>
             (filter.domain === undefined || s.domain === filter.domain) &&
-            (filter.outcome === undefined || s.outcome === filter.outcome),
+            (filter.outcome === undefined || s.outcome === filter.outcome) &&
+            (filter.includeRemoved === true || s.removed === undefined),
         )
         .sort((a, b) => byText(a.doc, b.doc));
+    },
+
+    async markRemovedDocs(present, runId, at) {
+      const found = new Set(present);
+      const marked: string[] = [];
+      for (const item of await loadDocItems()) {
+        const state = fromDocItem(item);
+        if (found.has(state.doc) || state.removed) continue;
+        // Only over the revision read: a doc a run records meanwhile is present, not removed.
+        try {
+          await put(docItem({ ...state, removed: { runId, at } }, revOfDocItem(item) + 1), 'doc', {
+            ConditionExpression: '#rev = :rev',
+            ExpressionAttributeNames: { '#rev': 'rev' },
+            ExpressionAttributeValues: { ':rev': revOfDocItem(item) },
+          });
+          marked.push(state.doc);
+        } catch (e) {
+          if (!isConditionFailure(e)) throw e;
+        }
+      }
+      return marked.sort(byText);
     },
 
     listDocHistory: (limit, docs) => history.listHistory(limit, docs),

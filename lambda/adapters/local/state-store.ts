@@ -148,6 +148,17 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
     return p;
   };
 
+  async function readResults(runId: string): Promise<DocResult[]> {
+    const text = await readTextIfExists(resultsFile(runId));
+    if (text === undefined) return [];
+    const out: DocResult[] = [];
+    for (const raw of parseJsonLines(text)) {
+      const parsed = docResultSchema.safeParse(raw);
+      if (parsed.success) out.push(parsed.data);
+    }
+    return out;
+  }
+
   return {
     async startRun(run) {
       await ensureRunDir(run.runId);
@@ -171,15 +182,17 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
 
     getRun: (runId) => readItem(runFile(runId), runRecordSchema),
 
-    async getRunResults(runId) {
-      const text = await readTextIfExists(resultsFile(runId));
-      if (text === undefined) return [];
-      const out: DocResult[] = [];
-      for (const raw of parseJsonLines(text)) {
-        const parsed = docResultSchema.safeParse(raw);
-        if (parsed.success) out.push(parsed.data);
-      }
-      return out;
+    getRunResults: (runId) => readResults(runId),
+
+    async listRunResults(runId, limit, cursor) {
+      // The cursor is the count of results already listed: results are appended, never reordered.
+      const from = cursor === undefined ? 0 : Number.parseInt(cursor, 10);
+      if (!Number.isSafeInteger(from) || from < 0 || (cursor !== undefined && String(from) !== cursor))
+        throw new StateFileError(`listRunResults: "${cursor}" is not a cursor of this store`);
+      const all = await readResults(runId);
+      const results = all.slice(from, from + Math.max(1, limit));
+      const next = from + results.length;
+      return { results, ...(next < all.length && { cursor: String(next) }) };
     },
 
     async listRuns(limit, before) {
@@ -206,7 +219,18 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
         .map((r) => r.state)
         .filter((s) => filter?.domain === undefined || s.domain === filter.domain)
         .filter((s) => filter?.outcome === undefined || s.outcome === filter.outcome)
+        .filter((s) => filter?.includeRemoved === true || s.removed === undefined)
         .sort((a, b) => byText(a.doc, b.doc));
+    },
+
+    async markRemovedDocs(present, runId, at) {
+      const found = new Set(present);
+      const marked: string[] = [];
+      for (const r of await docs.list()) {
+        if (found.has(r.state.doc) || r.state.removed) continue;
+        if (await docs.markRemoved(r.state.doc, runId, at)) marked.push(r.state.doc);
+      }
+      return marked.sort(byText);
     },
 
     async listDocHistory(limit, only) {

@@ -41,6 +41,9 @@ export interface DocRun {
   readonly contract?: readonly ContractCheck[];
 }
 
+/** The reason of a doc the run's deadline aborted in flight (FORMAT.md §8: error, no answer in time). */
+export const DEADLINE_ABORT = "deadline: aborted in flight, the run's time ran out before an answer";
+
 type Verdict = { readonly outcome: DocRun['outcome']; readonly reason: string };
 
 const notRun = (step: Step, error: string): StepResult => ({
@@ -86,8 +89,14 @@ export async function runDoc(ctx: DocRunContext, doc: Doc, alerting: boolean): P
   const contract: ContractCheck[] = [];
   let verdict: Verdict | undefined;
   let stopped: string | undefined;
+  /** The run's deadline aborted this doc in flight (RunDeps.abort): what ran is kept, the rest is not run. */
+  const deadline = (step: Step) => {
+    verdict ??= { outcome: 'error', reason: `${where(step)}: ${DEADLINE_ABORT}` };
+    stopped ??= "the run's deadline aborted the doc";
+  };
 
   for (const step of steps) {
+    if (!stopped && ctx.signal?.aborted) deadline(step);
     if (stopped) {
       results.push(notRun(step, `not run: ${stopped}`));
       continue;
@@ -132,6 +141,11 @@ export async function runDoc(ctx: DocRunContext, doc: Doc, alerting: boolean): P
       built.path,
     );
     let result = sent.result;
+    if (ctx.signal?.aborted && result.outcome === 'error') {
+      results.push(result);
+      deadline(step);
+      continue;
+    }
     if (sent.evidence) {
       results.push(result);
       verdict = { outcome: 'blocked', reason: `${where(step)}: ${result.error}` };
@@ -161,7 +175,15 @@ export async function runDoc(ctx: DocRunContext, doc: Doc, alerting: boolean): P
       ) {
         observations.push({ kind: 'clear', doc: doc.id, stepId: step.id, at: ctx.clock.now().toISOString() });
       }
-      if (step.sleepMs > 0) await ctx.clock.sleep(step.sleepMs, ctx.signal);
+      if (step.sleepMs > 0) {
+        // An aborted sleep ends the doc here; the next turn of the loop records the deadline.
+        const slept = await ctx.clock.sleep(step.sleepMs, ctx.signal).then(
+          () => true,
+          () => false,
+        );
+        if (!slept && !ctx.signal?.aborted) throw new Error(`step ${step.id}: sleep failed`);
+        if (!slept) deadline(step);
+      }
       continue;
     }
     for (const name of Object.keys(step.extract)) unextracted.add(name);

@@ -18,6 +18,7 @@ import { type DocInfo, metaOf, passOne } from './pass-one.js';
 import { type Prepared, prepareDoc, type ResultBody } from './prepare.js';
 import { createPrepareQueue } from './prepare-queue.js';
 import { createRecorder, docResult } from './record.js';
+import { markRemovedDocs } from './removed.js';
 import { runDoc } from './run-doc.js';
 import { domainOfId } from './select.js';
 import { settleRun } from './settle.js';
@@ -35,6 +36,12 @@ export interface RunDeps {
   readonly onEvent?: (e: RunEvent) => void;
   /** E.g. the Lambda remaining-time check: once true, docs not yet started are skip "deadline". */
   readonly shouldStop?: () => boolean;
+  /**
+   * The run's hard deadline (the Lambda's): once aborted, docs in flight stop where they are (requests,
+   * sleeps, 429 waits) and end as error "deadline: aborted in flight ..." with the steps that ran and
+   * what they observed; docs not yet started are skip "deadline".
+   */
+  readonly abort?: AbortSignal;
   /**
    * One shard of a fanned-out run (handlers/fanout): the run record exists and the finish step settles
    * the run once, so this records results and hands the observations over instead of starting,
@@ -124,6 +131,7 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
     rules: deps.rules ?? DEFAULT_RULES,
     fallbackEndpoints,
     testFiles: deps.testFiles,
+    ...(deps.abort ? { signal: deps.abort } : {}),
     promises: {
       ...(checker && deps.promises?.contract ? { contract: { ...deps.promises.contract, checker } } : {}),
       ...(deps.promises?.authMatrix && deps.promises.authMatrix !== 'off'
@@ -138,7 +146,8 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
   };
   const stopNow = (): boolean =>
     (options.deadline !== undefined && clock.now().getTime() >= options.deadline.getTime()) ||
-    (deps.shouldStop?.() ?? false);
+    (deps.shouldStop?.() ?? false) ||
+    (deps.abort?.aborted ?? false);
 
   /** One doc's turn: skipped if the run is stopping, else prepared (or taken ready) and run. */
   const runOne = async (info: DocInfo, index: number): Promise<DocResult> => {
@@ -210,6 +219,15 @@ export async function runDocs(target: Target, options: RunOptions, deps: RunDeps
     ),
   );
   await recorder.drain();
+  // A full run's listing is every doc: states of docs it no longer holds are marked removed.
+  if (!deps.shard && recorder.fault === undefined)
+    await markRemovedDocs(
+      store,
+      options.filters,
+      docs.map((d) => d.id),
+      runId,
+      clock.now().toISOString(),
+    );
   if (deps.shard) {
     if (recorder.fault !== undefined) throw recorder.fault;
     await deps.shard.keep(results.observations, results.knownIssues);

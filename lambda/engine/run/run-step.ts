@@ -91,7 +91,8 @@ export async function sendStep(
     const first = match(response);
     if (first) {
       // Safe to re-send: the API rejected the first request. Only a second match confirms.
-      await ctx.clock.sleep(REPROBE_DELAY_MS, ctx.signal);
+      // Aborted (the run's deadline): the re-probe below is aborted too, and the doc ends as error.
+      await ctx.clock.sleep(REPROBE_DELAY_MS, ctx.signal).catch(() => {});
       const again = await attempt();
       if (!(again instanceof HttpFault)) {
         response = again;

@@ -3,7 +3,7 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import * as z from 'zod';
 import { emptySummary, type Outcome, type RunReport } from '../../engine/model.js';
-import type { RunPosition, RunRecord, StateStore } from '../../engine/ports.js';
+import type { RunPosition, RunRecord, RunResultsPage, StateStore } from '../../engine/ports.js';
 import { newRunId, RUN_ID_PATTERN } from '../../engine/run/run-id.js';
 import type { DocFilters } from '../../engine/target.js';
 import { ApiError } from './http.js';
@@ -109,7 +109,24 @@ export async function startRun(
   return { runId };
 }
 
-export async function getRun(deps: RouteDeps, rawId: string) {
+export const GetRunQuerySchema = z.strictObject({
+  /** Results in this answer (a run's results can hold megabytes; Lambda answers at most 6 MB). */
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+  /** `nextCursor` of the previous page of this run's results. */
+  cursor: z.string().min(1).max(2000).optional(),
+});
+
+const resultsCursorSchema = z.strictObject({ r: z.string(), c: z.string() });
+
+/**
+ * `GET /runs/{runId}`: the run record; a run still running has its progress, a closed run its report,
+ * whose `docs` hold one page of results (completion order) and `nextCursor` while more follow.
+ */
+export async function getRun(
+  deps: Pick<RouteDeps, 'store'>,
+  rawId: string,
+  query: z.infer<typeof GetRunQuerySchema> = { limit: 200 },
+) {
   let runId: string;
   try {
     runId = decodeURIComponent(rawId);
@@ -127,17 +144,54 @@ export async function getRun(deps: RouteDeps, rawId: string) {
   // While running: how many docs have finished so far.
   if (run.status === 'running')
     return { ...run, progress: { done: (await deps.store.getRunResults(runId)).length } };
+  const page = await resultsPage(deps.store, runId, query);
   const report: RunReport = {
     runId,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt ?? run.startedAt,
     summary: run.summary ?? emptySummary(),
-    docs: await deps.store.getRunResults(runId),
+    docs: page.results,
     businesses: (await deps.store.listBusinesses()).map((b) => ({
       businessId: b.businessId,
       condition: b.condition,
       since: b.since,
     })),
   };
-  return { ...run, report };
+  return {
+    ...run,
+    report,
+    ...(page.cursor !== undefined && {
+      nextCursor: Buffer.from(JSON.stringify({ r: runId, c: page.cursor })).toString('base64url'),
+    }),
+  };
+}
+
+async function resultsPage(
+  store: StateStore,
+  runId: string,
+  query: z.infer<typeof GetRunQuerySchema>,
+): Promise<RunResultsPage> {
+  const invalid = () =>
+    new ApiError(
+      400,
+      `invalid cursor: pass the nextCursor of the previous GET /runs/${runId} answer unchanged`,
+    );
+  let after: string | undefined;
+  if (query.cursor !== undefined) {
+    let decoded: unknown;
+    try {
+      decoded = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8'));
+    } catch {
+      decoded = undefined;
+    }
+    const parsed = resultsCursorSchema.safeParse(decoded);
+    if (!parsed.success || parsed.data.r !== runId) throw invalid();
+    after = parsed.data.c;
+  }
+  try {
+    return await store.listRunResults(runId, query.limit, after);
+  } catch (err) {
+    if (after !== undefined && /cursor/.test((err as Error).message)) throw invalid();
+    throw err;
+  }
 }

@@ -8,7 +8,8 @@ export const ShardSchema = z
   .looseObject({
     index: z.number().int().min(0).optional(),
     shardId: z.coerce.number().int().min(0).optional(),
-    docs: z.array(z.string().min(1)).min(1),
+    /** Absent in the execution input: the shard's docs are in the run's plan.json (the 256 KB limit). */
+    docs: z.array(z.string().min(1)).min(1).optional(),
     /** This shard's own cap; the shards in flight add up to at most the target's cap. 0 = uncapped. */
     rps: z.number().int().min(0).optional(),
     /** The run's auth-matrix mode (issue 15): the shard re-sends steps as a one-shard run would. */
@@ -61,20 +62,38 @@ export const isFanOutEvent = (event: unknown): boolean => {
   return kind === 'shard' || kind === 'shard-failed' || kind === 'finish';
 };
 
-/** The execution input the planner writes (lib/constructs/fan-out.ts reads it). */
+/** One shard of the plan; in the execution input without `docs` (the shard step reads plan.json). */
+export interface FanOutShard {
+  readonly index: number;
+  readonly shardId: number;
+  readonly docs?: readonly string[];
+  readonly rps: number;
+  /** Set when the run checks the auth matrix. */
+  readonly authMatrix?: 'get' | 'all';
+}
+
+/**
+ * The plan (plan.json, with every shard's docs) and the execution input the planner starts the state
+ * machine with (lib/constructs/fan-out.ts reads it): the same, without the doc lists, so the input
+ * stays a few bytes per shard however many docs there are (Step Functions refuses inputs over 256 KB).
+ */
 export interface FanOutInput {
   readonly runId: string;
   readonly target: string;
   readonly maxConcurrency: number;
-  readonly shards: readonly {
-    readonly index: number;
-    readonly shardId: number;
-    readonly docs: readonly string[];
-    readonly rps: number;
-    /** Set when the run checks the auth matrix. */
-    readonly authMatrix?: 'get' | 'all';
-  }[];
+  readonly shards: readonly FanOutShard[];
 }
+
+/** The execution input for a plan: its shards without their doc lists. */
+export const executionInputOf = (plan: FanOutInput): FanOutInput => ({
+  ...plan,
+  shards: plan.shards.map(({ index, shardId, rps, authMatrix }) => ({
+    index,
+    shardId,
+    rps,
+    ...(authMatrix && { authMatrix }),
+  })),
+});
 
 /** A shard's failure as one line: the Lambda's errorMessage when the cause is its JSON error. */
 export function causeOf(event: z.infer<typeof ShardFailedEventSchema>): string {

@@ -17,10 +17,12 @@ import {
 } from '../../engine/model.js';
 import type { AlertSink, Clock, DocSource, HttpClient, StateStore, TestFiles } from '../../engine/ports.js';
 import type { Redactor } from '../../engine/redact.js';
+import { markRemovedDocs } from '../../engine/run/removed.js';
 import { runDocs } from '../../engine/run/run-docs.js';
 import { domainOfId } from '../../engine/run/select.js';
 import { countOpenIncidents, settleRunHealth } from '../../engine/run/settle-health.js';
 import type { DocFilters, HealthRunOptions, Target } from '../../engine/target.js';
+import { deadlineAbort } from '../deadline.js';
 import type { RunPromises } from '../run-promises.js';
 import {
   causeOf,
@@ -98,6 +100,29 @@ export function createFanOutSteps(deps: FanOutDeps) {
     return run;
   }
 
+  /** The run's plan (plan.json): read once per run in this container. */
+  const plans = new Map<string, Promise<StoredPlan | undefined>>();
+  const planOf = (runId: string) => {
+    let plan = plans.get(runId);
+    if (!plan) {
+      plan = artifacts.get<StoredPlan>(runId, PLAN);
+      plan.catch(() => plans.delete(runId));
+      if (plans.size > 20) plans.clear();
+      plans.set(runId, plan);
+    }
+    return plan;
+  };
+  /** A shard's docs: in the event when the caller passed them, else in the run's plan. */
+  async function docsOf(runId: string, spec: ShardSpec): Promise<readonly string[]> {
+    if (spec.docs) return spec.docs;
+    const docs = (await planOf(runId))?.input.shards.find((s) => s.index === spec.index)?.docs;
+    if (!docs)
+      throw new FanOutError(
+        `run ${runId} has no plan.json holding shard ${spec.index}; the planner stores it first`,
+      );
+    return docs;
+  }
+
   const recordedDocs = async (runId: string) => new Set((await store.getRunResults(runId)).map((r) => r.doc));
 
   /** Runs the shard's docs that have no result yet under the run's id; the run stays running. */
@@ -108,10 +133,11 @@ export function createFanOutSteps(deps: FanOutDeps) {
     const event = ShardEventSchema.parse(raw);
     const { runId, shard: spec } = event;
     const run = await runningRun(runId);
+    const shardDocs = await docsOf(runId, spec);
     const done = await recordedDocs(runId);
-    const todo = spec.docs.filter((d) => !done.has(d));
+    const todo = shardDocs.filter((d) => !done.has(d));
     if (run.status !== 'running' || todo.length === 0) {
-      logger.info('shard already recorded', { shard: spec.index, docs: spec.docs.length });
+      logger.info('shard already recorded', { shard: spec.index, docs: shardDocs.length });
       return { status: 'shard', runId, shard: spec.index, summary: emptySummary() };
     }
     const { target } = await deps.target();
@@ -120,6 +146,7 @@ export function createFanOutSteps(deps: FanOutDeps) {
     const promises = await deps.promises?.(spec.authMatrix ?? 'off');
     let observed: readonly Observation[] = [];
     let known: Readonly<Record<string, string>> = {};
+    const deadline = deadlineAbort(remainingMs(), deps.config.stopMarginMs);
     const result = await runDocs(
       target,
       {
@@ -138,6 +165,7 @@ export function createFanOutSteps(deps: FanOutDeps) {
         ...(deps.testFiles && { testFiles: deps.testFiles }),
         shouldStop: () => remainingMs() < deps.config.stopMarginMs,
         ...(promises && { promises }),
+        abort: deadline.signal,
         shard: {
           keep: async (observations, knownIssues) => {
             observed = observations;
@@ -145,7 +173,7 @@ export function createFanOutSteps(deps: FanOutDeps) {
           },
         },
       },
-    );
+    ).finally(deadline.clear);
     await store.flush?.();
     await clock.sleep(SLOT_HOLD_MS);
     // Observations wait in S3 for the finish step, which settles the run once.
@@ -169,10 +197,11 @@ export function createFanOutSteps(deps: FanOutDeps) {
   }
 
   async function recordMissing(runId: string, spec: ShardSpec, reason: string): Promise<Summary> {
+    const shardDocs = await docsOf(runId, spec);
     const done = await recordedDocs(runId);
     const summary = emptySummary();
     const at = clock.now().toISOString();
-    for (const doc of spec.docs) {
+    for (const doc of shardDocs) {
       if (done.has(doc)) continue;
       const result: DocResult = {
         doc,
@@ -201,7 +230,7 @@ export function createFanOutSteps(deps: FanOutDeps) {
       for (const s of plan.input.shards)
         await recordMissing(
           runId,
-          { index: s.index, docs: [...s.docs], rps: s.rps },
+          { index: s.index, docs: s.docs && [...s.docs], rps: s.rps },
           'shard failed: no result was recorded',
         );
     }
@@ -243,6 +272,15 @@ export function createFanOutSteps(deps: FanOutDeps) {
       if (authAlerts.length > 0) logger.info('auth alerts', { types: authAlerts.map((a) => a.type) });
       // A failed outbox write fails this step (never only logged).
       for (const alert of [...alerts, ...authAlerts]) await deps.alerts?.publish(alert);
+      // A full run: docs the bucket no longer holds are marked removed.
+      const removed = await markRemovedDocs(
+        store,
+        run.filters as DocFilters | undefined,
+        await deps.docs.list(),
+        runId,
+        clock.now().toISOString(),
+      );
+      if (removed.length > 0) logger.info('docs marked removed', { docs: removed.length });
       // ---- end of settle
       finishedAt = clock.now().toISOString();
       await store.finishRun(runId, finishedAt, summary, 'finished');

@@ -96,6 +96,8 @@ export interface DocRecords {
   get(doc: string): Promise<DocRecord | undefined>;
   /** Every doc's record (or those of `docs`), in no particular order. */
   list(docs?: readonly string[]): Promise<DocRecord[]>;
+  /** Marks the doc's state removed, unless it is removed already or has no record; true if it did. */
+  markRemoved(doc: string, runId: string, at: string): Promise<boolean>;
 }
 
 interface Pending {
@@ -195,6 +197,19 @@ export function createDocRecords(
     },
 
     get: (doc) => read(fileOf(doc)),
+
+    async markRemoved(doc, runId, at) {
+      // Under the same lock file as the group commits, so it never interleaves with one.
+      const file = fileOf(doc);
+      await ready();
+      return withMutex(lock, mutexOptions, async () => {
+        const prev = await read(file);
+        if (!prev || prev.state.removed) return false;
+        const text = JSON.stringify({ ...prev, state: { ...prev.state, removed: { runId, at } } });
+        await writeFilesAtomic(folder, [{ file, text }]);
+        return true;
+      });
+    },
 
     async list(docs) {
       let files: string[];
