@@ -25,12 +25,21 @@ export interface TargetProcess {
   close(): Promise<void>;
 }
 
-export async function startTargetProcess(docsDir: string, latencyMs: number): Promise<TargetProcess> {
-  const script = process.argv[1];
+/**
+ * Starts the target in a child process over the docs under `docsDir`. By default the child is this
+ * script again (bench.ts serves the target when TARGET_CHILD_ENV is set); tests, which run from
+ * TypeScript, fork target-child.ts through tsx instead.
+ */
+export async function startTargetProcess(
+  docsDir: string,
+  latencyMs: number,
+  how: { readonly script?: string; readonly execArgv?: string[] } = {},
+): Promise<TargetProcess> {
+  const script = how.script ?? process.argv[1];
   if (!script) throw new Error('bench: cannot find its own script to start the target process');
   const child: ChildProcess = fork(script, [], {
     env: { ...process.env, [TARGET_CHILD_ENV]: JSON.stringify({ docsDir, latencyMs } satisfies Spec) },
-    execArgv: [],
+    execArgv: how.execArgv ?? [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let next = 0;

@@ -2,17 +2,19 @@
 // machine (the only fake: the Step Functions client, whose exact request is asserted); the state
 // machine's steps are then played against the same handler, with state in dynalite, docs and run
 // artifacts in s3rver, and one local target holding the requests' arrival times.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CREDENTIALS } from '../../bench/context.js';
-import { planDoc } from '../../bench/doc-plan.js';
 import { invocationContext, playStateMachine } from '../../bench/fanout-sim.js';
-import { buildRoutes } from '../../bench/routes.js';
 import { syntheticDoc } from '../../bench/synth-docs.js';
-import { startTargetServer, type TargetServer } from '../../bench/target-server.js';
+import { startTargetProcess, type TargetProcess } from '../../bench/target-process.js';
 import { createDynamoStateStore } from '../../lambda/adapters/dynamodb/state-store.js';
 import { createUndiciHttpClient, type UndiciHttpClient } from '../../lambda/adapters/http/undici-client.js';
 import { createS3DocSource } from '../../lambda/adapters/s3/doc-source.js';
@@ -43,20 +45,29 @@ const dynamo = createDocumentClient(raw);
 const s3 = createS3Client();
 const docs = Array.from({ length: DOCS }, (_, n) => syntheticDoc(n));
 let bucket: string;
-let target: TargetServer;
+let target: TargetProcess;
+let docsDir: string;
 const clients: UndiciHttpClient[] = [];
 
 beforeAll(async () => {
   bucket = await createBucket(s3, 'fanout');
   await putObjects(s3, bucket, Object.fromEntries(docs.map((d) => [`docs/${d.id}`, d.text])));
-  target = await startTargetServer({
-    latencyMs: 5,
-    routes: buildRoutes(docs.map((d) => planDoc(d.id, d.text))),
+  // The target in its own process: sharing this test's busy event loop, it would stamp arrivals late
+  // and bunched after each stall, and a one-second window would count more than was sent in any second.
+  docsDir = await mkdtemp(join(tmpdir(), 'fanout-docs-'));
+  for (const d of docs) {
+    await mkdir(dirname(join(docsDir, d.id)), { recursive: true });
+    await writeFile(join(docsDir, d.id), d.text);
+  }
+  target = await startTargetProcess(docsDir, 5, {
+    script: fileURLToPath(new URL('../../bench/target-child.ts', import.meta.url)),
+    execArgv: ['--import', 'tsx'],
   });
 });
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()));
   await target.close();
+  await rm(docsDir, { recursive: true, force: true });
 });
 afterEach(() => vi.restoreAllMocks());
 
@@ -170,13 +181,13 @@ describe('fan-out', () => {
     // The lock is held by the run until it finishes.
     expect(await store.acquireLock('verifier-run', 'other', 1000, new Date())).toBe(false);
 
-    target.reset();
+    await target.reset();
     captureStdout();
     const played = await playStateMachine(handler, input);
     vi.restoreAllMocks();
     expect(played.peakShards).toBe(4);
 
-    const stats = target.stats();
+    const stats = await target.stats();
     expect(stats.unmatched).toBe(0);
     expect(stats.maxInWindow(1000)).toBeLessThanOrEqual(CAP);
     const results = await store.getRunResults('fan-1');
@@ -254,7 +265,7 @@ describe('fan-out', () => {
       const { store, handler, sfn } = await setup(
         createSecretCredentials({ client: secrets.client(), secretId: 'verifier/target' }),
       );
-      target.reset();
+      await target.reset();
       const output = captureStdout();
       const out = await handler({}, invocationContext());
       const records = output();
@@ -270,7 +281,7 @@ describe('fan-out', () => {
         reason: expect.stringMatching(/^credentials not configured/),
       });
       expect(await store.getRunResults(out.runId)).toEqual([]);
-      expect(target.stats().requests).toBe(0);
+      expect((await target.stats()).requests).toBe(0);
       expect(sfn.sent).toEqual([]);
       expect(records.find((r) => r._aws !== undefined)).toMatchObject({ CredentialsNotConfigured: 1 });
       expect(JSON.stringify(records)).not.toContain('placeholder_generated');
