@@ -78,7 +78,14 @@ export class VerifierApi extends Construct {
     fn.addEnvironment('STATE_TABLE_NAME', props.stateTable.tableName);
     fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+        // DeleteItem: DELETE /mutes/{id} removes a mute (conditional on its version).
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:Query',
+        ],
         resources: [props.stateTable.tableArn, `${props.stateTable.tableArn}/index/${STATE_TABLE.gsi1.name}`],
       }),
     );
@@ -208,6 +215,16 @@ export class VerifierApi extends Construct {
         },
       });
 
+    // Mutes (endpoint health): muted docs still run and record results, they raise no alert.
+    const target = { 'method.request.querystring.target': false };
+    const mutes = this.api.root.addResource('mutes');
+    mutes.addMethod('POST', integration, { requestValidator: bodyValidator, requestParameters: target });
+    mutes.addMethod('GET', integration, { requestValidator: params, requestParameters: target });
+    mutes.addResource('{id}').addMethod('DELETE', integration, {
+      requestValidator: params,
+      requestParameters: { 'method.request.path.id': true, ...target },
+    });
+
     // Separate IAM for reading results and starting runs: each route is its own execute-api ARN.
     this.readerPolicy = new ManagedPolicy(this, 'ReaderPolicy', {
       description: 'Verifier API: read runs, docs, businesses and status pages (GET routes)',
@@ -219,12 +236,14 @@ export class VerifierApi extends Construct {
       ],
     });
     this.runnerPolicy = new ManagedPolicy(this, 'RunnerPolicy', {
-      description: 'Verifier API: start runs (POST /runs) and read their results',
+      description: 'Verifier API: start runs (POST /runs), mute and unmute alerts, and read results',
       statements: [
         new PolicyStatement({
           actions: ['execute-api:Invoke'],
           resources: [
             this.api.arnForExecuteApi('POST', '/runs', 'v1'),
+            this.api.arnForExecuteApi('POST', '/mutes', 'v1'),
+            this.api.arnForExecuteApi('DELETE', '/mutes/*', 'v1'),
             this.api.arnForExecuteApi('GET', '/*', 'v1'),
           ],
         }),
@@ -235,8 +254,12 @@ export class VerifierApi extends Construct {
       Validations.of(policy).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:${region}:${account}:<${Stack.of(this).getLogicalId(this.api.node.defaultChild as CfnRestApi)}>/v1/GET/*]`,
         reason:
-          'Every GET route of this API (runs, runs/{runId}, docs, businesses, status) is a read: one wildcard over the GET method only.',
+          'Every GET route of this API (runs, runs/{runId}, docs, businesses, status, mutes) is a read: one wildcard over the GET method only.',
       });
+    Validations.of(this.runnerPolicy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:${region}:${account}:<${Stack.of(this).getLogicalId(this.api.node.defaultChild as CfnRestApi)}>/v1/DELETE/mutes/*]`,
+      reason: 'DELETE /mutes/{id}: the wildcard is the mute id, on the one DELETE route of this API.',
+    });
 
     Validations.of(this.api).acknowledge(
       {

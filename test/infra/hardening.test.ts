@@ -145,7 +145,7 @@ describe('storage and logs', () => {
 });
 
 describe('API IAM', () => {
-  it('a reader may invoke the GET routes only; a runner may also POST /runs', () => {
+  it('a reader may invoke the GET routes only; a runner may also POST /runs and add or remove mutes', () => {
     const api = idOf('AWS::ApiGateway::RestApi', 'Api');
     const arn = (suffix: string) => ({
       'Fn::Join': [
@@ -166,7 +166,12 @@ describe('API IAM', () => {
           {
             Effect: 'Allow',
             Action: 'execute-api:Invoke',
-            Resource: [arn('/v1/POST/runs'), arn('/v1/GET/*')],
+            Resource: [
+              arn('/v1/POST/runs'),
+              arn('/v1/POST/mutes'),
+              arn('/v1/DELETE/mutes/*'),
+              arn('/v1/GET/*'),
+            ],
           },
         ],
       },

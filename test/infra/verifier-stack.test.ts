@@ -309,11 +309,27 @@ describe('state', () => {
 });
 
 describe('API', () => {
-  it('has the six routes, each with AWS_IAM authorization and a request validator', () => {
+  it('has the nine routes, each with AWS_IAM authorization and a request validator', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).map(
       (m) => (m as { Properties: Record<string, unknown> }).Properties,
     );
-    expect(methods.map((m) => m.HttpMethod).sort()).toEqual(['GET', 'GET', 'GET', 'GET', 'GET', 'POST']);
+    expect(methods.map((m) => m.HttpMethod).sort()).toEqual([
+      'DELETE',
+      'GET',
+      'GET',
+      'GET',
+      'GET',
+      'GET',
+      'GET',
+      'POST',
+      'POST',
+    ]);
+    // The mutes of endpoint health: POST /mutes, GET /mutes, DELETE /mutes/{id}.
+    template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'mutes' });
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'DELETE',
+      RequestParameters: { 'method.request.path.id': true, 'method.request.querystring.target': false },
+    });
     // GET /status is routed (the stack has a status bucket), with its two query parameters.
     template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'status' });
     template.hasResourceProperties('AWS::ApiGateway::Method', {
