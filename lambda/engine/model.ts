@@ -1,8 +1,7 @@
 // The engine's data model: what a parsed doc is, and what a run produces.
 // Results are data (Step CI style); every parsed step keeps the line it came from (Hurl style).
 import type { HealthAlert } from './health/types.js';
-import type { AuthAlert } from './promises/auth-alerts.js';
-import type { AuthFinding, AuthTable } from './promises/auth-types.js';
+import type { AuthAlert, AuthFinding, AuthTable } from './promises/auth-types.js';
 import type { ContractCheck, ContractTotals } from './promises/contract-model.js';
 
 /** Run policy derived from the frontmatter `status` (FORMAT.md §2, §6). */

@@ -6,30 +6,9 @@
 // records and alerts name the token type only.
 import * as z from 'zod';
 import type { HealthStore } from '../health/records.js';
-import type { AuthFinding } from './auth-types.js';
+import type { AuthAlert, AuthAlertType, AuthFinding } from './auth-types.js';
 
-export type AuthAlertType = 'auth.accepted' | 'auth.ok';
-
-export interface AuthAlert {
-  readonly type: AuthAlertType;
-  readonly runId: string;
-  readonly at: string;
-  /** `critical` when a token is let in, `info` when it is refused again. */
-  readonly severity: 'critical' | 'info';
-  readonly domains: readonly string[];
-  /** `auth.accepted#<doc>#<tokenType>#<version>`: the same transition always carries the same key. */
-  readonly idempotencyKey: string;
-  readonly doc: string;
-  readonly endpoint?: string;
-  readonly tokenType: string;
-  /** The step re-sent with that token type, the status it got and the one the doc states. */
-  readonly step: string;
-  readonly status?: number;
-  readonly expectedStatus?: number;
-  /** When the token type started being accepted. */
-  readonly since: string;
-  readonly remedy: string;
-}
+export type { AuthAlert, AuthAlertType } from './auth-types.js';
 
 /** The auth findings of one doc of the run. */
 export interface DocAuth {

@@ -36,3 +36,27 @@ export interface AuthFinding {
   readonly status?: number;
   readonly finding: AuthFindingKind;
 }
+
+/** The auth matrix's security finding as an alert, once per transition (auth-alerts.ts). */
+export type AuthAlertType = 'auth.accepted' | 'auth.ok';
+
+export interface AuthAlert {
+  readonly type: AuthAlertType;
+  readonly runId: string;
+  readonly at: string;
+  /** `critical` when a token is let in, `info` when it is refused again. */
+  readonly severity: 'critical' | 'info';
+  readonly domains: readonly string[];
+  /** `auth.accepted#<doc>#<tokenType>#<version>`: the same transition always carries the same key. */
+  readonly idempotencyKey: string;
+  readonly doc: string;
+  readonly endpoint?: string;
+  readonly tokenType: string;
+  /** The step re-sent with that token type, the status it got and the one the doc states. */
+  readonly step: string;
+  readonly status?: number;
+  readonly expectedStatus?: number;
+  /** When the token type started being accepted. */
+  readonly since: string;
+  readonly remedy: string;
+}
