@@ -27,6 +27,33 @@ export const flag = (fallback: boolean) =>
     .transform((v) => v === 'true' || v === '1');
 export const httpUrl = z.url({ protocol: /^https?$/ });
 
+/** The alert topic's ARN (TOPIC_ARN), as the stack sets it. */
+export const topicArn = z
+  .string({ error: 'TOPIC_ARN is not set: the stack sets it to the alert topic ARN' })
+  .regex(/^arn:aws[\w-]*:sns:/, 'TOPIC_ARN must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)');
+
+/** A table name variable the stack sets: its message names it and says what it is. */
+export const tableName = (name: string, what: string) =>
+  z.string({ error: `${name} is not set: the stack sets it to the ${what} name` }).min(1, `${name} is empty`);
+
+/**
+ * A variable holding JSON (a stack prop passed through), `fallback` when unset or empty; `expected`
+ * says what the JSON must be when it does not parse. Pipe the result into the value's schema.
+ */
+export const jsonText = (fallback: unknown, expected: string) =>
+  z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (!text) return fallback;
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `expected ${expected}` });
+        return z.NEVER;
+      }
+    });
+
 /** CloudWatch metric namespace and Powertools service names; the stack's alarms use the same. */
 export const METRICS = {
   namespace: 'Verifier',

@@ -2,7 +2,7 @@
 // The run settings are validated by the same schema as the CLI's (lambda/config/run-config.ts), under
 // the environment variables' names.
 import * as z from 'zod';
-import { type Env, flag, intFrom, nonEmpty, readEnv } from './env.js';
+import { type Env, flag, intFrom, jsonText, nonEmpty, readEnv } from './env.js';
 import { type RunConfig, runConfigSchema } from './run-config.js';
 
 const run = runConfigSchema.shape;
@@ -52,49 +52,15 @@ export const VerifyEnvSchema = z.object({
     .regex(/^([A-Za-z0-9._-]+\/)+$/, { message: 'expected a key prefix ending in /, e.g. specs/' })
     .optional(),
   /** Remote `$ref` URL prefix → key prefix under OPENAPI_PREFIX, a JSON object. */
-  OPENAPI_REF_MAP: z
-    .string()
-    .optional()
-    .transform((text, ctx) => {
-      if (!text) return {};
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'expected a JSON object { "https://…/": "entities/" }' });
-        return z.NEVER;
-      }
-    })
-    .pipe(z.record(z.string().regex(/^https?:\/\/\S+$/), z.string())),
+  OPENAPI_REF_MAP: jsonText({}, 'a JSON object { "https://…/": "entities/" }').pipe(
+    z.record(z.string().regex(/^https?:\/\/\S+$/), z.string()),
+  ),
   /** A contract drift fails the doc (`--contract strict`). */
   OPENAPI_STRICT: flag(false),
   /** Extra business-condition rules, a JSON array (the stack's `conditionRules` prop). */
-  CONDITION_RULES: z
-    .string()
-    .optional()
-    .transform((text, ctx) => {
-      if (!text) return [];
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'expected a JSON array of rules' });
-        return z.NEVER;
-      }
-    })
-    .pipe(run.rules),
+  CONDITION_RULES: jsonText([], 'a JSON array of rules').pipe(run.rules),
   /** Target-condition rules, a JSON array (the stack's `targetRules` prop): by name they replace the defaults. */
-  TARGET_RULES: z
-    .string()
-    .optional()
-    .transform((text, ctx) => {
-      if (!text) return [];
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'expected a JSON array of target-condition rules' });
-        return z.NEVER;
-      }
-    })
-    .pipe(run.targetRules),
+  TARGET_RULES: jsonText([], 'a JSON array of target-condition rules').pipe(run.targetRules),
 });
 
 /** The shared run settings, plus what only the Lambda has (table, bucket, secret, lock, margins). */

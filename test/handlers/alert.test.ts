@@ -5,7 +5,8 @@ import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderAlertText } from '../../lambda/adapters/sns/email.js';
 import { createSnsAlertSink } from '../../lambda/adapters/sns/sns-sink.js';
-import { AlertConfigError, loadAlertConfig } from '../../lambda/config/alert.js';
+import { loadAlertConfig } from '../../lambda/config/alert.js';
+import { ConfigError } from '../../lambda/config/env.js';
 import { DEFAULT_REMEDY, RECOVERED_REMEDY } from '../../lambda/engine/conditions/alert.js';
 import type { BusinessState } from '../../lambda/engine/model.js';
 import type { AlertSink } from '../../lambda/engine/ports.js';
@@ -248,7 +249,7 @@ describe('loadAlertConfig', () => {
       topicArn: TOPIC,
       idempotencyTableName: 'idem',
     });
-    expect(() => loadAlertConfig({ TOPIC_ARN: 'verifier-alerts' })).toThrow(AlertConfigError);
+    expect(() => loadAlertConfig({ TOPIC_ARN: 'verifier-alerts' })).toThrow(ConfigError);
     expect(() => loadAlertConfig({ TOPIC_ARN: 'verifier-alerts' })).toThrow(
       /TOPIC_ARN must be an SNS topic ARN.*IDEMPOTENCY_TABLE_NAME is not set/,
     );

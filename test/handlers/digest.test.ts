@@ -4,7 +4,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoStateStore } from '../../lambda/adapters/dynamodb/state-store.js';
 import { publishDigest } from '../../lambda/adapters/sns/digest.js';
-import { DigestConfigError, loadDigestConfig } from '../../lambda/config/digest.js';
+import { loadDigestConfig } from '../../lambda/config/digest.js';
+import { ConfigError } from '../../lambda/config/env.js';
 import { renderDigestText } from '../../lambda/engine/health/digest.js';
 import { buildMute } from '../../lambda/engine/health/mutes.js';
 import { createDigestHandler } from '../../lambda/handlers/digest.js';
@@ -98,7 +99,7 @@ describe('digest handler', () => {
       topicArn: ALERT_TOPIC,
       tableName: 't',
     });
-    expect(() => loadDigestConfig({ TOPIC_ARN: 'x' })).toThrow(DigestConfigError);
+    expect(() => loadDigestConfig({ TOPIC_ARN: 'x' })).toThrow(ConfigError);
     expect(() => loadDigestConfig({ TOPIC_ARN: 'x' })).toThrow(
       /TOPIC_ARN must be an SNS topic ARN.*STATE_TABLE_NAME is not set/,
     );
