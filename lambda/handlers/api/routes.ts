@@ -26,6 +26,19 @@ export const ListRunsQuerySchema = z.strictObject({
 
 const cursorSchema = z.strictObject({ s: z.string().min(1), r: z.string().regex(RUN_ID_PATTERN) });
 
+/** An opaque cursor: the position as base64url JSON. */
+const encodeCursor = (position: object): string =>
+  Buffer.from(JSON.stringify(position)).toString('base64url');
+
+/** The position a cursor holds, or undefined when it is not one of ours (the schema then says 400). */
+function decodeCursor(cursor: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 /** `GET /runs`: a page of runs, most recent first, and `nextCursor` (opaque) while more may follow. */
 export async function listRuns(
   deps: Pick<RouteDeps, 'store'>,
@@ -33,13 +46,7 @@ export async function listRuns(
 ): Promise<{ runs: readonly RunRecord[]; nextCursor?: string }> {
   let before: RunPosition | undefined;
   if (query.cursor !== undefined) {
-    let decoded: unknown;
-    try {
-      decoded = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8'));
-    } catch {
-      decoded = undefined;
-    }
-    const parsed = cursorSchema.safeParse(decoded);
+    const parsed = cursorSchema.safeParse(decodeCursor(query.cursor));
     if (!parsed.success) {
       throw new ApiError(
         400,
@@ -53,7 +60,7 @@ export async function listRuns(
   return {
     runs,
     ...(last && {
-      nextCursor: Buffer.from(JSON.stringify({ s: last.startedAt, r: last.runId })).toString('base64url'),
+      nextCursor: encodeCursor({ s: last.startedAt, r: last.runId }),
     }),
   };
 }
@@ -161,7 +168,7 @@ export async function getRun(
     ...run,
     report,
     ...(page.cursor !== undefined && {
-      nextCursor: Buffer.from(JSON.stringify({ r: runId, c: page.cursor })).toString('base64url'),
+      nextCursor: encodeCursor({ r: runId, c: page.cursor }),
     }),
   };
 }
@@ -178,13 +185,7 @@ async function resultsPage(
     );
   let after: string | undefined;
   if (query.cursor !== undefined) {
-    let decoded: unknown;
-    try {
-      decoded = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8'));
-    } catch {
-      decoded = undefined;
-    }
-    const parsed = resultsCursorSchema.safeParse(decoded);
+    const parsed = resultsCursorSchema.safeParse(decodeCursor(query.cursor));
     if (!parsed.success || parsed.data.r !== runId) throw invalid();
     after = parsed.data.c;
   }
