@@ -3,6 +3,7 @@
 // and its history item (batched with other results' items, batch-writer.ts), then the doc state (a
 // conditional put, only when changed if asked) and the day's uptime counter (an ADD update), and
 // resolves only once all of them are stored: the port's durability rule.
+
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -13,6 +14,7 @@ import {
 import type { BusinessState, Summary } from '../../engine/model.js';
 import { byText } from '../../engine/order.js';
 import type { DocStateFilter, StateStore } from '../../engine/ports.js';
+import { createInFlight } from '../in-flight.js';
 import { createBatchWriter, DynamoStateError } from './batch-writer.js';
 import { createBusinesses } from './businesses.js';
 import { createDocStates } from './doc-states.js';
@@ -170,13 +172,8 @@ export function createDynamoStateStore(options: DynamoStateStoreOptions): Dynamo
       else stats.requests++;
     },
   });
-  const pending = new Set<Promise<unknown>>();
-  const track = <T>(p: Promise<T>): Promise<T> => {
-    pending.add(p);
-    const forget = () => pending.delete(p);
-    p.then(forget, forget);
-    return p;
-  };
+  const inFlight = createInFlight();
+  const track = inFlight.track;
 
   const docStates = createDocStates({
     client,
@@ -281,7 +278,7 @@ export function createDynamoStateStore(options: DynamoStateStoreOptions): Dynamo
     releaseLock: (name, owner) => leases.release(name, owner),
 
     async flush() {
-      while (pending.size > 0) await Promise.allSettled([...pending]);
+      await inFlight.settled();
       await writer.flush();
     },
     writeStats: () => ({ ...stats }),

@@ -15,12 +15,14 @@
 // append is in flight share the next one, state/serial.ts), and the doc's record is updated once
 // that line is durable, so the history holds every result a doc state reflects; doc records are
 // group-committed the same way (state/doc-records.ts: one lock file and one fsync round per commit).
+
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as z from 'zod';
 import type { BusinessState, DocResult, Summary } from '../../engine/model.js';
 import { byText } from '../../engine/order.js';
 import type { DocStateFilter, HealthKind, HealthRecord, RunRecord, StateStore } from '../../engine/ports.js';
+import { createInFlight } from '../in-flight.js';
 import {
   businessStateSchema,
   docResultSchema,
@@ -140,13 +142,8 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
     });
 
   const docs = createDocRecords(root, folders.mutex, mutexOptions, ensureFolders);
-  const pending = new Set<Promise<unknown>>();
-  const track = <T>(p: Promise<T>): Promise<T> => {
-    pending.add(p);
-    const forget = () => pending.delete(p);
-    p.then(forget, forget);
-    return p;
-  };
+  const inFlight = createInFlight();
+  const track = inFlight.track;
 
   async function readResults(runId: string): Promise<DocResult[]> {
     const text = await readTextIfExists(resultsFile(runId));
@@ -316,7 +313,7 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
     },
 
     async flush() {
-      while (pending.size > 0) await Promise.allSettled([...pending]);
+      await inFlight.settled();
     },
   };
 }
