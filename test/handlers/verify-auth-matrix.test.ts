@@ -1,12 +1,8 @@
-// The verify Lambda's auth matrix, wired to real local services (docs in s3rver, state in dynalite,
-// tokens from the Secrets Manager stub) against the sandbox's auth-drift scenario: the auth-matrix
-// schedule's event (`mode: "auth-matrix"`) or `authMatrix` selects it for that run; AUTH_MATRIX is the default.
-import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDynamoStateStore } from '../../lambda/adapters/dynamodb/state-store.js';
-import { createUndiciHttpClient, type UndiciHttpClient } from '../../lambda/adapters/http/undici-client.js';
+import type { UndiciHttpClient } from '../../lambda/adapters/http/undici-client.js';
 import { createS3DocSource } from '../../lambda/adapters/s3/doc-source.js';
 import { createS3TestFiles } from '../../lambda/adapters/s3/test-files.js';
 import { createSecretCredentials } from '../../lambda/adapters/secrets/credentials.js';
@@ -14,19 +10,17 @@ import { loadVerifyConfig } from '../../lambda/config/verify.js';
 import { authConditionKey } from '../../lambda/engine/promises/auth-alerts.js';
 import { authMatrixFor } from '../../lambda/handlers/api/run-request.js';
 import { createVerifyHandler } from '../../lambda/handlers/verify.js';
-import { AUTH_DRIFT, createSandbox, type Sandbox } from '../../sandbox/server.js';
+import { AUTH_DRIFT, type Sandbox } from '../../sandbox/server.js';
 import {
-  createBucket,
   createDocumentClient,
   createDynamoClient,
   createS3Client,
   createStateTable,
   fakeContext,
-  uploadDir,
 } from '../support/aws-services.js';
-import { type SecretsStub, startSecretsStub } from '../support/secrets-stub.js';
+import type { SecretsStub } from '../support/secrets-stub.js';
+import { deploySeeds } from '../support/seed-deployment.js';
 
-const SEEDS = join(import.meta.dirname, '../../seeds');
 const raw = createDynamoClient();
 const dynamo = createDocumentClient(raw);
 const s3 = createS3Client();
@@ -35,19 +29,15 @@ let sandbox: Sandbox;
 let secrets: SecretsStub;
 let http: UndiciHttpClient;
 
+let close: () => Promise<void>;
+
 beforeAll(async () => {
-  sandbox = await createSandbox({ seed: 11, authDrift: AUTH_DRIFT });
-  secrets = await startSecretsStub({ 'verifier/target': JSON.stringify(sandbox.tokens) });
-  bucket = await createBucket(s3, 'verify-auth');
-  await uploadDir(s3, bucket, SEEDS, 'docs/');
-  await uploadDir(s3, bucket, join(SEEDS, 'test-files'), 'test-files/');
-  http = createUndiciHttpClient({ rps: 0, timeoutMs: 5000 });
+  ({ sandbox, secrets, bucket, http, close } = await deploySeeds(s3, 'verify-auth', {
+    seed: 11,
+    authDrift: AUTH_DRIFT,
+  }));
 });
-afterAll(async () => {
-  await http.close();
-  await secrets.close();
-  await sandbox.close();
-});
+afterAll(() => close());
 afterEach(() => vi.restoreAllMocks());
 
 async function setup() {

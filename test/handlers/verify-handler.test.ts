@@ -1,28 +1,23 @@
-// The verifier Lambda handler wired to real local services: docs (seeds/) in s3rver, state in
-// dynalite, tokens from the Secrets Manager stub, the sandbox API as the target.
-import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDynamoStateStore } from '../../lambda/adapters/dynamodb/state-store.js';
-import { createUndiciHttpClient, type UndiciHttpClient } from '../../lambda/adapters/http/undici-client.js';
+import type { UndiciHttpClient } from '../../lambda/adapters/http/undici-client.js';
 import { createS3DocSource } from '../../lambda/adapters/s3/doc-source.js';
 import { createS3TestFiles } from '../../lambda/adapters/s3/test-files.js';
 import { createSecretCredentials } from '../../lambda/adapters/secrets/credentials.js';
 import { createVerifyHandler } from '../../lambda/handlers/verify.js';
 import { createSandbox, type Sandbox } from '../../sandbox/server.js';
 import {
-  createBucket,
   createDocumentClient,
   createDynamoClient,
   createS3Client,
   createStateTable,
   fakeContext,
-  uploadDir,
 } from '../support/aws-services.js';
-import { type SecretsStub, startSecretsStub } from '../support/secrets-stub.js';
+import type { SecretsStub } from '../support/secrets-stub.js';
+import { deploySeeds } from '../support/seed-deployment.js';
 
-const SEEDS = join(import.meta.dirname, '../../seeds');
 const raw = createDynamoClient();
 const dynamo = createDocumentClient(raw);
 const s3 = createS3Client();
@@ -31,19 +26,12 @@ let sandbox: Sandbox;
 let secrets: SecretsStub;
 let http: UndiciHttpClient;
 
+let close: () => Promise<void>;
+
 beforeAll(async () => {
-  sandbox = await createSandbox({ seed: 7 });
-  secrets = await startSecretsStub({ 'verifier/target': JSON.stringify(sandbox.tokens) });
-  bucket = await createBucket(s3, 'verify');
-  await uploadDir(s3, bucket, SEEDS, 'docs/');
-  await uploadDir(s3, bucket, join(SEEDS, 'test-files'), 'test-files/');
-  http = createUndiciHttpClient({ rps: 0, timeoutMs: 5000 });
+  ({ sandbox, secrets, bucket, http, close } = await deploySeeds(s3, 'verify', { seed: 7 }));
 });
-afterAll(async () => {
-  await http.close();
-  await secrets.close();
-  await sandbox.close();
-});
+afterAll(() => close());
 afterEach(() => vi.restoreAllMocks());
 
 async function setup(

@@ -1,26 +1,22 @@
-// The verify handler's status-page hook: after a run (seeds/ in s3rver, state in dynalite, the sandbox
-// as the target) the page and its data are in the status bucket; a sink that fails never fails the run.
-import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createDynamoStateStore } from '../../lambda/adapters/dynamodb/state-store.js';
-import { createUndiciHttpClient, type UndiciHttpClient } from '../../lambda/adapters/http/undici-client.js';
+import type { UndiciHttpClient } from '../../lambda/adapters/http/undici-client.js';
 import { createS3DocSource } from '../../lambda/adapters/s3/doc-source.js';
 import { createS3StatusPage } from '../../lambda/adapters/s3/status-page.js';
 import { createSecretCredentials } from '../../lambda/adapters/secrets/credentials.js';
 import { createVerifyHandler, type VerifyHandlerDeps } from '../../lambda/handlers/verify.js';
-import { createSandbox, type Sandbox } from '../../sandbox/server.js';
+import type { Sandbox } from '../../sandbox/server.js';
 import {
-  createBucket,
   createDocumentClient,
   createDynamoClient,
   createS3Client,
   createStateTable,
   fakeContext,
-  uploadDir,
 } from '../support/aws-services.js';
-import { type SecretsStub, startSecretsStub } from '../support/secrets-stub.js';
+import type { SecretsStub } from '../support/secrets-stub.js';
+import { deploySeeds } from '../support/seed-deployment.js';
 
 const raw = createDynamoClient();
 const s3 = createS3Client();
@@ -29,19 +25,15 @@ let sandbox: Sandbox;
 let secrets: SecretsStub;
 let http: UndiciHttpClient;
 
+let close: () => Promise<void>;
+
 beforeAll(async () => {
   vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  sandbox = await createSandbox({ seed: 9 });
-  secrets = await startSecretsStub({ 'verifier/target': JSON.stringify(sandbox.tokens) });
-  bucket = await createBucket(s3, 'verify-status');
-  await uploadDir(s3, bucket, join(import.meta.dirname, '../../seeds'), 'docs/');
-  http = createUndiciHttpClient({ rps: 0, timeoutMs: 5000 });
+  ({ sandbox, secrets, bucket, http, close } = await deploySeeds(s3, 'verify-status', { seed: 9 }));
 });
 afterAll(async () => {
   vi.restoreAllMocks();
-  await http.close();
-  await secrets.close();
-  await sandbox.close();
+  await close();
 });
 
 async function handler(statusPage: VerifyHandlerDeps['statusPage']) {
