@@ -1,11 +1,6 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDynamoStateStore } from '../../lambda/adapters/dynamodb/state-store.js';
 import type { UndiciHttpClient } from '../../lambda/adapters/http/undici-client.js';
-import { createS3DocSource } from '../../lambda/adapters/s3/doc-source.js';
-import { createS3TestFiles } from '../../lambda/adapters/s3/test-files.js';
-import { createSecretCredentials } from '../../lambda/adapters/secrets/credentials.js';
 import { loadVerifyConfig } from '../../lambda/config/verify.js';
 import { authConditionKey } from '../../lambda/engine/promises/auth-alerts.js';
 import { authMatrixFor } from '../../lambda/handlers/api/run-request.js';
@@ -19,7 +14,7 @@ import {
   fakeContext,
 } from '../support/aws-services.js';
 import type { SecretsStub } from '../support/secrets-stub.js';
-import { deploySeeds } from '../support/seed-deployment.js';
+import { deploySeeds, seedVerifyDeps } from '../support/seed-deployment.js';
 
 const raw = createDynamoClient();
 const dynamo = createDocumentClient(raw);
@@ -42,24 +37,7 @@ afterEach(() => vi.restoreAllMocks());
 
 async function setup() {
   const store = createDynamoStateStore({ client: dynamo, tableName: await createStateTable(raw) });
-  const handler = createVerifyHandler({
-    config: {
-      baseUrl: sandbox.baseUrl,
-      fallbackUrl: sandbox.fallbackUrl,
-      partnersUrl: sandbox.partnersUrl,
-      concurrency: 4,
-      allowDelete: true,
-      lockName: 'verifier-run',
-      stopMarginMs: 1000,
-    },
-    store,
-    docs: createS3DocSource({ client: s3, bucket, prefix: 'docs/' }),
-    testFiles: createS3TestFiles({ client: s3, bucket, prefix: 'test-files/' }),
-    credentials: createSecretCredentials({ client: secrets.client(), secretId: 'verifier/target' }),
-    http,
-    logger: new Logger({ serviceName: 'verifier' }),
-    metrics: new Metrics({ namespace: 'VerifierTest', serviceName: 'verifier' }),
-  });
+  const handler = createVerifyHandler(seedVerifyDeps({ sandbox, secrets, bucket, http }, s3, store));
   return { store, handler };
 }
 

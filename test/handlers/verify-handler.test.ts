@@ -1,11 +1,6 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDynamoStateStore } from '../../lambda/adapters/dynamodb/state-store.js';
 import type { UndiciHttpClient } from '../../lambda/adapters/http/undici-client.js';
-import { createS3DocSource } from '../../lambda/adapters/s3/doc-source.js';
-import { createS3TestFiles } from '../../lambda/adapters/s3/test-files.js';
-import { createSecretCredentials } from '../../lambda/adapters/secrets/credentials.js';
 import { createVerifyHandler } from '../../lambda/handlers/verify.js';
 import { createSandbox, type Sandbox } from '../../sandbox/server.js';
 import {
@@ -16,7 +11,7 @@ import {
   fakeContext,
 } from '../support/aws-services.js';
 import type { SecretsStub } from '../support/secrets-stub.js';
-import { deploySeeds } from '../support/seed-deployment.js';
+import { deploySeeds, seedVerifyDeps } from '../support/seed-deployment.js';
 
 const raw = createDynamoClient();
 const dynamo = createDocumentClient(raw);
@@ -45,27 +40,13 @@ async function setup(
     tableName: await createStateTable(raw),
     skipUnchangedDocStates: true,
   });
-  const metrics = new Metrics({ namespace: 'VerifierTest', serviceName: 'verifier' });
-  const logger = new Logger({ serviceName: 'verifier' });
-  const handler = createVerifyHandler({
-    config: {
-      baseUrl: target.baseUrl,
-      fallbackUrl: target.fallbackUrl,
-      partnersUrl: target.partnersUrl,
-      ...health,
-      concurrency: 4,
-      allowDelete: true,
-      lockName: 'verifier-run',
-      stopMarginMs,
-    },
-    store,
-    docs: createS3DocSource({ client: s3, bucket, prefix: 'docs/' }),
-    testFiles: createS3TestFiles({ client: s3, bucket, prefix: 'test-files/' }),
-    credentials: createSecretCredentials({ client: secrets.client(), secretId }),
-    http,
-    logger,
-    metrics,
+  const deps = seedVerifyDeps({ sandbox, secrets, bucket, http }, s3, store, {
+    config: { ...health, stopMarginMs },
+    secretId,
+    target,
   });
+  const handler = createVerifyHandler(deps);
+  const { metrics } = deps;
   return { store, metrics, handler };
 }
 

@@ -2,8 +2,15 @@
 // target, its tokens in a Secrets Manager stub (secret `verifier/target`), `seeds/` under docs/ and
 // `seeds/test-files/` under test-files/ in a fresh s3rver bucket, and one uncapped HTTP client.
 import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createUndiciHttpClient, type UndiciHttpClient } from '../../lambda/adapters/http/undici-client.js';
+import { createS3DocSource } from '../../lambda/adapters/s3/doc-source.js';
+import { createS3TestFiles } from '../../lambda/adapters/s3/test-files.js';
+import { createSecretCredentials } from '../../lambda/adapters/secrets/credentials.js';
+import type { StateStore } from '../../lambda/engine/ports.js';
+import type { VerifyHandlerDeps } from '../../lambda/handlers/verify.js';
 import { createSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server.js';
 import { createBucket, uploadDir } from './aws-services.js';
 import { type SecretsStub, startSecretsStub } from './secrets-stub.js';
@@ -40,5 +47,46 @@ export async function deploySeeds(
       await secrets.close();
       await sandbox.close();
     },
+  };
+}
+
+/**
+ * The verify handler's deps over a seed deployment, as the stack wires them: the target's URLs and
+ * the run settings the tests share, docs and test files from the bucket, tokens from the secret.
+ * `config` adds to or overrides the shared settings; `target` is the sandbox the run is aimed at.
+ */
+export function seedVerifyDeps(
+  seeds: Pick<SeedDeployment, 'sandbox' | 'secrets' | 'bucket' | 'http'>,
+  s3: S3Client,
+  store: StateStore,
+  options: {
+    readonly config?: Partial<VerifyHandlerDeps['config']>;
+    readonly secretId?: string;
+    readonly target?: Sandbox;
+    readonly namespace?: string;
+  } = {},
+): VerifyHandlerDeps {
+  const target = options.target ?? seeds.sandbox;
+  return {
+    config: {
+      baseUrl: target.baseUrl,
+      fallbackUrl: target.fallbackUrl,
+      partnersUrl: target.partnersUrl,
+      concurrency: 4,
+      allowDelete: true,
+      lockName: 'verifier-run',
+      stopMarginMs: 1000,
+      ...options.config,
+    },
+    store,
+    docs: createS3DocSource({ client: s3, bucket: seeds.bucket, prefix: 'docs/' }),
+    testFiles: createS3TestFiles({ client: s3, bucket: seeds.bucket, prefix: 'test-files/' }),
+    credentials: createSecretCredentials({
+      client: seeds.secrets.client(),
+      secretId: options.secretId ?? 'verifier/target',
+    }),
+    http: seeds.http,
+    logger: new Logger({ serviceName: 'verifier' }),
+    metrics: new Metrics({ namespace: options.namespace ?? 'VerifierTest', serviceName: 'verifier' }),
   };
 }
