@@ -1,11 +1,10 @@
 // Business-condition rules are data: a config file's `rules` add to the documented defaults,
 // are validated with the same schema, and classify before expectations are matched.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { executeRun } from '../../cli/run.js';
-import { doc, tempDir, useApi } from '../support/run-harness.js';
+import { cliWorkspace, execRun, writeRunConfig } from '../support/cli-run.js';
+import { doc, useApi } from '../support/run-harness.js';
 
 const api = useApi();
 
@@ -18,42 +17,20 @@ const suspended = {
 };
 
 async function setup(rules: unknown[]) {
-  const dir = await tempDir();
-  await mkdir(join(dir, 'docs', 'marketing'), { recursive: true });
-  await writeFile(
-    join(dir, 'docs', 'marketing', 'send.md'),
-    doc({
-      front: 'endpoint: "POST /v3/campaigns/{uid}/send"\ndomain: marketing\nstatus: verified',
-      test: '  - id: send\n    method: POST\n    path: "/v3/campaigns/c-1/send"\n    body: { now: true }\n    expect: { status: [202, 403] }',
-    }),
+  const { dir, base } = await cliWorkspace(
+    api,
+    {
+      'marketing/send.md': doc({
+        front: 'endpoint: "POST /v3/campaigns/{uid}/send"\ndomain: marketing\nstatus: verified',
+        test: '  - id: send\n    method: POST\n    path: "/v3/campaigns/c-1/send"\n    body: { now: true }\n    expect: { status: [202, 403] }',
+      }),
+    },
+    { staff: 'rules-staff-tok', businessId: 'biz-9' },
   );
-  await writeFile(
-    join(dir, 'tokens.json'),
-    JSON.stringify({ tokens: { staff: 'rules-staff-tok' }, params: { business_id: 'biz-9' } }),
-  );
-  const config = join(dir, 'verifier.json');
-  await writeFile(
-    config,
-    JSON.stringify({
-      docs: 'docs',
-      tokens: 'tokens.json',
-      state: 'state',
-      'base-url': `${api.url}/apigw`,
-      rps: 0,
-      rules,
-    }),
-  );
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks: string[] = [];
-  out.on('data', (c: Buffer) => chunks.push(c.toString()));
-  err.on('data', (c: Buffer) => chunks.push(c.toString()));
+  const config = await writeRunConfig(dir, base, { rules });
   const report = join(dir, 'report.json');
-  const code = await executeRun(
-    { config, report: [`json=${report}`] },
-    { stdout: out, stderr: err, isTTY: false },
-  );
-  return { code, output: chunks.join(''), report, dir };
+  const { code, stdout, stderr } = await execRun({ config, report: [`json=${report}`] });
+  return { code, output: stdout + stderr, report, dir };
 }
 
 describe('rules from the config file', () => {

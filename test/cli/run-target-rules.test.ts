@@ -1,50 +1,26 @@
-// Target-condition rules are data, like the business rules: the shipped defaults, and a config file's
-// `targetRules` where a rule named like a default replaces it (others are added), validated with the
-// same schema as the stack prop, errors naming the field.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { executeRun } from '../../cli/run.js';
 import { createLocalStateStore } from '../../lambda/adapters/local/state-store.js';
-import { doc, tempDir, useApi } from '../support/run-harness.js';
+import { cliWorkspace, execRun, writeRunConfig } from '../support/cli-run.js';
+import { doc, useApi } from '../support/run-harness.js';
 
 const api = useApi();
 
 /** Two docs, one request each with the staff token: fewer than the shipped rule's 3 matches. */
 async function run(targetRules?: unknown) {
-  const dir = await tempDir();
-  await mkdir(join(dir, 'docs', 'clients'), { recursive: true });
-  for (const name of ['a', 'b'])
-    await writeFile(
-      join(dir, 'docs', 'clients', `${name}.md`),
+  const docs = Object.fromEntries(
+    ['a', 'b'].map((name) => [
+      `clients/${name}.md`,
       doc({
         test: `  - id: get_${name}\n    method: GET\n    path: "/x/${name}"\n    expect: { status: 200 }`,
       }),
-    );
-  await writeFile(
-    join(dir, 'tokens.json'),
-    JSON.stringify({ tokens: { staff: 'tr-staff-tok' }, params: {} }),
+    ]),
   );
-  const config = join(dir, 'verifier.json');
-  await writeFile(
-    config,
-    JSON.stringify({
-      docs: 'docs',
-      tokens: 'tokens.json',
-      state: 'state',
-      'base-url': `${api.url}/apigw`,
-      rps: 0,
-      ...(targetRules !== undefined ? { targetRules } : {}),
-    }),
-  );
-  const out = new PassThrough();
-  const chunks: string[] = [];
-  out.on('data', (c: Buffer) => chunks.push(c.toString()));
-  const code = await executeRun({ config }, { stdout: out, stderr: out, isTTY: false });
-  const store = createLocalStateStore({ dir: join(dir, 'state') });
+  const { dir, base } = await cliWorkspace(api, docs, { staff: 'tr-staff-tok', businessId: 'b-1' });
+  const config = await writeRunConfig(dir, base, targetRules !== undefined ? { targetRules } : {});
+  const { code, stdout, stderr } = await execRun({ config });
+  const store = createLocalStateStore({ dir: base.state });
   const conditions = (await store.listHealth('condition')).map((r) => r.key);
-  return { code, output: chunks.join(''), conditions };
+  return { code, output: stdout + stderr, conditions };
 }
 
 const tokenRejected = {

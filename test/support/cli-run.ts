@@ -52,3 +52,24 @@ export async function cliWorkspace(
   };
   return { dir, base };
 }
+
+/**
+ * A `--config` file (verifier.json in the workspace) holding the workspace's run options and
+ * `extra` (rules, targetRules...): what a user's config file would hold. Returns its path.
+ */
+export async function writeRunConfig(
+  dir: string,
+  base: { readonly docs: string; readonly tokens: string; readonly state: string; readonly baseUrl: string },
+  extra: Readonly<Record<string, unknown>> = {},
+): Promise<string> {
+  const config = join(dir, 'verifier.json');
+  const options = {
+    docs: base.docs,
+    tokens: base.tokens,
+    state: base.state,
+    'base-url': base.baseUrl,
+    rps: 0,
+  };
+  await writeFile(config, JSON.stringify({ ...options, ...extra }));
+  return config;
+}
