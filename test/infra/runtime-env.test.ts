@@ -5,16 +5,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiEnvSchema, loadApiConfig } from '../../lambda/config/api.js';
 import { loadVerifyConfig, VerifyEnvSchema } from '../../lambda/config/verify.js';
 import type { TargetSettings } from '../../lib/constructs/verifier-target.js';
-import { synthStack } from './synth.js';
+import { STAGING, synthStack } from './synth.js';
 
 const TARGETS: TargetSettings[] = [
-  {
-    name: 'staging',
-    baseUrl: 'https://staging.example.com/apigw',
-    schedule: 'rate(15 minutes)',
-    rps: 5,
-    concurrency: 4,
-  },
+  STAGING,
   {
     name: 'prod',
     baseUrl: 'https://api.example.com/apigw',

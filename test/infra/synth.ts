@@ -4,6 +4,7 @@ import path from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { TargetSettings } from '../../lib/constructs/verifier-target.js';
 import { VerifierStack, type VerifierStackProps } from '../../lib/verifier-stack.js';
 
 export const SEEDS = path.join(import.meta.dirname, '../../seeds');
@@ -76,3 +77,12 @@ export function roleActions(
   const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]) as string[]);
   return { actions: [...new Set(actions)].sort(), statements };
 }
+
+/** The first of the two-target tests' targets: a staging API every 15 minutes at the default cap. */
+export const STAGING: TargetSettings = {
+  name: 'staging',
+  baseUrl: 'https://staging.example.com/apigw',
+  schedule: 'rate(15 minutes)',
+  rps: 5,
+  concurrency: 4,
+};

@@ -7,16 +7,10 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TargetSettings } from '../../lib/constructs/verifier-target.js';
 import { VerifierStack } from '../../lib/verifier-stack.js';
-import { roleActions, synthStack } from './synth.js';
+import { roleActions, STAGING, synthStack } from './synth.js';
 
 const TARGETS: TargetSettings[] = [
-  {
-    name: 'staging',
-    baseUrl: 'https://staging.example.com/apigw',
-    schedule: 'rate(15 minutes)',
-    rps: 5,
-    concurrency: 4,
-  },
+  STAGING,
   {
     name: 'prod',
     baseUrl: 'https://api.example.com/apigw',
