@@ -1,27 +1,15 @@
-// The verify handler on dynalite with the alert outbox wired as on AWS, against the sandbox, and the
-// alert Lambda fed the outbox items as the stream would deliver them (the SNS stub records). Flapping
-// and token-rejected suppression through the real path, and a canary: no token in any outbox item or
-// SNS message.
-import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoAlertOutbox } from '../../lambda/adapters/dynamodb/alert-outbox.js';
 import { createDynamoStateStore } from '../../lambda/adapters/dynamodb/state-store.js';
-import { createUndiciHttpClient, type UndiciHttpClient } from '../../lambda/adapters/http/undici-client.js';
-import { createS3DocSource } from '../../lambda/adapters/s3/doc-source.js';
-import { createS3TestFiles } from '../../lambda/adapters/s3/test-files.js';
-import { createSecretCredentials } from '../../lambda/adapters/secrets/credentials.js';
 import { createVerifyHandler } from '../../lambda/handlers/verify.js';
 import { createSandbox, type Sandbox, type SandboxFault } from '../../sandbox/server.js';
 import {
-  createBucket,
   createDocumentClient,
   createDynamoClient,
   createS3Client,
   createStateTable,
   fakeContext,
-  uploadDir,
 } from '../support/aws-services.js';
 import {
   alertContext,
@@ -30,33 +18,22 @@ import {
   outboxItems,
   streamBatch,
 } from '../support/outbox-stream.js';
-import { type SecretsStub, startSecretsStub } from '../support/secrets-stub.js';
+import { deploySeeds, type SeedDeployment, seedVerifyDeps } from '../support/seed-deployment.js';
 import { type SnsStub, startSnsStub } from '../support/sns-stub.js';
 
-const SEEDS = join(import.meta.dirname, '../../seeds');
 const raw = createDynamoClient();
 const dynamo = createDocumentClient(raw);
 const s3 = createS3Client();
-let bucket: string;
-let healthy: Sandbox;
-let secrets: SecretsStub;
+let seeds: SeedDeployment;
 let sns: SnsStub;
-let http: UndiciHttpClient;
 
 beforeAll(async () => {
-  healthy = await createSandbox({ seed: 7 });
-  secrets = await startSecretsStub({ 'verifier/target': JSON.stringify(healthy.tokens) });
+  seeds = await deploySeeds(s3, 'outbox', { seed: 7 });
   sns = await startSnsStub();
-  bucket = await createBucket(s3, 'outbox');
-  await uploadDir(s3, bucket, SEEDS, 'docs/');
-  await uploadDir(s3, bucket, join(SEEDS, 'test-files'), 'test-files/');
-  http = createUndiciHttpClient({ rps: 0, timeoutMs: 5000 });
 });
 afterAll(async () => {
-  await http.close();
   await sns.close();
-  await secrets.close();
-  await healthy.close();
+  await seeds.close();
 });
 
 /** One table; each run against the given sandbox (same seed: same business and tokens). */
@@ -66,25 +43,9 @@ async function verifier() {
   const alerts = createDynamoAlertOutbox({ client: dynamo, tableName });
   const run = async (target: Sandbox) => {
     const handler = createVerifyHandler({
-      config: {
-        baseUrl: target.baseUrl,
-        fallbackUrl: target.fallbackUrl,
-        partnersUrl: target.partnersUrl,
-        failAfter: 1,
-        targetName: 'staging',
-        concurrency: 4,
-        allowDelete: true,
-        lockName: 'verifier-run',
-        stopMarginMs: 1000,
-      },
-      store,
+      ...seedVerifyDeps(seeds, s3, store, { target, config: { failAfter: 1, targetName: 'staging' } }),
       alerts,
-      docs: createS3DocSource({ client: s3, bucket, prefix: 'docs/' }),
-      testFiles: createS3TestFiles({ client: s3, bucket, prefix: 'test-files/' }),
-      credentials: createSecretCredentials({ client: secrets.client(), secretId: 'verifier/target' }),
-      http,
       logger: new Logger({ serviceName: 'verifier', logLevel: 'SILENT' }),
-      metrics: new Metrics({ namespace: 'VerifierTest', serviceName: 'verifier' }),
     });
     const out = await handler({}, fakeContext());
     expect(out.status).toBe('finished');
@@ -112,7 +73,7 @@ describe('verify handler with the alert outbox', () => {
       const v = await verifier();
       for (let cycle = 0; cycle < 4; cycle++) {
         await v.run(broken);
-        await v.run(healthy);
+        await v.run(seeds.sandbox);
       }
       const { types, messages } = await v.published();
       // Messages come in item order (sk = type#key), so count them rather than order them.
@@ -156,7 +117,8 @@ describe('verify handler with the alert outbox', () => {
       for (const d of failing.flatMap((b) => b.docs as { doc: string }[]))
         expect(evidenced.has(d.doc)).toBe(false);
       const text = JSON.stringify(items) + JSON.stringify(messages);
-      for (const token of Object.values(healthy.tokens.tokens)) expect(text).not.toContain(String(token));
+      for (const token of Object.values(seeds.sandbox.tokens.tokens))
+        expect(text).not.toContain(String(token));
     } finally {
       await revoked.close();
     }
