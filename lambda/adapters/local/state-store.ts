@@ -9,43 +9,50 @@
 //   DIR/mutex/<kind>-<key>, docs      short-lived cross-process lock files around read-modify-write
 //
 // Keys become file names with state/paths.ts. Two processes may share DIR: every read-modify-write
-// runs under a lock file; every JSON file is replaced atomically (temp file + fsync + rename), and a
-// results line is appended and fsynced. So every promise keeps the port's durability rule: what it
-// acknowledged is on disk. recordDocResult appends the result line (lines handed in while an
-// append is in flight share the next one, state/serial.ts), and the doc's record is updated once
-// that line is durable, so the history holds every result a doc state reflects; doc records are
-// group-committed the same way (state/doc-records.ts: one lock file and one fsync round per commit).
+// runs under a lock file; every JSON file is replaced atomically (temp file + fsync + rename), and
+// results lines are appended and fsynced. So every promise keeps the port's durability rule: what it
+// acknowledged is on disk. recordDocResult calls are gathered into groups (state/gather.ts): a group's
+// lines are appended to each run's results with one fsync (state/serial.ts), and then its docs' records
+// are updated in one commit (state/doc-records.ts: one lock file, one fsync round), so the history
+// holds every result a doc state reflects. Business, health and lease items: state/versioned-items.ts.
 
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type * as z from 'zod';
-import type { BusinessState, DocResult, Summary } from '../../engine/model.js';
+import type { DocResult, Summary } from '../../engine/model.js';
 import { byText } from '../../engine/order.js';
-import type { DocStateFilter, HealthKind, HealthRecord, RunRecord, StateStore } from '../../engine/ports.js';
+import type { DocState, DocStateFilter, RunRecord, StateStore } from '../../engine/ports.js';
 import { createInFlight } from '../in-flight.js';
-import {
-  businessStateSchema,
-  docResultSchema,
-  healthRecordSchema,
-  type Lease,
-  leaseSchema,
-  runRecordSchema,
-} from '../state-schemas.js';
+import { docResultSchema, runRecordSchema } from '../state-schemas.js';
 import { createDocRecords, historyOf, uptimeOf } from './state/doc-records.js';
-import { isNotFound, isTempName, parseJsonLines, readTextIfExists, writeFileAtomic } from './state/files.js';
+import { isTempName, parseJsonLines, readTextIfExists } from './state/files.js';
+import { createGatherer } from './state/gather.js';
+import { readItem, StateFileError, writeItem } from './state/items.js';
 import { type MutexOptions, withMutex } from './state/mutex.js';
 import { keyToFileName } from './state/paths.js';
-import { appendLineDurably } from './state/serial.js';
+import { appendLinesDurably } from './state/serial.js';
+import { createVersionedItems, type Locked } from './state/versioned-items.js';
+
+/**
+ * Results gathered into one commit (state/gather.ts): once this many wait, or GROUP_WAIT_MS after the
+ * first of them, or at flush(). A commit costs a durable append per run, a lock file, a temp file per
+ * doc and a folder fsync; a run's recorder holds up to 16 results unacknowledged (engine/run/record.ts)
+ * and flushes the store when it drains, so gathering delays no result past the end of its run.
+ */
+export const GROUP_SIZE = 8;
+export const GROUP_WAIT_MS = 15;
+
+interface Gathered {
+  readonly runId: string;
+  readonly result: DocResult;
+  readonly line: string;
+  readonly resolve: (state: DocState) => void;
+  readonly reject: (err: unknown) => void;
+}
 
 export interface LocalStateStoreOptions {
   readonly dir: string;
   /** Mutex timing; the defaults suit a local disk. @default - stale after 10 s, give up after 30 s */
   readonly mutex?: Partial<MutexOptions>;
-}
-
-/** A state file that exists but does not hold what the store wrote there. */
-export class StateFileError extends Error {
-  override readonly name = 'StateFileError';
 }
 
 export function createLocalStateStore(options: LocalStateStoreOptions): StateStore {
@@ -68,10 +75,6 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
   const runDir = (runId: string) => join(folders.runs, keyToFileName(runId));
   const runFile = (runId: string) => join(runDir(runId), 'run.json');
   const resultsFile = (runId: string) => join(runDir(runId), 'results.jsonl');
-  const businessFile = (id: string) => join(folders.businesses, `${keyToFileName(id)}.json`);
-  const healthDir = (kind: HealthKind) => join(folders.health, kind);
-  const healthFile = (kind: HealthKind, key: string) => join(healthDir(kind), `${keyToFileName(key)}.json`);
-  const leaseFile = (name: string) => join(folders.locks, `${keyToFileName(name)}.json`);
 
   const runDirsMade = new Map<string, Promise<unknown>>();
   const ensureRunDir = async (runId: string): Promise<void> => {
@@ -85,65 +88,28 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
     await made;
   };
 
-  const locked = async <T>(kind: string, key: string, fn: () => Promise<T>): Promise<T> => {
+  const locked: Locked = async <T>(kind: string, key: string, fn: () => Promise<T>): Promise<T> => {
     await ensureFolders();
     return withMutex(join(folders.mutex, `${kind}-${keyToFileName(key)}`), mutexOptions, fn);
   };
 
-  async function readItem<T>(file: string, schema: z.ZodType<T>): Promise<T | undefined> {
-    const text = await readTextIfExists(file);
-    if (text === undefined) return undefined;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch (err) {
-      throw new StateFileError(`${file}: not valid JSON; remove or repair the file`, { cause: err });
-    }
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) {
-      throw new StateFileError(
-        `${file}: unexpected content (${parsed.error.issues[0]?.message ?? 'invalid'})`,
-      );
-    }
-    return parsed.data;
-  }
-
-  const writeItem = (file: string, value: unknown) =>
-    writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
-
-  async function listItems<T>(folder: string, schema: z.ZodType<T>): Promise<T[]> {
-    await ensureFolders();
-    let names: string[];
-    try {
-      names = await readdir(folder);
-    } catch (err) {
-      if (isNotFound(err)) return [];
-      throw err;
-    }
-    const files = names.filter((n) => n.endsWith('.json') && !isTempName(n)).sort();
-    const items = await Promise.all(files.map((n) => readItem(join(folder, n), schema)));
-    return items.filter((x): x is Awaited<T> => x !== undefined) as T[];
-  }
-
-  /** Replaces the item at `file` when its stored version is `expectedVersion` (0 = absent). */
-  const versioned = <T extends { version: number }>(
-    lockKind: string,
-    lockKey: string,
-    file: string,
-    schema: z.ZodType<T>,
-    expectedVersion: number,
-    write: () => Promise<void>,
-  ): Promise<boolean> =>
-    locked(lockKind, lockKey, async () => {
-      const current = await readItem(file, schema);
-      if ((current?.version ?? 0) !== expectedVersion) return false;
-      await write();
-      return true;
-    });
-
   const docs = createDocRecords(root, folders.mutex, mutexOptions, ensureFolders);
   const inFlight = createInFlight();
   const track = inFlight.track;
+
+  /** Commits a group: each run's lines in one durable append, then the docs' records (state/doc-records.ts). */
+  const gatherer = createGatherer<Gathered>(GROUP_SIZE, GROUP_WAIT_MS, (group) => {
+    const lines = new Map<string, string[]>();
+    for (const g of group) lines.set(g.runId, [...(lines.get(g.runId) ?? []), g.line]);
+    const stored = new Map(
+      [...lines].map(([runId, l]) => [
+        runId,
+        ensureRunDir(runId).then(() => appendLinesDurably(resultsFile(runId), l)),
+      ]),
+    );
+    for (const g of group)
+      docs.record(g.runId, g.result, stored.get(g.runId) as Promise<void>).then(g.resolve, g.reject);
+  });
 
   async function readResults(runId: string): Promise<DocResult[]> {
     const text = await readTextIfExists(resultsFile(runId));
@@ -164,8 +130,11 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
 
     recordDocResult(runId, result) {
       const line = JSON.stringify(result);
-      const stored = ensureRunDir(runId).then(() => appendLineDurably(resultsFile(runId), line));
-      return track(docs.record(runId, result, stored));
+      return track(
+        new Promise<DocState>((resolve, reject) => {
+          gatherer.add({ runId, result, line, resolve, reject });
+        }),
+      );
     },
 
     async finishRun(runId, finishedAt, summary: Summary, status = 'finished') {
@@ -238,81 +207,10 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
       return uptimeOf(await docs.list(only), sinceDay);
     },
 
-    getBusiness: (businessId) => readItem(businessFile(businessId), businessStateSchema),
-
-    putBusiness: (next: BusinessState, expectedVersion) =>
-      versioned(
-        'business',
-        next.businessId,
-        businessFile(next.businessId),
-        businessStateSchema,
-        expectedVersion,
-        () => writeItem(businessFile(next.businessId), next),
-      ),
-
-    async listBusinesses() {
-      const all = await listItems(folders.businesses, businessStateSchema);
-      return all.sort((a, b) => byText(a.businessId, b.businessId));
-    },
-
-    getHealth: (kind, key) => readItem(healthFile(kind, key), healthRecordSchema),
-
-    async listHealth(kind) {
-      const all = await listItems(healthDir(kind), healthRecordSchema);
-      return all.filter((r) => r.kind === kind).sort((a, b) => byText(a.key, b.key));
-    },
-
-    async putHealth(kind, key, data, expectedVersion, at) {
-      await ensureFolders();
-      await mkdir(healthDir(kind), { recursive: true });
-      const record: HealthRecord = { kind, key, version: expectedVersion + 1, data, updatedAt: at };
-      healthRecordSchema.parse(record); // a record the store could not read back is refused up front
-      return versioned(
-        `health-${kind}`,
-        key,
-        healthFile(kind, key),
-        healthRecordSchema,
-        expectedVersion,
-        () => writeItem(healthFile(kind, key), record),
-      );
-    },
-
-    async deleteHealth(kind, key, expectedVersion) {
-      if (expectedVersion <= 0) return false;
-      return versioned(
-        `health-${kind}`,
-        key,
-        healthFile(kind, key),
-        healthRecordSchema,
-        expectedVersion,
-        () => rm(healthFile(kind, key), { force: true }),
-      );
-    },
-
-    async acquireLock(name, owner, leaseMs, now) {
-      return locked('lease', name, async () => {
-        const lease = await readItem(leaseFile(name), leaseSchema);
-        const free = !lease || lease.owner === owner || lease.expiresAt <= now.getTime();
-        if (!free) return false;
-        const next: Lease = {
-          name,
-          owner,
-          acquiredAt: now.toISOString(),
-          expiresAt: now.getTime() + leaseMs,
-        };
-        await writeItem(leaseFile(name), next);
-        return true;
-      });
-    },
-
-    async releaseLock(name, owner) {
-      await locked('lease', name, async () => {
-        const lease = await readItem(leaseFile(name), leaseSchema);
-        if (lease?.owner === owner) await rm(leaseFile(name), { force: true });
-      });
-    },
+    ...createVersionedItems(folders, locked),
 
     async flush() {
+      gatherer.flush();
       await inFlight.settled();
     },
   };

@@ -64,6 +64,8 @@ export function createRecorder(opts: RecorderOptions): Recorder {
       waiting.add(tracked);
     },
     async drain() {
+      // no more results come: a store that gathers results commits what it holds now
+      void store.flush().catch(() => {});
       while (waiting.size > 0) await Promise.all(waiting);
     },
   };

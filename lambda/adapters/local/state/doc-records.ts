@@ -19,7 +19,8 @@ import { historyEntry, nextDocState, uptimeIncrement, utcDay } from '../../../en
 import type { DocResult } from '../../../engine/model.js';
 import type { DocHistoryEntry, DocState, DocUptime } from '../../../engine/ports.js';
 import { docHistoryEntrySchema, docStateSchema } from '../../state-schemas.js';
-import { isTempName, readTextIfExists, writeFilesAtomic } from './files.js';
+import { isTempName, writeFilesAtomic } from './files.js';
+import { readItem } from './items.js';
 import { type MutexOptions, withMutex } from './mutex.js';
 import { keyToFileName } from './paths.js';
 
@@ -40,25 +41,6 @@ const docRecordSchema = z.object({
   uptime: z.array(dayCountsSchema),
 });
 export type DocRecord = z.infer<typeof docRecordSchema>;
-
-/** A doc file that exists but does not hold a doc record. */
-export class DocRecordError extends Error {
-  override readonly name = 'DocRecordError';
-}
-
-function parseRecord(file: string, text: string): DocRecord {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new DocRecordError(`${file}: not valid JSON; remove or repair the file`, { cause: err });
-  }
-  const parsed = docRecordSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new DocRecordError(`${file}: unexpected content (${parsed.error.issues[0]?.message ?? 'invalid'})`);
-  }
-  return parsed.data;
-}
 
 /** The record after `result`: the engine's next state, the entry in front, today's count bumped. */
 export function applyResult(prev: DocRecord | undefined, runId: string, result: DocResult): DocRecord {
@@ -124,10 +106,7 @@ export function createDocRecords(
   let queue: Pending[] = [];
   let writing = false;
 
-  async function read(file: string): Promise<DocRecord | undefined> {
-    const text = await readTextIfExists(file);
-    return text === undefined ? undefined : parseRecord(file, text);
-  }
+  const read = (file: string) => readItem(file, docRecordSchema);
 
   /**
    * One group commit: the results whose lines are stored, applied in call order under one lock file,
@@ -179,6 +158,7 @@ export function createDocRecords(
 
   async function drain(): Promise<void> {
     writing = true;
+    await null; // the calls made in this tick (a gathered group) share the first commit
     while (queue.length > 0) {
       const batch = queue;
       queue = [];

@@ -1,12 +1,11 @@
 // A cross-process mutex on a lock file: `open(path, 'wx')` (O_CREAT | O_EXCL) is atomic on every
 // local file system, so exactly one process creates the file, and it writes its holder
-// (`host:pid`) through the same descriptor. Taking and releasing it is three syscalls and an unlink
-// (a folder lock cost a mkdir, a holder file and an `rm -r`), made synchronously: page-cache work of
-// microseconds, cheaper than a threadpool round trip each. Critical sections are a read and an
+// (`host:pid`) through the same descriptor. Taking and releasing it is three calls and an unlink (a
+// folder lock cost a mkdir, a holder file and an `rm -r`), asynchronous like every file call of the
+// store (see files.ts, writeFileAtomic). Critical sections are a read and an
 // atomic write (milliseconds); a holder killed inside one leaves the file behind, which others break
 // at once when the holder process (same host) is gone, or else once the file is `staleMs` old.
-import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
-import { readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { isAlreadyExists, isNotFound } from './files.js';
 
@@ -64,30 +63,26 @@ async function breakIfStale(path: string, staleMs: number): Promise<void> {
 }
 
 /**
- * Creates the lock file with our holder in it; false when someone else holds it. Synchronous: an
- * exclusive create, a write and a close of a few bytes touch only the page cache (no fsync: a lock
- * file needs no durability), and cost far less CPU than three threadpool round trips.
+ * Creates the lock file with our holder in it; false when someone else holds it. No fsync: a lock
+ * file needs no durability.
  */
-function tryTake(path: string): boolean {
-  let fd: number;
+async function tryTake(path: string): Promise<boolean> {
+  let handle: Awaited<ReturnType<typeof open>>;
   try {
-    fd = openSync(path, 'wx');
+    handle = await open(path, 'wx');
   } catch (err) {
     if (isAlreadyExists(err)) return false;
     throw err;
   }
   let written = false;
   try {
-    writeSync(fd, me());
+    await handle.writeFile(me(), 'utf8');
     written = true;
   } finally {
-    closeSync(fd);
+    await handle.close();
     if (!written) {
-      try {
-        unlinkSync(path);
-      } catch {
-        // could not write our holder nor remove the file: it goes stale and is broken by age
-      }
+      // could not write our holder: remove the file, or it goes stale and is broken by age
+      await unlink(path).catch(() => {});
     }
   }
   return true;
@@ -97,7 +92,7 @@ function tryTake(path: string): boolean {
 export async function withMutex<T>(path: string, options: MutexOptions, fn: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
   let wait = 1;
-  while (!tryTake(path)) {
+  while (!(await tryTake(path))) {
     if (Date.now() > deadline) {
       throw new StateLockTimeoutError(
         `state lock ${path} still held after ${options.timeoutMs} ms; if no verifier is running, remove it`,
@@ -111,17 +106,17 @@ export async function withMutex<T>(path: string, options: MutexOptions, fn: () =
   try {
     value = await fn();
   } catch (err) {
-    release(path, false);
+    await release(path, false);
     throw err;
   }
-  release(path, true);
+  await release(path, true);
   return value;
 }
 
 /** Removes our lock file; a failure to do so is reported only when nothing else failed first. */
-function release(path: string, report: boolean): void {
+async function release(path: string, report: boolean): Promise<void> {
   try {
-    unlinkSync(path);
+    await unlink(path);
   } catch (err) {
     if (report && !isNotFound(err)) throw err;
   }
