@@ -190,10 +190,9 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
     },
 
     async markRemovedDocs(present, runId, at) {
-      const found = new Set(present);
       const marked: string[] = [];
-      for (const r of await docs.list()) {
-        if (found.has(r.state.doc) || r.state.removed) continue;
+      for (const r of await docs.listOthers(present)) {
+        if (r.state.removed) continue;
         if (await docs.markRemoved(r.state.doc, runId, at)) marked.push(r.state.doc);
       }
       return marked.sort(byText);

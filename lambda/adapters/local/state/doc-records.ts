@@ -19,7 +19,7 @@ import { historyEntry, nextDocState, uptimeIncrement, utcDay } from '../../../en
 import type { DocResult } from '../../../engine/model.js';
 import type { DocHistoryEntry, DocState, DocUptime } from '../../../engine/ports.js';
 import { docHistoryEntrySchema, docStateSchema } from '../../state-schemas.js';
-import { isTempName, writeFilesAtomic } from './files.js';
+import { isNotFound, isTempName, writeFilesAtomic } from './files.js';
 import { readItem } from './items.js';
 import { type MutexOptions, withMutex } from './mutex.js';
 import { keyToFileName } from './paths.js';
@@ -78,6 +78,8 @@ export interface DocRecords {
   get(doc: string): Promise<DocRecord | undefined>;
   /** Every doc's record (or those of `docs`), in no particular order. */
   list(docs?: readonly string[]): Promise<DocRecord[]>;
+  /** The records of docs not in `docs`: read only those files (a full run's listing holds most docs). */
+  listOthers(docs: readonly string[]): Promise<DocRecord[]>;
   /** Marks the doc's state removed, unless it is removed already or has no record; true if it did. */
   markRemoved(doc: string, runId: string, at: string): Promise<boolean>;
 }
@@ -107,6 +109,16 @@ export function createDocRecords(
   let writing = false;
 
   const read = (file: string) => readItem(file, docRecordSchema);
+  const readAll = async (files: readonly string[]): Promise<DocRecord[]> =>
+    (await Promise.all(files.map(read))).filter((r): r is DocRecord => r !== undefined);
+  /** Every doc record's file. */
+  const recordFiles = async (): Promise<string[]> => {
+    const names = await readdir(folder).catch((err: unknown) => {
+      if (isNotFound(err)) return [] as string[];
+      throw err;
+    });
+    return names.filter((n) => n.endsWith('.json') && !isTempName(n)).map((n) => join(folder, n));
+  };
 
   /**
    * One group commit: the results whose lines are stored, applied in call order under one lock file,
@@ -192,17 +204,12 @@ export function createDocRecords(
     },
 
     async list(docs) {
-      let files: string[];
-      if (docs) files = docs.map(fileOf);
-      else {
-        const names = await readdir(folder).catch((err: unknown) => {
-          if ((err as { code?: unknown }).code === 'ENOENT') return [] as string[];
-          throw err;
-        });
-        files = names.filter((n) => n.endsWith('.json') && !isTempName(n)).map((n) => join(folder, n));
-      }
-      const records = await Promise.all(files.map(read));
-      return records.filter((r): r is DocRecord => r !== undefined);
+      return readAll(docs ? docs.map(fileOf) : await recordFiles());
+    },
+
+    async listOthers(docs) {
+      const known = new Set(docs.map(fileOf));
+      return readAll((await recordFiles()).filter((f) => !known.has(f)));
     },
   };
 }
