@@ -53,6 +53,13 @@ export function createVersionedItems(
       return true;
     });
 
+  const versionedHealth = (
+    kind: HealthKind,
+    key: string,
+    expectedVersion: number,
+    write: () => Promise<void>,
+  ) => versioned(`health-${kind}`, key, healthFile(kind, key), healthRecordSchema, expectedVersion, write);
+
   return {
     getBusiness: (businessId) => readItem(businessFile(businessId), businessStateSchema),
 
@@ -82,26 +89,12 @@ export function createVersionedItems(
       await mkdir(healthDir(kind), { recursive: true });
       const record: HealthRecord = { kind, key, version: expectedVersion + 1, data, updatedAt: at };
       healthRecordSchema.parse(record); // a record the store could not read back is refused up front
-      return versioned(
-        `health-${kind}`,
-        key,
-        healthFile(kind, key),
-        healthRecordSchema,
-        expectedVersion,
-        () => writeItem(healthFile(kind, key), record),
-      );
+      return versionedHealth(kind, key, expectedVersion, () => writeItem(healthFile(kind, key), record));
     },
 
     async deleteHealth(kind, key, expectedVersion) {
       if (expectedVersion <= 0) return false;
-      return versioned(
-        `health-${kind}`,
-        key,
-        healthFile(kind, key),
-        healthRecordSchema,
-        expectedVersion,
-        () => rm(healthFile(kind, key), { force: true }),
-      );
+      return versionedHealth(kind, key, expectedVersion, () => rm(healthFile(kind, key), { force: true }));
     },
 
     async acquireLock(name, owner, leaseMs, now) {
