@@ -12,28 +12,43 @@ const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 
+// js-yaml tries every implicit type on every plain scalar, keys included: each resolver first rules
+// out by the first character what its patterns cannot match (most keys and strings), before a regex.
+/** Whether `s` starts with one of `chars`; true for '' (which includes ''), so the regex decides it. */
+const startsWithOneOf = (s: string, chars: string) => chars.includes(s.charAt(0));
+const NULL_START = '~nN';
+const BOOL_START = 'tTfF';
+const NUMBER_START = '-+.0123456789';
+
 const nul = new jsYaml.Type('tag:yaml.org,2002:null', {
   kind: 'scalar',
-  resolve: (s: unknown) => s === null || (typeof s === 'string' && NULL.test(s)),
+  resolve: (s: unknown) =>
+    s === null || (typeof s === 'string' && startsWithOneOf(s, NULL_START) && NULL.test(s)),
   construct: () => null,
 });
 
 const bool = new jsYaml.Type('tag:yaml.org,2002:bool', {
   kind: 'scalar',
-  resolve: (s: unknown) => typeof s === 'string' && BOOL.test(s),
+  resolve: (s: unknown) => typeof s === 'string' && startsWithOneOf(s, BOOL_START) && BOOL.test(s),
   construct: (s: string) => s[0] === 't' || s[0] === 'T',
 });
 
 const int = new jsYaml.Type('tag:yaml.org,2002:int', {
   kind: 'scalar',
-  resolve: (s: unknown) => typeof s === 'string' && (INT_DEC.test(s) || INT_OCT.test(s) || INT_HEX.test(s)),
+  resolve: (s: unknown) =>
+    typeof s === 'string' &&
+    startsWithOneOf(s, NUMBER_START) &&
+    (INT_DEC.test(s) || INT_OCT.test(s) || INT_HEX.test(s)),
   construct: (s: string) =>
     INT_OCT.test(s) ? parseInt(s.slice(2), 8) : INT_HEX.test(s) ? parseInt(s.slice(2), 16) : parseInt(s, 10),
 });
 
 const float = new jsYaml.Type('tag:yaml.org,2002:float', {
   kind: 'scalar',
-  resolve: (s: unknown) => typeof s === 'string' && (FLOAT_NAN.test(s) || FLOAT_EXP.test(s) || FLOAT.test(s)),
+  resolve: (s: unknown) =>
+    typeof s === 'string' &&
+    startsWithOneOf(s, NUMBER_START) &&
+    (FLOAT_NAN.test(s) || FLOAT_EXP.test(s) || FLOAT.test(s)),
   construct: (s: string) =>
     FLOAT_NAN.test(s)
       ? s.slice(-3).toLowerCase() === 'nan'

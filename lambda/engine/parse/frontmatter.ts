@@ -1,7 +1,7 @@
 // Frontmatter: split it from the markdown, read it with the YAML core schema, validate each key (FORMAT.md §2).
-import * as z from 'zod';
 import type { DocStatus, Finding } from '../model.js';
 import { errorAt, quote, warningAt } from './findings.js';
+import { ALL_RULES, FRONTMATTER_KEYS, type KeyRule, RULES, readPlainly } from './frontmatter-rules.js';
 import { parseYaml } from './yaml-source.js';
 
 export interface FrontmatterSplit {
@@ -50,55 +50,6 @@ export function mapStatus(raw: string): DocStatus | undefined {
   const key = raw.trim().toLowerCase();
   return Object.hasOwn(STATUS_MAP, key) ? STATUS_MAP[key] : undefined;
 }
-
-const scalarText = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
-const statusList = z
-  .union([z.number().int(), z.array(z.number().int())])
-  .transform((v) => (Array.isArray(v) ? v : [v]));
-
-interface KeyRule<T> {
-  readonly schema: z.ZodType<T>;
-  readonly expected: string;
-  /** Errors only where a wrong value changes how the doc runs. */
-  readonly severity: 'error' | 'warning';
-}
-
-const rule = <T>(
-  schema: z.ZodType<T>,
-  expected: string,
-  severity: 'error' | 'warning' = 'warning',
-): KeyRule<T> => ({
-  schema,
-  expected,
-  severity,
-});
-const text = rule(z.string().nullable(), 'a string');
-const isoDate = rule(z.union([z.string(), z.number()]).nullable(), 'an ISO date string or empty');
-const RULES = {
-  endpoint: rule(z.string(), 'a string "METHOD /path"'),
-  domain: rule(scalarText, 'a string'),
-  tags: rule(z.array(scalarText).nullable(), 'a list of strings'),
-  swagger: text,
-  status: rule(scalarText, 'a string', 'error'),
-  savedAt: isoDate,
-  verifiedAt: isoDate,
-  timesReused: rule(z.number().nullable(), 'a number'),
-  tokens: rule(z.array(scalarText).nullable(), 'a list of token types'),
-  useFallbackApi: rule(z.boolean().nullable(), 'true or false', 'error'),
-  expectedOutcome: rule(statusList.nullable(), 'an HTTP status, a list of statuses, or empty'),
-  expectedOutcomeReason: text,
-  requiresTestData: rule(z.boolean().nullable(), 'true or false'),
-  testDataDescription: text,
-  skipReason: text,
-  notes: text,
-};
-
-export const FRONTMATTER_KEYS: ReadonlySet<string> = new Set(Object.keys(RULES));
-
-/** Every rule at once: one validation for a frontmatter with no finding (the per-key rules run only after a miss). */
-const ALL_RULES = z.object(
-  Object.fromEntries(Object.entries(RULES).map(([key, r]) => [key, (r.schema as z.ZodType).optional()])),
-);
 
 export interface FrontmatterFields {
   readonly data: Readonly<Record<string, unknown>>;
@@ -166,7 +117,9 @@ export function readFrontmatter(
   }
   const data: Record<string, unknown> = { ...value };
   const lineOf = (key: string): number => parsed.lineAt([key]) ?? 2;
-  const whole = ALL_RULES.safeParse(data);
+  // A plainly valid frontmatter is read without zod (frontmatter-rules.ts); zod judges any other.
+  const plain = readPlainly(data);
+  const whole = plain ? { success: true as const, data: plain } : ALL_RULES.safeParse(data);
   const read = <T>(key: keyof typeof RULES, rule: KeyRule<T>): NonNullable<T> | undefined => {
     if (!Object.hasOwn(data, key)) return undefined;
     if (whole.success)

@@ -4,6 +4,7 @@ import type { Finding, Phase, Step } from '../model.js';
 import { errorAt, quote, warningAt } from './findings.js';
 import { rememberLines } from './lines.js';
 import type { StepsBlock } from './sections.js';
+import { readValidStep } from './step-fast.js';
 import { EXPECT_KEYS, EXPECTED, MAX_SLEEP_MS, STEP_KEYS, type StepInput, StepSchema } from './step-schema.js';
 import { isPlainObject } from './templates.js';
 import { parseYaml } from './yaml-source.js';
@@ -113,13 +114,17 @@ export function parseStepsBlock(
           );
       }
     }
-    const result = StepSchema.safeParse(raw);
-    if (!result.success) {
-      for (const issue of result.error.issues)
-        findings.push(schemaFinding(doc, label, raw, issue, lineOfKey));
-      return;
+    // A plainly valid step is read without zod (step-fast.ts); zod judges every other one.
+    let input = readValidStep(raw);
+    if (!input) {
+      const result = StepSchema.safeParse(raw);
+      if (!result.success) {
+        for (const issue of result.error.issues)
+          findings.push(schemaFinding(doc, label, raw, issue, lineOfKey));
+        return;
+      }
+      input = result.data;
     }
-    const input = result.data;
     if (typeof input.sleep === 'number' && input.sleep > MAX_SLEEP_MS) {
       findings.push(
         errorAt(

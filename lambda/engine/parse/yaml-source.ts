@@ -19,7 +19,8 @@ import type { ParsedYaml } from './yaml-result.js';
 /** Where js-yaml started one node (one composeNode call), with what it read. */
 interface Frame {
   readonly line: number;
-  readonly children: Frame[];
+  /** NO_CHILDREN until a child is recorded: most nodes are scalars, so most frames allocate no array. */
+  children: Frame[];
   kind: string | null;
   result: unknown;
 }
@@ -31,6 +32,9 @@ interface LoaderState {
   readonly result: unknown;
   readonly anchor: string | null;
 }
+
+/** The shared empty children of a frame with none (never pushed to). */
+const NO_CHILDREN: Frame[] = [];
 
 /** Parses `source`, whose first line is line `firstLine` of the file. Never throws. */
 export function parseYaml(source: string, firstLine: number): ParsedYaml {
@@ -44,8 +48,10 @@ export function parseYaml(source: string, firstLine: number): ParsedYaml {
       listener(event, state) {
         const st = state as unknown as LoaderState;
         if (event === 'open') {
-          const frame: Frame = { line: st.line, children: [], kind: null, result: undefined };
-          (stack[stack.length - 1] as Frame).children.push(frame);
+          const frame: Frame = { line: st.line, children: NO_CHILDREN, kind: null, result: undefined };
+          const parent = stack[stack.length - 1] as Frame;
+          if (parent.children === NO_CHILDREN) parent.children = [frame];
+          else parent.children.push(frame);
           stack.push(frame);
           return;
         }

@@ -16,7 +16,7 @@ import {
 } from '../../engine/ports.js';
 import { passOne } from '../../engine/run/pass-one.js';
 import type { DocFilters } from '../../engine/target.js';
-import type { StoredPlan } from '../fanout/steps.js';
+import type { StoredPlan } from '../fanout/deps.js';
 
 export interface AbandonedDeps {
   readonly store: StateStore;

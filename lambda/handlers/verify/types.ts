@@ -11,7 +11,7 @@ import type { RunResult } from '../../engine/model.js';
 import type { AlertSink, Clock, DocSource, HttpClient, StateStore, TestFiles } from '../../engine/ports.js';
 import type { HealthRunOptions } from '../../engine/target.js';
 import type { StatusPageSink } from '../../report-html/publish.js';
-import type { FanOutOutcome } from '../fanout/steps.js';
+import type { FanOutOutcome } from '../fanout/deps.js';
 import type { RunPromises } from '../run-promises.js';
 
 export class VerifyRunError extends Error {
