@@ -25,7 +25,7 @@ export interface FanOutDeps {
     /** Endpoint health: the incident policy and the target conditions' name. */
     readonly health?: HealthRunOptions;
   };
-  readonly store: StateStore & { flush?: () => Promise<void> };
+  readonly store: StateStore;
   readonly docs: DocSource;
   readonly testFiles?: TestFiles;
   readonly artifacts: RunArtifacts;

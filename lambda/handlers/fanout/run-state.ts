@@ -1,7 +1,7 @@
 // The run's state as every fan-out step reads it: the run record, the planner's plan.json, a
 // shard's docs and the docs that already have a result. recordMissing is the one write they share:
 // a doc with no result yet gets its one `error` result, so a redelivered step never records twice.
-import type { DocResult, Summary } from '../../engine/model.js';
+import type { Summary } from '../../engine/model.js';
 import { emptySummary } from '../../engine/model.js';
 import { domainOfId } from '../../engine/run/select.js';
 import { type FanOutDeps, FanOutError, type StoredPlan } from './deps.js';
@@ -55,22 +55,24 @@ export function createRunState(deps: Pick<FanOutDeps, 'store' | 'artifacts' | 'c
     const done = await recordedDocs(runId);
     const summary = emptySummary();
     const at = clock.now().toISOString();
-    for (const doc of shardDocs) {
-      if (done.has(doc)) continue;
-      const result: DocResult = {
-        doc,
-        domain: domainOfId(doc),
-        outcome: 'error',
-        reason,
-        durationMs: 0,
-        startedAt: at,
-        steps: [],
-      };
-      await store.recordDocResult(runId, result);
-      summary.error++;
-      summary.total++;
-    }
-    await store.flush?.();
+    const missing = shardDocs.filter((doc) => !done.has(doc));
+    // Recorded together: a store may gather them into few writes (one commit per group locally).
+    await Promise.all(
+      missing.map((doc) =>
+        store.recordDocResult(runId, {
+          doc,
+          domain: domainOfId(doc),
+          outcome: 'error',
+          reason,
+          durationMs: 0,
+          startedAt: at,
+          steps: [],
+        }),
+      ),
+    );
+    summary.error += missing.length;
+    summary.total += missing.length;
+    await store.flush();
     return summary;
   }
 

@@ -76,7 +76,7 @@ export function createFanOutSteps(deps: FanOutDeps) {
         },
       },
     ).finally(deadline.clear);
-    await store.flush?.();
+    await store.flush();
     await clock.sleep(SLOT_HOLD_MS);
     // Observations wait in S3 for the finish step, which settles the run once.
     if (observed.length > 0) await artifacts.put(runId, observationsName(spec.index), observed);
