@@ -23,7 +23,10 @@ export interface Ignored {
 }
 
 export interface DocListing {
-  /** Lists only the workflow docs (ids relative to the root); reads as the local source does. */
+  /**
+   * Lists only the workflow docs (ids relative to the root); reads as the local source does, a doc's
+   * first read handing out the text the listing already read.
+   */
   readonly source: DocSource;
   readonly ids: readonly string[];
   /** Markdown files that are not workflow docs, each listed once. */
