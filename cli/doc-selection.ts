@@ -2,11 +2,11 @@
 // the root's `.verifierignore` (gitignore-like) drop files; markdown without frontmatter (a README) is
 // not a doc and is listed once as ignored; a selection that matches nothing, or docs that need a
 // fallback or partners URL nobody gave, are usage errors that say why.
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { createLocalDocSource } from '../lambda/adapters/local/doc-source.js';
-import { readDocHeader } from '../lambda/engine/parse/doc-header.js';
+import { MAX_DOC_BYTES, readDocHeader } from '../lambda/engine/parse/doc-header.js';
 import { parseDoc } from '../lambda/engine/parse/parse-doc.js';
 import type { DocSource } from '../lambda/engine/ports.js';
 import { chooseRoute, fallbackEndpoints, type Route } from '../lambda/engine/run/routing.js';
@@ -23,7 +23,10 @@ export interface Ignored {
 }
 
 export interface DocListing {
-  /** Lists only the workflow docs (ids relative to the root); reads as the local source does. */
+  /**
+   * Lists only the workflow docs (ids relative to the root); reads as the local source does, a doc's
+   * first read handing out the text the listing already read.
+   */
   readonly source: DocSource;
   readonly ids: readonly string[];
   /** Markdown files that are not workflow docs, each listed once. */
@@ -72,21 +75,38 @@ function readIgnoreFile(root: string): string[] {
   }
 }
 
-/** True when the file opens with a `---` line (parseDoc's frontmatter fence); reads a few bytes only. */
-function opensWithFrontmatter(path: string): boolean {
+/** Text the listing keeps for the docs' first reads, at most this many characters in all. */
+const KEPT_TEXT_CHARS = 8 * 1024 * 1024;
+
+/** True when the file's first bytes open with a `---` line (parseDoc's frontmatter fence). */
+function opensWithFence(bytes: Buffer): boolean {
+  const head = bytes
+    .subarray(0, 16)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
+  return /^---[ \t]*(\r?\n|$)/.test(head);
+}
+
+/**
+ * Whether the file is a workflow doc (it opens with a frontmatter fence), and its text when it is a
+ * plain file of a doc's size: the run's first pass then takes the text from the listing instead of
+ * opening every doc a second time. Anything else has only its first bytes read.
+ */
+function readCandidate(path: string): { readonly doc: boolean; readonly text?: string } {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
+    const st = fstatSync(fd);
+    if (st.isFile() && st.size <= MAX_DOC_BYTES) {
+      const bytes = readFileSync(fd);
+      return opensWithFence(bytes) ? { doc: true, text: bytes.toString('utf8') } : { doc: false };
+    }
     const buf = Buffer.alloc(16);
     const n = readSync(fd, buf, 0, buf.length, 0);
-    const head = buf
-      .subarray(0, n)
-      .toString('utf8')
-      .replace(/^\uFEFF/, '');
-    return /^---[ \t]*(\r?\n|$)/.test(head);
+    return { doc: opensWithFence(buf.subarray(0, n)) };
   } catch {
     // Unreadable here: keep it, so the run reports it as error with the reason.
-    return true;
+    return { doc: true };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
@@ -98,12 +118,29 @@ export async function listDocs(options: ListOptions): Promise<DocListing> {
   const all = options.only !== undefined ? [options.only] : await local.list();
   const ids: string[] = [];
   const ignored: Ignored[] = [];
+  const kept = new Map<string, string>();
+  let keptChars = 0;
   for (const id of all) {
     if (options.only === undefined && excluded(id)) continue;
-    if (opensWithFrontmatter(join(options.root, ...id.split('/')))) ids.push(id);
-    else ignored.push({ id, reason: NO_FRONTMATTER });
+    const file = readCandidate(join(options.root, ...id.split('/')));
+    if (!file.doc) {
+      ignored.push({ id, reason: NO_FRONTMATTER });
+      continue;
+    }
+    ids.push(id);
+    if (file.text !== undefined && keptChars + file.text.length <= KEPT_TEXT_CHARS) {
+      kept.set(id, file.text);
+      keptChars += file.text.length;
+    }
   }
-  return { source: { list: async () => ids, read: local.read }, ids, ignored };
+  // Each kept text is handed out once (the run's first pass); later reads go to the file.
+  const read = async (id: string): Promise<string> => {
+    const text = kept.get(id);
+    if (text === undefined) return local.read(id);
+    kept.delete(id);
+    return text;
+  };
+  return { source: { list: async () => ids, read }, ids, ignored };
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

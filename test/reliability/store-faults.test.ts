@@ -73,6 +73,39 @@ describe('the run record', () => {
     expect(sent()).toBe(4);
   });
 
+  it('is stored before any result is recorded, even of docs decided without a request', async () => {
+    const inner = createLocalStateStore({ dir: await tempDir() });
+    const sent = okHits();
+    let stored = false;
+    const early: string[] = [];
+    const slow: StateStore = {
+      ...inner,
+      startRun: async (r) => {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        await inner.startRun(r);
+        stored = true;
+      },
+      recordDocResult: (runId, result) => {
+        if (!stored) early.push(result.doc);
+        return inner.recordDocResult(runId, result);
+      },
+    };
+    const docs = {
+      ...docsOf(2),
+      // Decided while preparing: invalid (a step without a path) and skipped (status: skipped).
+      's/invalid.md': docWithStep({ id: 'c', method: 'GET', expect: { status: 200 } }),
+      's/skipped.md': docWithStep(
+        okStep('c', { path: '/ok?skipped' }),
+        'endpoint: "GET /ok"\ndomain: s\nstatus: skipped',
+      ),
+    };
+    const run = await runWith({ docs, baseUrl: t.fs.url, http: t.http }, slow);
+    expect(run.byDoc('s/invalid.md').outcome).toBe('invalid');
+    expect(run.byDoc('s/skipped.md').outcome).toBe('skip');
+    expect(early).toEqual([]);
+    expect(sent()).toBe(2);
+  });
+
   it('cannot be stored: nothing is sent, and the run fails with the store error', async () => {
     const inner = createLocalStateStore({ dir: await tempDir() });
     const sent = okHits();

@@ -1,6 +1,6 @@
 // DocSource on the local file system: every `*.md` under a docs root, as ids relative to it.
-import { type Dirent, readFileSync, statSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { DocSource } from '../../engine/ports.js';
 
@@ -23,7 +23,9 @@ export function createLocalDocSource(root: string): DocSource {
     async list() {
       let entries: Dirent[];
       try {
-        entries = await readdir(base, { recursive: true, withFileTypes: true });
+        // Synchronous, like a doc's read: the listing is all a run waits for at that point, and the
+        // asynchronous walk costs a thread-pool round trip per folder (a few ms more for a docs tree).
+        entries = readdirSync(base, { recursive: true, withFileTypes: true });
       } catch (err) {
         throw new DocSourceError(`cannot read docs folder ${base}: ${(err as Error).message}`, {
           cause: err,
