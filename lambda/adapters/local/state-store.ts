@@ -181,8 +181,7 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
     },
 
     async listDocStates(filter?: DocStateFilter) {
-      return (await docs.list())
-        .map((r) => r.state)
+      return (await docs.listStates())
         .filter((s) => filter?.domain === undefined || s.domain === filter.domain)
         .filter((s) => filter?.outcome === undefined || s.outcome === filter.outcome)
         .filter((s) => filter?.includeRemoved === true || s.removed === undefined)
@@ -191,9 +190,9 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
 
     async markRemovedDocs(present, runId, at) {
       const marked: string[] = [];
-      for (const r of await docs.listOthers(present)) {
-        if (r.state.removed) continue;
-        if (await docs.markRemoved(r.state.doc, runId, at)) marked.push(r.state.doc);
+      for (const state of await docs.listOtherStates(present)) {
+        if (state.removed) continue;
+        if (await docs.markRemoved(state.doc, runId, at)) marked.push(state.doc);
       }
       return marked.sort(byText);
     },

@@ -41,6 +41,8 @@ const docRecordSchema = z.object({
   uptime: z.array(dayCountsSchema),
 });
 export type DocRecord = z.infer<typeof docRecordSchema>;
+/** A record read for its state alone: the history and uptime (most of the file) are not validated. */
+const stateOnlySchema = z.object({ state: docStateSchema });
 
 /** The record after `result`: the engine's next state, the entry in front, today's count bumped. */
 export function applyResult(prev: DocRecord | undefined, runId: string, result: DocResult): DocRecord {
@@ -78,8 +80,10 @@ export interface DocRecords {
   get(doc: string): Promise<DocRecord | undefined>;
   /** Every doc's record (or those of `docs`), in no particular order. */
   list(docs?: readonly string[]): Promise<DocRecord[]>;
-  /** The records of docs not in `docs`: read only those files (a full run's listing holds most docs). */
-  listOthers(docs: readonly string[]): Promise<DocRecord[]>;
+  /** Every doc's state (a listing of 2,000 docs validates 2,000 states, not 200,000 history entries). */
+  listStates(): Promise<DocState[]>;
+  /** The states of docs not in `docs`: read only those files (a full run's listing holds most docs). */
+  listOtherStates(docs: readonly string[]): Promise<DocState[]>;
   /** Marks the doc's state removed, unless it is removed already or has no record; true if it did. */
   markRemoved(doc: string, runId: string, at: string): Promise<boolean>;
 }
@@ -111,6 +115,10 @@ export function createDocRecords(
   const read = (file: string) => readItem(file, docRecordSchema);
   const readAll = async (files: readonly string[]): Promise<DocRecord[]> =>
     (await Promise.all(files.map(read))).filter((r): r is DocRecord => r !== undefined);
+  const readStates = async (files: readonly string[]): Promise<DocState[]> =>
+    (await Promise.all(files.map((f) => readItem(f, stateOnlySchema))))
+      .filter((r) => r !== undefined)
+      .map((r) => r.state);
   /** Every doc record's file. */
   const recordFiles = async (): Promise<string[]> => {
     const names = await readdir(folder).catch((err: unknown) => {
@@ -207,9 +215,11 @@ export function createDocRecords(
       return readAll(docs ? docs.map(fileOf) : await recordFiles());
     },
 
-    async listOthers(docs) {
+    listStates: async () => readStates(await recordFiles()),
+
+    async listOtherStates(docs) {
       const known = new Set(docs.map(fileOf));
-      return readAll((await recordFiles()).filter((f) => !known.has(f)));
+      return readStates((await recordFiles()).filter((f) => !known.has(f)));
     },
   };
 }
