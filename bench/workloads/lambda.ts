@@ -133,9 +133,9 @@ export async function benchLambda(cfg: BenchConfig): Promise<OverheadResult> {
       if (one.failure) Object.assign(acc, { failure: one.failure });
     }
   }
-  // The share of the import spent loading the AWS SDK v3 packages the handler imports, alone.
-  const source = await readFile(join(cfg.root, HANDLER), 'utf8');
-  const sdk = [...source.matchAll(/from '(@aws-sdk\/[^']+)'/g)].map((m) => m[1]);
+  // The share of the import spent loading the AWS SDK v3 packages the bundle imports at the top, alone.
+  const source = await readFile(externalFile, 'utf8');
+  const sdk = [...new Set([...source.matchAll(/from\s*"(@aws-sdk\/[^"]+)"/g)].map((m) => m[1]))];
   const sdkScript = `const t = performance.now(); await Promise.all(${JSON.stringify(sdk)}.map((p) => import(p)));
 process.stdout.write(String(performance.now() - t));`;
   const sdkMs: number[] = [];
