@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDoc } from '../../lambda/engine/parse/parse-doc.js';
 import { readValidStep } from '../../lambda/engine/parse/step-fast.js';
 import { StepSchema } from '../../lambda/engine/parse/step-schema.js';
+import { doc } from '../support/run-harness.js';
 
 /** Values no step key takes as they are, and edges (non-finite numbers, empty maps and strings). */
 const odd = fc.constantFrom(
@@ -188,29 +189,24 @@ describe('the step fast path', () => {
   it('keeps the authors spellings normalised: methods, statuses, onFail, content_type', () => {
     const parsed = parseDoc(
       'd.md',
-      [
-        '---',
-        'status: verified',
-        '---',
-        '## Test Request',
-        '```yaml',
-        'steps:',
-        '  - id: 7',
-        '    method: " get "',
-        '    path: /x',
-        '    token: " admin "',
-        '    headers: { X-N: 1, X-B: true }',
-        '    content_type: " Multipart/Form-Data "',
-        '    expect: { status: [" 200 ", 201] }',
-        '    onFail: " Abort "',
-        '  - id: " two "',
-        '    method: Post',
-        '    path: /y',
-        '    content_type: application/json',
-        '    expect: { status: "204" }',
-        '    onFail: WARN',
-        '```',
-      ].join('\n'),
+      doc({
+        test: [
+          '  - id: 7',
+          '    method: " get "',
+          '    path: /x',
+          '    token: " admin "',
+          '    headers: { X-N: 1, X-B: true }',
+          '    content_type: " Multipart/Form-Data "',
+          '    expect: { status: [" 200 ", 201] }',
+          '    onFail: " Abort "',
+          '  - id: " two "',
+          '    method: Post',
+          '    path: /y',
+          '    content_type: application/json',
+          '    expect: { status: "204" }',
+          '    onFail: WARN',
+        ].join('\n'),
+      }),
     );
     expect(parsed.findings).toEqual([]);
     const [one, two] = parsed.doc?.test ?? [];
