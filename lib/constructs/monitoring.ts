@@ -32,12 +32,16 @@ export interface MonitoredTarget {
   readonly schedulePeriodMinutes: number;
   /** Dimensions the runtime adds to its metrics (`stack`, `target`). */
   readonly dimensions: Readonly<Record<string, string>>;
+  /** The target checks response contracts: its specs must load. @default false */
+  readonly checksContracts?: boolean;
 }
 
 export interface MonitoringProps {
   readonly targets: readonly MonitoredTarget[];
   readonly api: IFunction;
   readonly alertFunction: IFunction;
+  /** The daily digest's Lambda, when the stack has one. */
+  readonly digestFunction?: IFunction;
   /** The alert Lambda's stream dead-letter queue. */
   readonly streamFailures: IQueue;
   readonly topic: ITopic;
@@ -54,6 +58,8 @@ export interface TargetAlarms {
   readonly failedInvocations: Alarm;
   readonly fanOutFailed: Alarm;
   readonly capacityShortfall: Alarm;
+  /** Only for a target that checks response contracts. */
+  readonly specsLoadErrors?: Alarm;
 }
 
 const atLeastOne = {
@@ -69,6 +75,7 @@ export class Monitoring extends Construct {
   readonly targets: Readonly<Record<string, TargetAlarms>> = {};
   readonly alertErrors: Alarm;
   readonly streamFailures: Alarm;
+  readonly digestErrors?: Alarm;
   readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
@@ -152,6 +159,13 @@ export class Monitoring extends Construct {
           ),
           ...atLeastOne,
         }),
+        ...(t.checksContracts && {
+          specsLoadErrors: alarm(`${prefix}SpecsLoadErrors`, {
+            alarmDescription: `${label}: the OpenAPI specs in the docs bucket could not be loaded, so runs check no response contract; the verifier's log names the spec and the error.`,
+            metric: metric('SpecsLoadErrors', 'Sum', Duration.minutes(Math.min(t.schedulePeriodMinutes, 60))),
+            ...atLeastOne,
+          }),
+        }),
       };
       (this.targets as Record<string, TargetAlarms>)[t.name] = alarms;
       rows.push([
@@ -186,6 +200,14 @@ export class Monitoring extends Construct {
       ...atLeastOne,
     });
 
+    if (props.digestFunction)
+      this.digestErrors = alarm('DigestErrors', {
+        alarmDescription:
+          "The digest Lambda failed: today's health digest (open incidents, invalid, flapping and muted docs) was not sent.",
+        metric: props.digestFunction.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        ...atLeastOne,
+      });
+
     this.dashboard = new Dashboard(this, 'Dashboard', {
       ...(props.dashboardName && { dashboardName: props.dashboardName }),
       widgets: [
@@ -194,9 +216,12 @@ export class Monitoring extends Construct {
           new GraphWidget({
             title: 'Lambda errors',
             width: 12,
-            left: [...props.targets.map((t) => t.verifier), props.api, props.alertFunction].map((f) =>
-              f.metricErrors({ period: Duration.minutes(15) }),
-            ),
+            left: [
+              ...props.targets.map((t) => t.verifier),
+              props.api,
+              props.alertFunction,
+              ...(props.digestFunction ? [props.digestFunction] : []),
+            ].map((f) => f.metricErrors({ period: Duration.minutes(15) })),
           }),
           new AlarmStatusWidget({ title: 'Alarms', width: 12, alarms: all }),
         ],

@@ -28,12 +28,15 @@ export class VerifierTarget {
   /** Metric dimensions of this target's runtime metrics. */
   readonly dimensions: Readonly<Record<string, string>>;
   readonly statusPrefix: string;
+  /** The target checks response contracts against specs in the bucket (its `openapi` setting). */
+  readonly checksContracts: boolean;
 
   constructor(scope: Construct, props: VerifierTargetProps) {
     const id = targetConstructId(props.target.name);
     this.name = props.target.name;
     this.statusPrefix = `status/${this.name}/`;
     this.dimensions = { stack: props.stackName, target: this.name };
+    this.checksContracts = props.target.openapi !== undefined;
     this.verifier = new VerifierFunction(scope, id, {
       ...props,
       statusPrefix: this.statusPrefix,

@@ -30,10 +30,23 @@ describe('digest prop', () => {
       Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] } }),
     });
     expect(roleActions(template, fnId).actions).toEqual(['dynamodb:Query', 'sns:Publish']);
+    // A digest that fails is not silent: its errors raise an alarm on the alert topic.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmDescription: Match.stringLikeRegexp('digest Lambda failed'),
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: fnId } }],
+      AlarmActions: [{ Ref: topicId }],
+    });
   });
 
-  it('no prop, no digest function and no digest schedule', () => {
+  it('no prop, no digest function, no digest schedule and no digest alarm', () => {
     const template = synthStack({}, { cfnValidation: false }).template();
+    expect(
+      Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((r) =>
+        String(r.Properties.AlarmDescription).includes('digest Lambda failed'),
+      ),
+    ).toEqual([]);
     expect(
       Object.values(template.findResources('AWS::Lambda::Function')).filter((r) =>
         String(r.Properties.Description).startsWith('Publishes the health digest'),

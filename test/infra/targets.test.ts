@@ -138,7 +138,22 @@ describe('two targets in one stack', () => {
         });
       }
     }
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 2 * 7 + 2);
+    // prod checks response contracts: its specs failing to load raise an alarm; staging has none.
+    const specsAlarms = Object.values(
+      template.findResources('AWS::CloudWatch::Alarm', {
+        Properties: { MetricName: 'SpecsLoadErrors' },
+      }) as Record<string, Resource>,
+    );
+    expect(specsAlarms.map((a) => (a.Properties.Dimensions as { Value: string }[])[2]?.Value)).toEqual([
+      'prod',
+    ]);
+    expect(specsAlarms[0]?.Properties).toMatchObject({
+      Namespace: 'Verifier',
+      Statistic: 'Sum',
+      Threshold: 1,
+    });
+    expect(String(specsAlarms[0]?.Properties.AlarmDescription)).toMatch(/specs .* could not be loaded/);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 2 * 7 + 1 + 2);
   });
 
   it('the API may start either target and knows them by name', () => {
