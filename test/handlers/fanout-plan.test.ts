@@ -6,7 +6,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { invocationContext, playStateMachine } from '../../bench/fanout-sim.js';
 import { createUndiciHttpClient, type UndiciHttpClient } from '../../lambda/adapters/http/undici-client.js';
@@ -17,6 +16,7 @@ import type { FanOutInput } from '../../lambda/handlers/fanout/events.js';
 import { createVerifyHandler } from '../../lambda/handlers/verify.js';
 import { createBucket, createS3Client } from '../support/aws-services.js';
 import { doc, memoryDocs, tempDir } from '../support/run-harness.js';
+import { recordingSfn } from '../support/sfn-stub.js';
 
 const DOCS = 5000;
 const LIMIT = 256 * 1024;
@@ -50,13 +50,7 @@ describe('a 5,000-doc plan', () => {
     );
     const text = doc({ test: '  - id: ping\n    method: GET\n    path: "/ping"' });
     const docs = memoryDocs(Object.fromEntries(ids.map((id) => [id, text])));
-    const sent: StartExecutionCommand['input'][] = [];
-    const sfn = {
-      send: async (command: StartExecutionCommand) => {
-        sent.push(command.input);
-        return { executionArn: `arn:aws:states:us-east-1:123456789012:execution:fan:${command.input.name}` };
-      },
-    } as unknown as SFNClient;
+    const { sent, client: sfn } = recordingSfn();
     const bucket = await createBucket(s3, 'fanout-plan');
     const artifacts = createS3RunArtifacts({ client: s3, bucket });
     const store = createLocalStateStore({ dir: await tempDir() });

@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import type { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CREDENTIALS } from '../../bench/context.js';
 import { invocationContext, playStateMachine } from '../../bench/fanout-sim.js';
@@ -36,6 +35,7 @@ import {
   putObjects,
 } from '../support/aws-services.js';
 import { startSecretsStub } from '../support/secrets-stub.js';
+import { recordingSfn } from '../support/sfn-stub.js';
 
 const DOCS = 300;
 const CAP = 100;
@@ -71,20 +71,6 @@ afterAll(async () => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-/** Records StartExecution requests; the one AWS API with no local server. */
-function recordingSfn() {
-  const sent: StartExecutionCommand['input'][] = [];
-  const client = {
-    send: async (command: StartExecutionCommand) => {
-      sent.push(command.input);
-      return {
-        executionArn: `${STATE_MACHINE.replace(':stateMachine:', ':execution:')}:${command.input.name}`,
-      };
-    },
-  } as unknown as SFNClient;
-  return { sent, client };
-}
-
 async function setup(
   credentials: CredentialsLoader = { load: async () => CREDENTIALS },
   health: { failAfter?: number } = {},
@@ -94,7 +80,7 @@ async function setup(
     tableName: await createStateTable(raw),
     skipUnchangedDocStates: true,
   });
-  const sfn = recordingSfn();
+  const sfn = recordingSfn(STATE_MACHINE);
   // Each shard is its own Lambda: its own client, holding its own share of the cap.
   const httpFor = (rps: number) => {
     const c = createUndiciHttpClient({ rps, timeoutMs: 5000 });

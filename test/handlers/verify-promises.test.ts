@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { playStateMachine } from '../../bench/fanout-sim.js';
 import { createDynamoStateStore } from '../../lambda/adapters/dynamodb/state-store.js';
@@ -33,6 +32,7 @@ import {
   uploadDir,
 } from '../support/aws-services.js';
 import { type ApiServer, doc, startApi } from '../support/run-harness.js';
+import { recordingSfn } from '../support/sfn-stub.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/openapi');
 const REF_MAP = { 'https://hub.example.test/entities/': 'entities/' };
@@ -249,13 +249,7 @@ describe('verify handler: specs from the docs bucket', () => {
   it('a fanned-out run applies the same promises in every shard, and its report carries the findings', async () => {
     const bucket = await specsBucket(s3);
     const store = createDynamoStateStore({ client: dynamo, tableName: await createStateTable(raw) });
-    const sent: StartExecutionCommand['input'][] = [];
-    const sfn = {
-      send: async (command: StartExecutionCommand) => {
-        sent.push(command.input);
-        return { executionArn: `arn:aws:states:us-east-1:123456789012:execution:fan:${command.input.name}` };
-      },
-    } as unknown as SFNClient;
+    const { sent, client: sfn } = recordingSfn();
     const artifacts = createS3RunArtifacts({ client: s3, bucket });
     // Every shard is a fresh container: its own specs cache.
     const handler = createVerifyHandler({
