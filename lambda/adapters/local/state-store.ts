@@ -23,7 +23,7 @@ import { byText } from '../../engine/order.js';
 import type { DocState, DocStateFilter, RunRecord, StateStore } from '../../engine/ports.js';
 import { createInFlight } from '../in-flight.js';
 import { docResultSchema, runRecordSchema } from '../state-schemas.js';
-import { createDocRecords, historyOf, uptimeOf } from './state/doc-records.js';
+import { createDocRecords, historyOf, type PendingResult, uptimeOf } from './state/doc-records.js';
 import { isTempName, parseJsonLines, readTextIfExists } from './state/files.js';
 import { createGatherer } from './state/gather.js';
 import { readItem, StateFileError, writeItem } from './state/items.js';
@@ -41,13 +41,8 @@ import { createVersionedItems, type Locked } from './state/versioned-items.js';
 export const GROUP_SIZE = 8;
 export const GROUP_WAIT_MS = 15;
 
-interface Gathered {
-  readonly runId: string;
-  readonly result: DocResult;
-  readonly line: string;
-  readonly resolve: (state: DocState) => void;
-  readonly reject: (err: unknown) => void;
-}
+/** A result waiting for its group: its doc record's entry, less the line's append it is waiting for. */
+type Gathered = Omit<PendingResult, 'stored'> & { readonly line: string };
 
 export interface LocalStateStoreOptions {
   readonly dir: string;
@@ -107,8 +102,7 @@ export function createLocalStateStore(options: LocalStateStoreOptions): StateSto
         ensureRunDir(runId).then(() => appendLinesDurably(resultsFile(runId), l)),
       ]),
     );
-    for (const g of group)
-      docs.record(g.runId, g.result, stored.get(g.runId) as Promise<void>).then(g.resolve, g.reject);
+    docs.record(group.map((g) => ({ ...g, stored: stored.get(g.runId) as Promise<void> })));
   });
 
   async function readResults(runId: string): Promise<DocResult[]> {

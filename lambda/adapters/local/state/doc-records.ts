@@ -73,10 +73,11 @@ export function applyResult(prev: DocRecord | undefined, runId: string, result: 
 
 export interface DocRecords {
   /**
-   * Applies `result` to its doc's record, once `stored` (the result's line in the run's results) is
-   * durable: the history holds every result a doc state reflects. Resolves once the new record is.
+   * Applies each result to its doc's record, once its `stored` promise (the result's line in the run's
+   * results) resolves: the history holds every result a doc state reflects. Each result's `resolve`
+   * gets the doc's new state once the new record is durable; `reject` hears why not.
    */
-  record(runId: string, result: DocResult, stored: Promise<void>): Promise<DocState>;
+  record(group: readonly PendingResult[]): void;
   get(doc: string): Promise<DocRecord | undefined>;
   /** Every doc's record (or those of `docs`), in no particular order. */
   list(docs?: readonly string[]): Promise<DocRecord[]>;
@@ -88,7 +89,8 @@ export interface DocRecords {
   markRemoved(doc: string, runId: string, at: string): Promise<boolean>;
 }
 
-interface Pending {
+/** One result waiting for its doc's record. */
+export interface PendingResult {
   readonly runId: string;
   readonly result: DocResult;
   readonly stored: Promise<void>;
@@ -109,7 +111,7 @@ export function createDocRecords(
   const folder = join(root, 'docs');
   const fileOf = (doc: string) => join(folder, `${keyToFileName(doc)}.json`);
   const lock = join(mutexDir, 'docs');
-  let queue: Pending[] = [];
+  let queue: PendingResult[] = [];
   let writing = false;
 
   const read = (file: string) => readItem(file, docRecordSchema);
@@ -132,18 +134,18 @@ export function createDocRecords(
    * One group commit: the results whose lines are stored, applied in call order under one lock file,
    * every changed doc file written with writeFilesAtomic (one fsync round, one folder fsync).
    */
-  async function commit(batch: Pending[]): Promise<void> {
+  async function commit(batch: PendingResult[]): Promise<void> {
     const lines = await Promise.allSettled(batch.map((p) => p.stored));
-    const ok: Pending[] = [];
+    const ok: PendingResult[] = [];
     batch.forEach((p, i) => {
       const line = lines[i] as PromiseSettledResult<void>;
       if (line.status === 'rejected') p.reject(line.reason);
       else ok.push(p);
     });
     if (ok.length === 0) return;
-    const byDoc = new Map<string, Pending[]>();
+    const byDoc = new Map<string, PendingResult[]>();
     for (const p of ok) byDoc.set(p.result.doc, [...(byDoc.get(p.result.doc) ?? []), p]);
-    const done: [Pending, DocState][] = [];
+    const done: [PendingResult, DocState][] = [];
     try {
       await ready();
       await withMutex(lock, mutexOptions, async () => {
@@ -178,7 +180,6 @@ export function createDocRecords(
 
   async function drain(): Promise<void> {
     writing = true;
-    await null; // the calls made in this tick (a gathered group) share the first commit
     while (queue.length > 0) {
       const batch = queue;
       queue = [];
@@ -188,12 +189,11 @@ export function createDocRecords(
   }
 
   return {
-    record(runId, result, stored) {
-      stored.catch(() => {}); // the caller hears of it through the returned promise
-      return new Promise<DocState>((resolve, reject) => {
-        queue.push({ runId, result, stored, resolve, reject });
-        if (!writing) void drain();
-      });
+    record(group) {
+      // A group handed in while a commit is in flight joins the next one.
+      for (const p of group) p.stored.catch(() => {}); // each caller hears of it through `reject`
+      queue.push(...group);
+      if (!writing) void drain();
     },
 
     get: (doc) => read(fileOf(doc)),
