@@ -17,7 +17,6 @@ import { createS3TestFiles } from '../../lambda/adapters/s3/test-files.js';
 import { createSecretCredentials } from '../../lambda/adapters/secrets/credentials.js';
 import { createSnsAlertSink } from '../../lambda/adapters/sns/sns-sink.js';
 import { createAlertHandler } from '../../lambda/handlers/alert.js';
-import { ALERT_FILTER_PATTERNS } from '../../lambda/handlers/alert-filters.js';
 import { createApiHandler } from '../../lambda/handlers/api.js';
 import { createVerifyHandler, type VerifyOutcome } from '../../lambda/handlers/verify.js';
 import { createSandbox, type Sandbox } from '../../sandbox/server.js';
@@ -31,6 +30,7 @@ import {
   fakeContext,
   uploadDir,
 } from '../support/aws-services.js';
+import { passesAlertFilters } from '../support/outbox-stream.js';
 import { type SecretsStub, startSecretsStub } from '../support/secrets-stub.js';
 import { type SnsStub, startSnsStub } from '../support/sns-stub.js';
 
@@ -113,18 +113,6 @@ async function businessImage(): Promise<Record<string, AttributeValue> | undefin
   ).Item;
 }
 
-/** Lambda event filtering, for the subset of the pattern language ALERT_FILTER_PATTERNS uses. */
-function matches(pattern: unknown, value: unknown): boolean {
-  if (Array.isArray(pattern)) return pattern.includes(value);
-  if (pattern && typeof pattern === 'object') {
-    return Object.entries(pattern).every(([k, p]) =>
-      matches(p, (value as Record<string, unknown> | undefined)?.[k]),
-    );
-  }
-  return false;
-}
-const passesFilters = (record: DynamoDBRecord) => ALERT_FILTER_PATTERNS.some((p) => matches(p, record));
-
 let seq = 0;
 function streamRecord(
   eventName: 'INSERT' | 'MODIFY',
@@ -153,7 +141,7 @@ function alertOf(p: { Message?: string } | undefined): Record<string, unknown> {
 }
 
 async function deliver(records: DynamoDBRecord[]) {
-  const delivered = records.filter(passesFilters);
+  const delivered = records.filter(passesAlertFilters);
   if (delivered.length === 0) return { batchItemFailures: [] };
   return alert({ Records: delivered }, fakeContext() as unknown as Context);
 }
@@ -224,7 +212,7 @@ describe('AWS deployment, end to end in-process', () => {
       sk: { S: 'STATE' },
       entity: { S: 'doc' },
     });
-    expect(passesFilters(docRecord)).toBe(false);
+    expect(passesAlertFilters(docRecord)).toBe(false);
     await deliver([docRecord, streamRecord('MODIFY', recovered, flagged)]);
     expect(sns.published.map((p) => alertOf(p).type)).toEqual([
       'business.spam_flagged',

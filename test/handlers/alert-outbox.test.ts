@@ -1,16 +1,14 @@
 // Health and auth alerts on AWS go through the outbox: the run's settle step writes one item per alert
-// it won (conditional put), the stream's INSERT of that item invokes the alert Lambda, which publishes
+// it won (conditional put), the stream's INSERT of that item passesAlertFilters the alert Lambda, which publishes
 // it once. Real DynamoDB store and outbox on dynalite, the SNS stub; stream records are synthesized
 // from the items the settle wrote (dynalite has no Streams).
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoAlertOutbox } from '../../lambda/adapters/dynamodb/alert-outbox.js';
 import { createDynamoStateStore } from '../../lambda/adapters/dynamodb/state-store.js';
 import type { Alert } from '../../lambda/engine/model.js';
 import { settleAuthAlerts } from '../../lambda/engine/promises/auth-alerts.js';
 import { settleRunHealth } from '../../lambda/engine/run/settle-health.js';
-import { ALERT_FILTER_PATTERNS } from '../../lambda/handlers/alert-filters.js';
 import { OutboxRecordError, outboxAlertFromRecord } from '../../lambda/handlers/outbox-stream.js';
 import { createDocumentClient, createDynamoClient, createStateTable } from '../support/aws-services.js';
 import { hour, result } from '../support/health-results.js';
@@ -20,6 +18,7 @@ import {
   insertRecord,
   outboxAlertHandler,
   outboxItems,
+  passesAlertFilters,
   publishedAlert,
   streamBatch,
 } from '../support/outbox-stream.js';
@@ -47,18 +46,6 @@ async function setup() {
   return { tableName, store, outbox, settle, stream };
 }
 
-/** Lambda event filtering for the forms ALERT_FILTER_PATTERNS uses: leaf arrays list accepted values. */
-function matches(pattern: unknown, value: unknown): boolean {
-  if (Array.isArray(pattern)) return pattern.includes(value);
-  if (pattern && typeof pattern === 'object') {
-    return Object.entries(pattern).every(([k, p]) =>
-      matches(p, (value as Record<string, unknown> | undefined)?.[k]),
-    );
-  }
-  return false;
-}
-const invokes = (r: DynamoDBRecord) => ALERT_FILTER_PATTERNS.some((p) => matches(p, r));
-
 const brokenDocs = (outcome: 'fail' | 'pass') =>
   Array.from({ length: 10 }, (_, i) => result(`${i < 6 ? 'clients' : 'billing'}/doc${i}.md`, outcome));
 
@@ -75,7 +62,7 @@ describe('alert outbox on AWS', () => {
       pk: { S: 'ALERT#run-2' },
       sk: { S: `doc.failing#${alerts[0]?.idempotencyKey}` },
     });
-    expect(records.every(invokes)).toBe(true);
+    expect(records.every(passesAlertFilters)).toBe(true);
 
     const handler = await outboxAlertHandler(sns, raw);
     const before = sns.published.length;
@@ -228,7 +215,7 @@ describe('alert outbox on AWS', () => {
         data: {},
       }),
     );
-    expect(invokes(incident)).toBe(false);
+    expect(passesAlertFilters(incident)).toBe(false);
     expect(outboxAlertFromRecord(incident)).toBeUndefined();
     const outboxItem = image({
       pk: 'ALERT#r',
@@ -237,8 +224,8 @@ describe('alert outbox on AWS', () => {
       alert: { type: 'doc.failing' },
     });
     const modify = { ...insertRecord(outboxItem), eventName: 'MODIFY' as const };
-    expect(invokes(modify)).toBe(false);
-    expect(invokes(insertRecord(outboxItem))).toBe(true);
+    expect(passesAlertFilters(modify)).toBe(false);
+    expect(passesAlertFilters(insertRecord(outboxItem))).toBe(true);
     // A malformed outbox item is a fault: the record fails and is retried (then dead-lettered).
     expect(() => outboxAlertFromRecord(insertRecord(outboxItem))).toThrow(OutboxRecordError);
     expect(() => outboxAlertFromRecord(insertRecord(outboxItem))).toThrow(

@@ -8,6 +8,7 @@ import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { createSnsAlertSink } from '../../lambda/adapters/sns/sns-sink.js';
 import { type AlertHandler, createAlertHandler } from '../../lambda/handlers/alert.js';
+import { ALERT_FILTER_PATTERNS } from '../../lambda/handlers/alert-filters.js';
 import { createIdempotencyTable } from './aws-services.js';
 import type { SnsStub } from './sns-stub.js';
 
@@ -60,6 +61,20 @@ export function insertRecord(image: Record<string, AttributeValue>): DynamoDBRec
     },
   };
 }
+
+/** Lambda event filtering, for the subset of the pattern language ALERT_FILTER_PATTERNS uses: leaf arrays list accepted values. */
+function matches(pattern: unknown, value: unknown): boolean {
+  if (Array.isArray(pattern)) return pattern.includes(value);
+  if (pattern && typeof pattern === 'object') {
+    return Object.entries(pattern).every(([k, p]) =>
+      matches(p, (value as Record<string, unknown> | undefined)?.[k]),
+    );
+  }
+  return false;
+}
+/** Whether the alert Lambda's event source mapping lets `record` through (it invokes the Lambda). */
+export const passesAlertFilters = (record: DynamoDBRecord): boolean =>
+  ALERT_FILTER_PATTERNS.some((p) => matches(p, record));
 
 export const streamBatch = (records: DynamoDBRecord[]): DynamoDBStreamEvent => ({ Records: records });
 
