@@ -40,6 +40,35 @@ describe('loading specs', () => {
     ]);
   });
 
+  it('reports a file whose version cannot be read as an API description, and loads the others', async () => {
+    const files: Record<string, object> = {
+      'old.json': { swagger: '1.2', paths: {} },
+      'numbered.json': { swagger: 2.0, info: { version: '1' }, paths: {} },
+      'future.json': { openapi: '4.0.0', paths: {} },
+      'no-paths.json': { openapi: '3.0.3', info: { version: '1' } },
+      'webhooks.json': { openapi: '3.1.0', info: { version: '1' }, webhooks: {} },
+      'info-number.json': { openapi: '3.0.3', info: { version: 1 }, paths: {} },
+    };
+    const specs = await loadSpecs('/specs', [], {
+      list: async () => Object.keys(files),
+      read: async (path) => JSON.stringify(files[path.slice('/specs/'.length)]),
+    });
+    expect(specs.specs.map((s) => s.file)).toEqual(['webhooks.json']);
+    expect(specs.problems).toEqual([
+      { file: 'future.json', message: expect.stringMatching(/^Unsupported OpenAPI version: 4\.0\.0\./) },
+      {
+        file: 'info-number.json',
+        message: 'API version number must be a string (e.g. "1.0.0") not a number.',
+      },
+      { file: 'no-paths.json', message: 'no-paths.json is not a valid Openapi API definition' },
+      {
+        file: 'numbered.json',
+        message: 'Swagger version number must be a string (e.g. "2.0") not a number.',
+      },
+      { file: 'old.json', message: 'Unrecognized Swagger version: 1.2. Expected 2.0' },
+    ]);
+  });
+
   it('reports a remote $ref with no mapping instead of fetching it', () => {
     expect(load.unmapped).toEqual([
       { file: 'swagger/unmapped.json', url: 'https://elsewhere.example.test/widget.json' },

@@ -1,11 +1,12 @@
 // Loads every OpenAPI 3.0/3.1 and Swagger 2.0 file under a specs root (the folder the docs'
-// `swagger:` fields are relative to), with @apidevtools/swagger-parser bundling each file's
-// cross-file `$ref`s into internal ones. Nothing is ever fetched: remote `$ref`s are read from local
+// `swagger:` fields are relative to), with @apidevtools/json-schema-ref-parser bundling each file's
+// cross-file `$ref`s into internal ones (the library swagger-parser is built on; its validators and
+// the OpenAPI meta-schemas would only add 60 KB to the verify Lambda). Nothing is ever fetched: remote `$ref`s are read from local
 // folders through the URL-prefix map (`--openapi-ref-map URL=DIR`); an unmapped one becomes a marker
 // that makes the schemas using it skipped, and is reported.
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import SwaggerParser from '@apidevtools/swagger-parser';
+import { $RefParser } from '@apidevtools/json-schema-ref-parser';
 import { load as loadYaml } from 'js-yaml';
 import { type LoadedSpec, type SpecVersion, UNMAPPED_MARKER } from '../../engine/promises/contract-model.js';
 import type { RefMapping } from './ref-map.js';
@@ -66,16 +67,16 @@ export async function loadSpecs(
     if (!raw) continue;
     const version = versionOf(raw);
     if (!version) continue; // an entity or other JSON file, not an API description
+    const api = withVersion(raw, version);
+    const wrong = versionProblem(api, file);
+    if (wrong) {
+      problems.push({ file, message: wrong });
+      continue;
+    }
     const missed: string[] = [];
     try {
       // bundle(path, object, options): the object is read as if it were the file at path.
-      const bundle = SwaggerParser.prototype.bundle as unknown as (
-        this: SwaggerParser,
-        path: string,
-        api: object,
-        options: object,
-      ) => Promise<Record<string, unknown>>;
-      const api = await bundle.call(new SwaggerParser(), join(root, file), withVersion(raw, version), {
+      const bundled = (await new $RefParser().bundle(join(root, file), api, {
         resolve: {
           http: false,
           // Cross-file relative `$ref`s: read through the same source (a folder, or S3 objects).
@@ -91,8 +92,8 @@ export async function loadSpecs(
             },
           },
         },
-      });
-      specs.push({ file, version: version.version, assumedVersion: version.assumed, api });
+      })) as Record<string, unknown>;
+      specs.push({ file, version: version.version, assumedVersion: version.assumed, api: bundled });
       for (const url of new Set(missed)) unmapped.push({ file, url });
     } catch (e) {
       problems.push({ file, message: messageOf(e) });
@@ -146,6 +147,33 @@ function versionOf(raw: Record<string, unknown>): { version: SpecVersion; assume
 function withVersion(raw: Record<string, unknown>, v: { version: SpecVersion; assumed: boolean }) {
   if (!v.assumed) return raw;
   return v.version === '2.0' ? { swagger: '2.0', ...raw } : { openapi: '3.0.3', ...raw };
+}
+
+const SUPPORTED_OPENAPI = ['3.0.0', '3.0.1', '3.0.2', '3.0.3', '3.0.4', '3.1.0', '3.1.1', '3.1.2'];
+
+/**
+ * Why a file that looks like an API description cannot be read as one, in swagger-parser's words
+ * (the checks its parse made before bundling): a version that is not a string or not supported, or
+ * an OpenAPI 3.0 file without `paths`.
+ */
+export function versionProblem(api: Record<string, unknown>, file: string): string | undefined {
+  const info = api.info as { version?: unknown } | undefined;
+  const numberedInfo = typeof info?.version === 'number';
+  if (api.swagger !== undefined) {
+    if (typeof api.swagger === 'number')
+      return 'Swagger version number must be a string (e.g. "2.0") not a number.';
+    if (numberedInfo) return 'API version number must be a string (e.g. "1.0.0") not a number.';
+    if (api.swagger !== '2.0') return `Unrecognized Swagger version: ${String(api.swagger)}. Expected 2.0`;
+    return undefined;
+  }
+  if (api.paths === undefined && !(String(api.openapi).startsWith('3.1') && api.webhooks !== undefined))
+    return `${file} is not a valid Openapi API definition`;
+  if (typeof api.openapi === 'number')
+    return 'Openapi version number must be a string (e.g. "3.0.0") not a number.';
+  if (numberedInfo) return 'API version number must be a string (e.g. "1.0.0") not a number.';
+  if (!SUPPORTED_OPENAPI.includes(String(api.openapi)))
+    return `Unsupported OpenAPI version: ${String(api.openapi)}. Supported: ${SUPPORTED_OPENAPI.join(', ')}`;
+  return undefined;
 }
 
 function messageOf(e: unknown): string {
