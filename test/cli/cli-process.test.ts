@@ -172,6 +172,28 @@ describe('stopping early', () => {
     }
   });
 
+  it('SIGTERM stops the run as Ctrl-C does: interrupted, exit 130', async () => {
+    const { dir, args } = await workspace(['/t1', '/t2', '/t3']);
+    delayMs = 1000;
+    const before = paths.length;
+    try {
+      const cli = spawnCli([...args, '--concurrency', '1']);
+      while (paths.length === before) await new Promise((r) => setTimeout(r, 20));
+      cli.child.kill('SIGTERM');
+      const r = await cli.done;
+      expect(r.code).toBe(130);
+      expect(paths.length - before).toBe(1);
+      expect(r.stdout).toMatch(/run \S+ was interrupted \(1 of 3 docs done; the others did not start\)/);
+      const runs = await readdir(join(dir, 'state', 'runs'));
+      const record = JSON.parse(
+        await readFile(join(dir, 'state', 'runs', runs[0] ?? '', 'run.json'), 'utf8'),
+      );
+      expect(record).toMatchObject({ status: 'interrupted', summary: { total: 1, pass: 1 } });
+    } finally {
+      delayMs = 0;
+    }
+  });
+
   it('a second Ctrl-C aborts the doc in flight', async () => {
     const { args } = await workspace(['/s1', '/s2']);
     delayMs = 10_000;
