@@ -127,6 +127,28 @@ describe('usage and I/O errors: exit 2, the flag or file named, no stack, nothin
     expect(paths.length).toBe(before);
   });
 
+  it('lint on an empty folder exits 2 naming --allow-empty; with it, 0', async () => {
+    const empty = await tempDir();
+    const r = await runCli(['lint', empty]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^verifier lint: no docs found in .*; pass the folder of \*\.md docs, or --allow-empty/,
+    );
+    expect((await runCli(['lint', empty, '--allow-empty'])).code).toBe(0);
+  });
+
+  it('run --domain that matches no doc exits 2 naming the filter and its count; --allow-empty exits 0', async () => {
+    const { args } = await workspace(['/a']);
+    const before = paths.length;
+    const r = await runCli([...args, '--domain', 'nope']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^verifier run: no docs selected: --domain nope matched 0 of the 1 doc in .*--allow-empty/,
+    );
+    expect((await runCli([...args, '--domain', 'nope', '--allow-empty'])).code).toBe(0);
+    expect(paths.length).toBe(before);
+  });
+
   it('--docs naming one doc file runs that doc alone', async () => {
     const { dir, args } = await workspace(['/a', '/b']);
     const r = await runCli([...args, '--docs', join(dir, 'docs', 'clients', 'a.md')]);
