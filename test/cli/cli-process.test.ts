@@ -127,6 +127,28 @@ describe('usage and I/O errors: exit 2, the flag or file named, no stack, nothin
     expect(paths.length).toBe(before);
   });
 
+  it('lint on an empty folder exits 2 naming --allow-empty; with it, 0', async () => {
+    const empty = await tempDir();
+    const r = await runCli(['lint', empty]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^verifier lint: no docs found in .*; pass the folder of \*\.md docs, or --allow-empty/,
+    );
+    expect((await runCli(['lint', empty, '--allow-empty'])).code).toBe(0);
+  });
+
+  it('run --domain that matches no doc exits 2 naming the filter and its count; --allow-empty exits 0', async () => {
+    const { args } = await workspace(['/a']);
+    const before = paths.length;
+    const r = await runCli([...args, '--domain', 'nope']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^verifier run: no docs selected: --domain nope matched 0 of the 1 doc in .*--allow-empty/,
+    );
+    expect((await runCli([...args, '--domain', 'nope', '--allow-empty'])).code).toBe(0);
+    expect(paths.length).toBe(before);
+  });
+
   it('--docs naming one doc file runs that doc alone', async () => {
     const { dir, args } = await workspace(['/a', '/b']);
     const r = await runCli([...args, '--docs', join(dir, 'docs', 'clients', 'a.md')]);
@@ -162,6 +184,28 @@ describe('stopping early', () => {
       expect(r.stdout).toMatch(
         /run \S+ was interrupted \(1 of 4 docs done; the others did not start\).*: 1 pass/,
       );
+      const runs = await readdir(join(dir, 'state', 'runs'));
+      const record = JSON.parse(
+        await readFile(join(dir, 'state', 'runs', runs[0] ?? '', 'run.json'), 'utf8'),
+      );
+      expect(record).toMatchObject({ status: 'interrupted', summary: { total: 1, pass: 1 } });
+    } finally {
+      delayMs = 0;
+    }
+  });
+
+  it('SIGTERM stops the run as Ctrl-C does: interrupted, exit 130', async () => {
+    const { dir, args } = await workspace(['/t1', '/t2', '/t3']);
+    delayMs = 1000;
+    const before = paths.length;
+    try {
+      const cli = spawnCli([...args, '--concurrency', '1']);
+      while (paths.length === before) await new Promise((r) => setTimeout(r, 20));
+      cli.child.kill('SIGTERM');
+      const r = await cli.done;
+      expect(r.code).toBe(130);
+      expect(paths.length - before).toBe(1);
+      expect(r.stdout).toMatch(/run \S+ was interrupted \(1 of 3 docs done; the others did not start\)/);
       const runs = await readdir(join(dir, 'state', 'runs'));
       const record = JSON.parse(
         await readFile(join(dir, 'state', 'runs', runs[0] ?? '', 'run.json'), 'utf8'),

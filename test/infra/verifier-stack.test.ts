@@ -308,6 +308,36 @@ describe('state', () => {
   });
 });
 
+describe("what the README's deploy section tells a first deployer", () => {
+  it('the outputs it reads (the dashboard by name), and cdk destroy keeps the table and the bucket', () => {
+    const outputs = template.findOutputs('*') as Record<string, { Value: unknown }>;
+    // The names the README's "Outputs" paragraph and its out() examples use (the default target: no suffix).
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining([
+        'AlertTopicArn',
+        'ApiUrl',
+        'DashboardName',
+        'DocsBucketName',
+        'ReaderPolicyArn',
+        'RunnerPolicyArn',
+        'ScheduleName',
+        'StateTableName',
+        'TargetSecretArn',
+        'VerifierFunctionName',
+      ]),
+    );
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'Verifier-verifier' });
+    expect(outputs.DashboardName?.Value).toBe('Verifier-verifier');
+    expect(outputs.StateTableName?.Value).toEqual({ Ref: ids.table });
+    expect(outputs.DocsBucketName?.Value).toEqual({ Ref: ids.bucket });
+    const resources = template.toJSON().Resources as Record<string, { DeletionPolicy?: string }>;
+    expect([resources[ids.table]?.DeletionPolicy, resources[ids.bucket]?.DeletionPolicy]).toEqual([
+      'Retain',
+      'Retain',
+    ]);
+  });
+});
+
 describe('API', () => {
   it('has the nine routes, each with AWS_IAM authorization and a request validator', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).map(
