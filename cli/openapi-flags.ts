@@ -1,5 +1,5 @@
 // The `--openapi DIR` and `--openapi-ref-map URL=DIR` checks every `run` makes before it starts.
-// Apart from cli/openapi.ts (which loads the specs) so that they load neither swagger-parser, Ajv nor
+// Apart from cli/openapi.ts (which loads the specs) so that they load neither json-schema-ref-parser, Ajv nor
 // js-yaml: a plain run never needs them.
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -139,7 +139,7 @@ export async function executeRun(opts: RunCliOptions, io: RunIo, presets: RunPre
   if (config.promises.openapi) {
     const { dir, refMap } = config.promises.openapi;
     try {
-      // swagger-parser and Ajv load only for a run that checks contracts.
+      // json-schema-ref-parser and Ajv load only for a run that checks contracts.
       const { loadOperationIndex } = await import('./openapi.js');
       contractIndex = await loadOperationIndex(dir, refMap, warn);
     } catch (err) {

@@ -1,5 +1,5 @@
 // One place for how this project's Lambda functions are built: nodejs22.x on arm64, bundled locally
-// with esbuild (no Docker), ESM, minified, with a log group that has a retention.
+// with esbuild (no Docker) as lib/lambda-bundle.ts says, with a log group that has a retention.
 import path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { type ISecurityGroup, type IVpc, type SubnetSelection, SubnetType } from 'aws-cdk-lib/aws-ec2';
@@ -7,20 +7,10 @@ import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { LAMBDA_BUNDLE } from '../lambda-bundle.js';
 
 export const REPO_ROOT = path.join(import.meta.dirname, '../..');
 export const handlerEntry = (name: string) => path.join(REPO_ROOT, 'lambda/handlers', `${name}.ts`);
-
-/** esbuild settings for every function (also used by the bundle smoke test). */
-export const BUNDLE = {
-  format: 'esm',
-  target: 'node22',
-  mainFields: ['module', 'main'],
-  // ESM bundles still meet CommonJS dependencies that call require().
-  banner: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);",
-  // The nodejs22.x runtime ships AWS SDK v3: leaving it out keeps the bundle small and cold starts short.
-  external: ['@aws-sdk/*'],
-} as const;
 
 export interface NodeFunctionProps {
   /** Handler module name under lambda/handlers/ (without `.ts`). */
@@ -71,13 +61,17 @@ export function createNodeFunction(scope: Construct, id: string, props: NodeFunc
     }),
     bundling: {
       forceDockerBundling: false,
-      minify: true,
+      minify: LAMBDA_BUNDLE.minify,
       sourceMap: false,
-      format: OutputFormat.ESM,
-      target: BUNDLE.target,
-      mainFields: [...BUNDLE.mainFields],
-      banner: BUNDLE.banner,
-      externalModules: [...BUNDLE.external],
+      format: OutputFormat.CJS,
+      target: LAMBDA_BUNDLE.target,
+      mainFields: [...LAMBDA_BUNDLE.mainFields],
+      externalModules: [...LAMBDA_BUNDLE.external],
+      esbuildArgs: {
+        '--alias': Object.entries(LAMBDA_BUNDLE.alias).map(
+          ([from, to]) => `${from}=${path.join(REPO_ROOT, to)}`,
+        ),
+      },
       // esbuild errors still throw; its size report would break `cdk synth -q`.
       logLevel: LogLevel.ERROR,
     },

@@ -8,7 +8,8 @@ import { build } from 'esbuild';
 import * as undici from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, request } from '../../lambda/adapters/http/undici-lite.js';
-import { BUNDLE, REPO_ROOT } from '../../lib/constructs/node-function.js';
+import { REPO_ROOT } from '../../lib/constructs/node-function.js';
+import { LAMBDA_BUNDLE } from '../../lib/lambda-bundle.js';
 
 interface Seen {
   method: string;
@@ -113,10 +114,10 @@ describe('undici-lite', () => {
       bundle: true,
       platform: 'node',
       minify: true,
-      format: BUNDLE.format,
-      target: BUNDLE.target,
-      mainFields: [...BUNDLE.mainFields],
-      external: [...BUNDLE.external],
+      format: LAMBDA_BUNDLE.format,
+      target: LAMBDA_BUNDLE.target,
+      mainFields: [...LAMBDA_BUNDLE.mainFields],
+      external: [...LAMBDA_BUNDLE.external],
       metafile: true,
       logLevel: 'silent',
     });

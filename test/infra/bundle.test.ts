@@ -9,7 +9,8 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoStateStore } from '../../lambda/adapters/dynamodb/state-store.js';
 import type { Summary } from '../../lambda/engine/model.js';
-import { BUNDLE, handlerEntry, REPO_ROOT } from '../../lib/constructs/node-function.js';
+import { handlerEntry, REPO_ROOT } from '../../lib/constructs/node-function.js';
+import { lambdaBuildOptions } from '../../lib/lambda-bundle.js';
 import { createSandbox, type Sandbox } from '../../sandbox/server.js';
 import {
   createBucket,
@@ -44,22 +45,14 @@ afterAll(async () => {
 
 describe('verifier bundle', () => {
   it('runs from env alone against local services and records the run', async () => {
-    const outfile = join(outDir, 'index.mjs');
-    await build({
-      entryPoints: [handlerEntry('verify')],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      minify: true,
-      format: BUNDLE.format,
-      target: BUNDLE.target,
-      mainFields: [...BUNDLE.mainFields],
-      banner: { js: BUNDLE.banner },
-      external: [...BUNDLE.external],
-      logLevel: 'silent',
-    });
+    // `.cjs`: the repository's package.json says "type": "module"; the Lambda's index.js has none.
+    const outfile = join(outDir, 'index.cjs');
+    await build(lambdaBuildOptions(REPO_ROOT, handlerEntry('verify'), outfile));
     const code = await readFile(outfile, 'utf8');
-    expect(code).toMatch(/from"@aws-sdk\/client-dynamodb"/);
+    // The runtime's AWS SDK is required, not imported (lib/lambda-bundle.ts), and one js-yaml is inside.
+    expect(code).toMatch(/require\("@aws-sdk\/client-dynamodb"\)/);
+    expect(code).not.toMatch(/from\s*"@aws-sdk\//);
+    expect(code.match(/is met in definition of/g)).toHaveLength(1);
 
     const raw = createDynamoClient();
     const tableName = await createStateTable(raw);
@@ -67,10 +60,12 @@ describe('verifier bundle', () => {
     const bucket = await createBucket(s3, 'bundle');
     await uploadDir(s3, bucket, SEEDS, 'docs/');
     await uploadDir(s3, bucket, join(SEEDS, 'test-files'), 'test-files/');
-    // Response contracts from specs in the bucket (swagger-parser loads lazily inside the bundle).
+    // Response contracts from specs in the bucket (json-schema-ref-parser loads lazily inside the bundle).
     await uploadDir(s3, bucket, join(REPO_ROOT, 'test/fixtures/openapi'), 'specs/');
 
-    const script = `const m = await import(process.argv[1]);
+    // As the nodejs22.x runtime loads an index.js: with require().
+    const script = `const { createRequire } = await import('node:module');
+      const m = createRequire(process.argv[1])(process.argv[1]);
       const out = await m.handler({}, { getRemainingTimeInMillis: () => 600000 });
       console.log('RESULT:' + JSON.stringify(out));`;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script, outfile], {

@@ -102,7 +102,7 @@ export function createS3Specs(options: S3SpecsOptions): S3Specs {
           return object.text;
         },
       };
-      // swagger-parser loads only for a target with specs.
+      // json-schema-ref-parser loads only for a target with specs.
       const { loadSpecs } = await import('./load-specs.js');
       const load = await loadSpecs(ROOT, refMap, files);
       last = { signature, load };
