@@ -85,6 +85,18 @@ describe('report summary helpers', () => {
     ]);
   });
 
+  it("says an invalid doc's reason once when it is its first finding, with or without a note", () => {
+    const message = 'frontmatter: Missing closing "quote';
+    const broken: DocResult = {
+      ...invalid,
+      reason: `crm/broken.md:3: ${message}`,
+      findings: [{ doc: 'crm/broken.md', line: 3, severity: 'error', code: 'yaml', message }],
+    };
+    const expected = [`crm/broken.md:3: error: ${message}`];
+    expect(failureDetail(broken)).toEqual(expected);
+    expect(failureDetail({ ...broken, reason: `${broken.reason} (new)` })).toEqual(expected);
+  });
+
   it('cuts a body excerpt to at most 1 KB without splitting a character', () => {
     expect(excerpt('short')).toBe('short');
     const exact = 'a'.repeat(EXCERPT_BYTES);

@@ -102,7 +102,11 @@ export function failureMessage(result: DocResult): string {
  */
 export function failureDetail(result: DocResult): string[] {
   const lines: string[] = [];
-  if (result.reason) lines.push(`reason: ${result.reason}`);
+  // An invalid doc's reason is its first error finding (the console may add a note such as "(new)"):
+  // the findings below list it with the others, so it is not said twice.
+  const { reason, findings = [] } = result;
+  if (reason && !findings.some((f) => reason.startsWith(`${f.doc}:${f.line}: ${f.message}`)))
+    lines.push(`reason: ${reason}`);
   const step = failingStep(result);
   if (step) {
     const where = step.url ? `${step.method} ${step.url}` : step.method;
@@ -113,6 +117,6 @@ export function failureDetail(result: DocResult): string[] {
     if (step.condition) lines.push(`condition: ${step.condition.condition} (rule ${step.condition.rule})`);
     if (step.bodyExcerpt) lines.push(`body: ${excerpt(step.bodyExcerpt)}`);
   }
-  for (const f of result.findings ?? []) lines.push(`${f.doc}:${f.line}: ${f.severity}: ${f.message}`);
+  for (const f of findings) lines.push(`${f.doc}:${f.line}: ${f.severity}: ${f.message}`);
   return lines;
 }
