@@ -114,4 +114,21 @@ describe('verifier bundle', () => {
     expect(await store.getRun(out.runId)).toMatchObject({ status: 'finished', trigger: 'schedule' });
     expect(secrets.requests.map((r) => r.body.SecretId)).toEqual(['verifier/target']);
   });
+
+  it.each(['alert', 'api', 'digest'])(
+    'bundles the %s handler to one CommonJS file that loads with require()',
+    async (handler) => {
+      const outfile = join(outDir, `${handler}.cjs`);
+      await build(lambdaBuildOptions(REPO_ROOT, handlerEntry(handler), outfile));
+      const code = await readFile(outfile, 'utf8');
+      expect(code).not.toMatch(/\bimport\s*[{*\w]|import\.meta/);
+      const script = `const { createRequire } = await import('node:module');
+        const m = createRequire(process.argv[1])(process.argv[1]);
+        console.log(typeof m.handler);`;
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script, outfile], {
+        env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1' },
+      });
+      expect(stdout.trim()).toBe('function');
+    },
+  );
 });
