@@ -168,52 +168,44 @@ describe('usage and I/O errors: exit 2, the flag or file named, no stack, nothin
 });
 
 describe('stopping early', () => {
-  it('Ctrl-C: no new doc starts, the one in flight finishes, the partial summary prints, the run is interrupted, exit 130', async () => {
-    const { dir, args } = await workspace(['/s1', '/s2', '/s3', '/s4']);
-    delayMs = 1500;
+  /** Runs the docs one at a time with a slow target, sends `signal` once the first request is in. */
+  async function stopMidRun(docPaths: readonly string[], signal: NodeJS.Signals, holdMs: number) {
+    const { dir, args } = await workspace(docPaths);
+    delayMs = holdMs;
     const before = paths.length;
     try {
       const cli = spawnCli([...args, '--concurrency', '1']);
       while (paths.length === before) await new Promise((r) => setTimeout(r, 20));
-      cli.child.kill('SIGINT');
+      cli.child.kill(signal);
       const r = await cli.done;
-      expect(r.code).toBe(130);
-      expect(paths.length - before).toBe(1);
-      expect(r.stderr).toMatch(/interrupted: no more docs start/);
-      expect(r.stdout).toMatch(/PASS +clients\/s1\.md/);
-      expect(r.stdout).toMatch(
-        /run \S+ was interrupted \(1 of 4 docs done; the others did not start\).*: 1 pass/,
-      );
       const runs = await readdir(join(dir, 'state', 'runs'));
       const record = JSON.parse(
         await readFile(join(dir, 'state', 'runs', runs[0] ?? '', 'run.json'), 'utf8'),
       );
-      expect(record).toMatchObject({ status: 'interrupted', summary: { total: 1, pass: 1 } });
+      return { r, record, requests: paths.length - before };
     } finally {
       delayMs = 0;
     }
+  }
+
+  it('Ctrl-C: no new doc starts, the one in flight finishes, the partial summary prints, the run is interrupted, exit 130', async () => {
+    const { r, record, requests } = await stopMidRun(['/s1', '/s2', '/s3', '/s4'], 'SIGINT', 1500);
+    expect(r.code).toBe(130);
+    expect(requests).toBe(1);
+    expect(r.stderr).toMatch(/interrupted: no more docs start/);
+    expect(r.stdout).toMatch(/PASS +clients\/s1\.md/);
+    expect(r.stdout).toMatch(
+      /run \S+ was interrupted \(1 of 4 docs done; the others did not start\).*: 1 pass/,
+    );
+    expect(record).toMatchObject({ status: 'interrupted', summary: { total: 1, pass: 1 } });
   });
 
   it('SIGTERM stops the run as Ctrl-C does: interrupted, exit 130', async () => {
-    const { dir, args } = await workspace(['/t1', '/t2', '/t3']);
-    delayMs = 1000;
-    const before = paths.length;
-    try {
-      const cli = spawnCli([...args, '--concurrency', '1']);
-      while (paths.length === before) await new Promise((r) => setTimeout(r, 20));
-      cli.child.kill('SIGTERM');
-      const r = await cli.done;
-      expect(r.code).toBe(130);
-      expect(paths.length - before).toBe(1);
-      expect(r.stdout).toMatch(/run \S+ was interrupted \(1 of 3 docs done; the others did not start\)/);
-      const runs = await readdir(join(dir, 'state', 'runs'));
-      const record = JSON.parse(
-        await readFile(join(dir, 'state', 'runs', runs[0] ?? '', 'run.json'), 'utf8'),
-      );
-      expect(record).toMatchObject({ status: 'interrupted', summary: { total: 1, pass: 1 } });
-    } finally {
-      delayMs = 0;
-    }
+    const { r, record, requests } = await stopMidRun(['/t1', '/t2', '/t3'], 'SIGTERM', 1000);
+    expect(r.code).toBe(130);
+    expect(requests).toBe(1);
+    expect(r.stdout).toMatch(/run \S+ was interrupted \(1 of 3 docs done; the others did not start\)/);
+    expect(record).toMatchObject({ status: 'interrupted', summary: { total: 1, pass: 1 } });
   });
 
   it('a second Ctrl-C aborts the doc in flight', async () => {

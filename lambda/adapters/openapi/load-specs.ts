@@ -1,9 +1,10 @@
 // Loads every OpenAPI 3.0/3.1 and Swagger 2.0 file under a specs root (the folder the docs'
 // `swagger:` fields are relative to), with @apidevtools/json-schema-ref-parser bundling each file's
-// cross-file `$ref`s into internal ones (the library swagger-parser is built on; its validators and
-// the OpenAPI meta-schemas would only add 60 KB to the verify Lambda). Nothing is ever fetched: remote `$ref`s are read from local
-// folders through the URL-prefix map (`--openapi-ref-map URL=DIR`); an unmapped one becomes a marker
-// that makes the schemas using it skipped, and is reported.
+// cross-file `$ref`s into internal ones (the library swagger-parser is built on; swagger-parser's
+// validators and the OpenAPI meta-schemas would only add 60 KB to the verify Lambda). Nothing is ever
+// fetched: remote `$ref`s are read from local folders through the URL-prefix map
+// (`--openapi-ref-map URL=DIR`); an unmapped one becomes a marker that makes the schemas using it
+// skipped, and is reported.
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { $RefParser } from '@apidevtools/json-schema-ref-parser';
@@ -156,7 +157,7 @@ const SUPPORTED_OPENAPI = ['3.0.0', '3.0.1', '3.0.2', '3.0.3', '3.0.4', '3.1.0',
  * (the checks its parse made before bundling): a version that is not a string or not supported, or
  * an OpenAPI 3.0 file without `paths`.
  */
-export function versionProblem(api: Record<string, unknown>, file: string): string | undefined {
+function versionProblem(api: Record<string, unknown>, file: string): string | undefined {
   const info = api.info as { version?: unknown } | undefined;
   const numberedInfo = typeof info?.version === 'number';
   if (api.swagger !== undefined) {
