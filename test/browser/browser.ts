@@ -64,9 +64,25 @@ export async function openFile(
   return { page, errors, foreign };
 }
 
+/**
+ * A full-page screenshot as a reader scrolling the page sees it: the viewport is made as tall as the
+ * page first, because rows under `content-visibility: auto` are not painted while off screen (a plain
+ * full-page capture shows them as empty boxes).
+ */
 export async function screenshot(page: Page, name: string): Promise<string> {
   await mkdir(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, name);
+  const viewport = page.viewportSize();
+  if (viewport) {
+    // Painting the rows changes their height (their placeholder size is an estimate): until it settles.
+    for (let i = 0, height = viewport.height; i < 3; i++) {
+      const full = await page.evaluate<number>('document.documentElement.scrollHeight');
+      if (full === height) break;
+      height = full;
+      await page.setViewportSize({ width: viewport.width, height: full });
+    }
+  }
   await page.screenshot({ path, fullPage: true });
+  if (viewport) await page.setViewportSize(viewport);
   return path;
 }
