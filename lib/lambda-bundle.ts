@@ -2,7 +2,15 @@
 // (lib/constructs/node-function.ts), the bundle test, the benchmark's Lambda row and
 // scripts/bundle-report.mjs all build from these settings, so what is measured is what ships.
 // No CDK import here: the benchmark bundles this module.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
+
+/** js-yaml's ES module build, wherever the install put the package. */
+const JS_YAML_ESM = join(
+  dirname(createRequire(import.meta.url).resolve('js-yaml/package.json')),
+  'dist/js-yaml.mjs',
+);
 
 /**
  * One CommonJS file per handler (`index.js`), which the nodejs22.x runtime loads with `require()`.
@@ -21,7 +29,7 @@ export const LAMBDA_BUNDLE = {
   external: ['@aws-sdk/*'],
   // One js-yaml: our code imports its ES module build, json-schema-ref-parser `require()`s its
   // CommonJS one, and esbuild would bundle both copies (44 KB).
-  alias: { 'js-yaml': './node_modules/js-yaml/dist/js-yaml.mjs' },
+  alias: { 'js-yaml': JS_YAML_ESM },
 } as const satisfies BuildOptions;
 
 /** The esbuild options for one handler bundle, from the repository root (`absWorkingDir`). */

@@ -68,9 +68,7 @@ export function createNodeFunction(scope: Construct, id: string, props: NodeFunc
       mainFields: [...LAMBDA_BUNDLE.mainFields],
       externalModules: [...LAMBDA_BUNDLE.external],
       esbuildArgs: {
-        '--alias': Object.entries(LAMBDA_BUNDLE.alias).map(
-          ([from, to]) => `${from}=${path.join(REPO_ROOT, to)}`,
-        ),
+        '--alias': Object.entries(LAMBDA_BUNDLE.alias).map(([from, to]) => `${from}=${to}`),
       },
       // esbuild errors still throw; its size report would break `cdk synth -q`.
       logLevel: LogLevel.ERROR,

@@ -5,6 +5,8 @@ import { execFile } from 'node:child_process';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Script } from 'node:vm';
+import { Template } from 'aws-cdk-lib/assertions';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoStateStore } from '../../lambda/adapters/dynamodb/state-store.js';
@@ -24,8 +26,19 @@ import {
   uploadDir,
 } from '../support/aws-services.js';
 import { type SecretsStub, startSecretsStub } from '../support/secrets-stub.js';
+import { synthStack } from './synth.js';
 
 const run = promisify(execFile);
+
+/** Whether the code compiles as a classic script: no import or export statement, no import.meta. */
+function parsesAsScript(code: string): boolean {
+  try {
+    new Script(code);
+    return true;
+  } catch {
+    return false;
+  }
+}
 const SEEDS = join(REPO_ROOT, 'seeds');
 // Inside the repo, so the external @aws-sdk/* imports resolve from node_modules as on Lambda.
 const outDir = join(REPO_ROOT, 'node_modules/.cache', uniqueName('verify-bundle'));
@@ -121,7 +134,7 @@ describe('verifier bundle', () => {
       const outfile = join(outDir, `${handler}.cjs`);
       await build(lambdaBuildOptions(REPO_ROOT, handlerEntry(handler), outfile));
       const code = await readFile(outfile, 'utf8');
-      expect(code).not.toMatch(/\bimport\s*[{*\w]|import\.meta/);
+      expect(parsesAsScript(code)).toBe(true);
       const script = `const { createRequire } = await import('node:module');
         const m = createRequire(process.argv[1])(process.argv[1]);
         console.log(typeof m.handler);`;
@@ -131,4 +144,35 @@ describe('verifier bundle', () => {
       expect(stdout.trim()).toBe('function');
     },
   );
+
+  it('the stack itself bundles every function that way: an index.js that require() loads, one js-yaml', async () => {
+    const { app, stack } = synthStack({}, { bundle: true, cfnValidation: false });
+    const dir = app.synth().directory;
+    const functions = Object.values(
+      Template.fromStack(stack).findResources('AWS::Lambda::Function', {
+        Properties: { Runtime: 'nodejs22.x', Handler: 'index.handler' },
+      }),
+    ) as { Properties: { Code: { S3Key: string } } }[];
+    const assets = [...new Set(functions.map((f) => f.Properties.Code.S3Key.replace(/\.zip$/, '')))];
+    expect(assets.length).toBeGreaterThanOrEqual(3); // verify, api, alert
+    for (const asset of assets) {
+      const file = join(dir, `asset.${asset}`, 'index.js');
+      const code = await readFile(file, 'utf8');
+      expect(parsesAsScript(code)).toBe(true);
+      expect((code.match(/is met in definition of/g) ?? []).length).toBeLessThanOrEqual(1);
+      // No package.json in the asset: index.js is CommonJS, as the runtime will read it.
+      const { stdout } = await run(
+        process.execPath,
+        ['-e', 'console.log(typeof require(process.argv[1]).handler)', file],
+        {
+          env: {
+            PATH: process.env.PATH,
+            AWS_REGION: 'us-east-1',
+            NODE_PATH: join(REPO_ROOT, 'node_modules'),
+          },
+        },
+      );
+      expect(stdout.trim()).toBe('function');
+    }
+  }, 120_000);
 });
