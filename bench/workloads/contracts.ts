@@ -2,8 +2,9 @@
 // The overhead workload's docs (350, c10, no cap) run with and without `--openapi` over specs that
 // describe every Test Request response the bench target returns (bench/synth-specs.ts), interleaved;
 // the extra CPU of the `--openapi` runs, divided by the responses they validated (the report's
-// `contract.withSchema`), is the row. It includes everything `--openapi` adds: loading json-schema-ref-parser
-// and Ajv, reading and bundling the specs, compiling each operation's schema once, validating.
+// `contract.withSchema`), is the row. It includes everything `--openapi` adds: loading
+// json-schema-ref-parser and Ajv, reading and bundling the specs, compiling each operation's schema
+// once, validating.
 import { readFile } from 'node:fs/promises';
 import { loadSpecs } from '../../lambda/adapters/openapi/load-specs.js';
 import { ContractChecker } from '../../lambda/engine/promises/contract.js';

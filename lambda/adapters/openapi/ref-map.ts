@@ -1,5 +1,6 @@
 // `--openapi-ref-map URL=DIR`: a URL prefix read from a local folder. Apart from load-specs.ts so that
-// checking the flag (every `run` does, cli/run-config.ts) does not load json-schema-ref-parser, Ajv and js-yaml.
+// checking the flag (every `run` does, cli/run-config.ts) does not load json-schema-ref-parser, Ajv
+// and js-yaml.
 import { join } from 'node:path';
 
 export interface RefMapping {
