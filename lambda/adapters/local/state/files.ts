@@ -1,3 +1,6 @@
+// File primitives for the local state store: atomic replace, durable append, tolerant reads.
+// A crash (even SIGKILL) leaves either the previous or the new content of a file, never a torn one;
+// a line torn by a crash mid-append is ignored on read and never glued to the next line.
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
